@@ -1,0 +1,114 @@
+"""Command-line interface: thin — parse arguments, call the core, print.
+
+    python -m app validate [DATA_DIR] [--json]
+    python -m app describe [DATA_DIR] [--json]
+    python -m app serve [--data DIR] [--host H] [--port P] [--debug]
+    python -m app export --format csv|json|geojson [filters] --out FILE [--force]
+
+Exit codes: 0 success · 1 the data has errors (or the command failed on bad input) ·
+2 unreadable input (missing directory or table, not UTF-8, not CSV) or bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from app import __version__
+from app.dataset import Dataset, load_package
+from app.dataset.report import describe_counts, problem_table, summary_line, validation_json
+from app.errors import DataUnreadableError, GeotimelineError, SchemaError, UserInputError
+from app.settings import BUNDLED_DATA
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+DATA_ARG = click.argument(
+    "data_dir", required=False, type=click.Path(path_type=Path), default=None
+)
+
+
+def _load(data_dir: Path | None) -> Dataset:
+    return load_package(data_dir or BUNDLED_DATA)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="geotimeline")
+def cli() -> None:
+    """geotimeline: a sourced event table feeding a linked timeline and world map."""
+
+
+@cli.command()
+@DATA_ARG
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (stable format).")
+def validate(data_dir: Path | None, as_json: bool) -> None:
+    """Check a data package and list every problem (file, line, field, value, fix)."""
+    ds = _load(data_dir)
+    if as_json:
+        click.echo(json.dumps(validation_json(ds), ensure_ascii=False, indent=2))
+    else:
+        if ds.problems:
+            click.echo(problem_table(ds.problems))
+            click.echo()
+        click.echo(summary_line(ds))
+    sys.exit(exit_code(ds))
+
+
+def exit_code(ds: Dataset) -> int:
+    if ds.unreadable:
+        return EXIT_UNREADABLE
+    return EXIT_INVALID if ds.errors else EXIT_OK
+
+
+@cli.command()
+@DATA_ARG
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def describe(data_dir: Path | None, as_json: bool) -> None:
+    """Counts per category and per year, and the date span."""
+    ds = _load(data_dir)
+    counts = describe_counts(ds)
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{ds.title()} — version {ds.metadata.get('version', '?')}")
+    click.echo(f"{counts['events']} events ({counts['periods']} periods), "
+               f"{counts['sources']} sources, {counts['actors']} actors, {counts['systems']} systems")
+    click.echo(f"date span: {counts['date_span'][0]} … {counts['date_span'][1]}")
+    click.echo("\nper category:")
+    for name, n in counts["per_category"].items():
+        click.echo(f"  {name:<14} {n:>5}")
+    click.echo("\nper year (events starting that year):")
+    for year, n in counts["per_year"].items():
+        click.echo(f"  {year}  {n:>4}  {'█' * n}")
+    if ds.errors:
+        click.echo(f"\n{ds.dropped_events} events not shown — run `python -m app validate "
+                   f"{ds.data_dir}`")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the CLI and turns every failure into a one-line message."""
+    try:
+        cli.main(args=argv, prog_name="python -m app", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_INVALID)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_UNREADABLE if isinstance(exc, click.UsageError) else EXIT_INVALID)
+    except (DataUnreadableError, SchemaError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except UserInputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except GeotimelineError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: never show a traceback
+        click.echo(f"internal error: {type(exc).__name__}: {exc} — please report this", err=True)
+        sys.exit(70)
+
