@@ -99,7 +99,7 @@ def build_dataset(
         if frame is None:
             continue
         col = Collector(schema, tables[name], tables[name].path, frame)
-        parsed[name] = check_fields(col)
+        parsed[name] = check_fields(col, raw[name].missing_required)
         check_primary_key(col)
         cols[name] = col
     if C.EVENTS in cols:
@@ -109,15 +109,16 @@ def build_dataset(
         col = cols[name]
         pk = tables[name].primary_key[0]
         values = col.frame[pk].str.strip()
-        return pd.Index(values[~col.drop]), pd.Index(values[col.drop])
+        skipped = list(raw[name].skipped_keys) if name in raw else []
+        return pd.Index(values[~col.drop]), pd.Index([*values[col.drop], *skipped])
 
     # references, in dependency order: list-valued ones only warn; link rows are dropped
     for name in (C.ACTORS, C.SYSTEMS, C.SOURCES, C.EVENTS, C.EVENT_SOURCES, C.EVENT_ACTORS):
         if name not in cols:
             continue
         for fk in tables[name].foreign_keys:
-            if fk.resource not in cols:
-                continue
+            if fk.resource not in cols or (fk.resource in raw and raw[fk.resource].broken):
+                continue  # the broken table is reported once; its links are not checked
             valid, dropped = keys(fk.resource)
             is_list = tables[name].field(fk.fields).type == "list"
             link_table = len(tables[name].primary_key) > 1
@@ -191,14 +192,14 @@ def _derive(
 
     # free text: title, description, notes, place, country, actor names + aliases, systems, source titles
     actor_text = (actors[C.NAME] + " " + actors[C.ALIASES].str.replace(";", " ")).set_axis(actors[C.ACTOR_ID])
-    ea_text = ea[C.ACTOR_ID].map(actor_text).fillna("")
+    ea_text = _text(ea[C.ACTOR_ID].map(actor_text))
     per_event_actor_text = ea_text.groupby(ea[C.EVENT_ID]).agg(" ".join)
     src_title = (sources[C.PUBLISHER] + " " + sources[C.SOURCE_TITLE]).set_axis(sources[C.SOURCE_ID])
-    es_text = event_sources[C.SOURCE_ID].map(src_title).fillna("")
+    es_text = _text(event_sources[C.SOURCE_ID].map(src_title))
     per_event_source_text = es_text.groupby(event_sources[C.EVENT_ID]).agg(" ".join)
     system_text = (systems[C.NAME] + " " + systems[C.ALIASES].str.replace(";", " ")).set_axis(systems[C.SYSTEM_ID])
     sys_ex = out[C.SYSTEMS_COL].str.split(";").explode().str.strip()
-    per_event_system_text = sys_ex.map(system_text).fillna("").groupby(level=0).agg(" ".join)
+    per_event_system_text = _text(sys_ex.map(system_text)).groupby(level=0).agg(" ".join)
     text = (
         out[C.TITLE] + " " + out[C.DESCRIPTION] + " " + out[C.NOTES] + " " + out[C.PLACE_NAME]
         + " " + out[C.COUNTRY_NAME] + " " + out[C.EVENT_ID].map(per_event_actor_text).fillna("")
@@ -207,6 +208,11 @@ def _derive(
     )
     out[C.SEARCH_TEXT] = text.str.lower()
     return out
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """A mapped series as strings, unmatched values as ''."""
+    return series.astype(object).fillna("").astype("str")
 
 
 def _load_metadata(data_dir: Path, problems: list[Problem]) -> dict[str, Any]:

@@ -30,6 +30,14 @@ class RawTable:
     frame: pd.DataFrame
     problems: tuple[Problem, ...]
     fatal: bool = False
+    missing_required: tuple[str, ...] = ()
+    skipped_keys: tuple[str, ...] = ()  # first field of rows the parser could not split
+
+    @property
+    def broken(self) -> bool:
+        """True when the table as a whole is unusable (rows from it cannot be trusted)."""
+        return self.fatal or bool(self.missing_required) or any(
+            p.code == "empty-file" for p in self.problems)
 
 
 def empty_frame(table: TableSchema) -> pd.DataFrame:
@@ -71,6 +79,7 @@ def parse_table_bytes(data: bytes, table: TableSchema, label: str) -> RawTable:
         return RawTable(empty_frame(table), (problem,))
 
     problems: list[Problem] = []
+    missing_required: list[str] = []
     header = _header(text)
     if header is None:
         return _fatal(table, label, 1, "not-csv", f"{label}: the header row cannot be parsed as CSV")
@@ -105,9 +114,13 @@ def parse_table_bytes(data: bytes, table: TableSchema, label: str) -> RawTable:
     )
     frame.columns = [str(c).strip() for c in frame.columns]
     lines = _line_numbers(frame, skipped_records)
+    physical_lines = text.split("\n")
+    skipped_keys: list[str] = []
     for rec, phys in zip(skipped_records, _skipped_physical(frame, skipped_records), strict=True):
+        first = _first_field(physical_lines[phys - 1] if phys - 1 < len(physical_lines) else "")
+        skipped_keys.append(first)
         problems.append(
-            Problem(label, phys, None, None, "bad-row-shape",
+            Problem(label, phys, None, first, "bad-row-shape",
                     f"{label}, line {phys}: has more fields than the header (row {rec} of the file)")
         )
     frame[LINE_COLUMN] = lines
@@ -124,6 +137,8 @@ def parse_table_bytes(data: bytes, table: TableSchema, label: str) -> RawTable:
         if name not in frame.columns:
             spec = table.field(name)
             severity = "error" if spec.required else "warning"
+            if spec.required:
+                missing_required.append(name)
             problems.append(
                 Problem(label, 1, name, None, "missing-column",
                         f'{label}, line 1: required column "{name}" is missing'
@@ -139,7 +154,15 @@ def parse_table_bytes(data: bytes, table: TableSchema, label: str) -> RawTable:
                         severity="warning")
             )
     frame = frame[[*table.field_names, LINE_COLUMN]].reset_index(drop=True)
-    return RawTable(frame, tuple(problems))
+    return RawTable(frame, tuple(problems), missing_required=tuple(missing_required),
+                    skipped_keys=tuple(skipped_keys))
+
+
+def _first_field(line: str) -> str:
+    try:
+        return next(csv.reader([line]))[0].strip()
+    except (StopIteration, IndexError, csv.Error):
+        return ""
 
 
 def _header(text: str) -> list[str] | None:

@@ -74,14 +74,20 @@ class Collector:
             self.drop |= mask_arr
 
 
-def check_fields(col: Collector) -> dict[str, pd.Series]:
-    """Field-level rules. Returns parsed columns (dates, numbers) by field name."""
+def check_fields(col: Collector, missing: tuple[str, ...] = ()) -> dict[str, pd.Series]:
+    """Field-level rules. Returns parsed columns (dates, numbers) by field name.
+
+    ``missing`` names required columns absent from the header: already reported once at line 1,
+    they are not reported again per row, but no row can be kept without them.
+    """
     parsed: dict[str, pd.Series] = {}
     frame = col.frame
+    if missing:
+        col.drop[:] = True
     for spec in col.table.fields:
         raw = frame[spec.name].str.strip()
         present = (raw != "").to_numpy()
-        if spec.required:
+        if spec.required and spec.name not in missing:
             col.flag(~present, spec.name, "required", "is empty but required")
         parsed_col = _check_type(col, spec, raw, present)
         if parsed_col is not None:
