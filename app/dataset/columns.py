@@ -40,6 +40,8 @@ ACTOR_ROLES = "actor_roles"  # ';'-joined "actor_id:role" pairs
 COUNTRY_NAME = "country_name"
 SEARCH_TEXT = "search_text"  # lower-cased text searched by the free-text filter
 SOURCE_COUNT = "source_count"
+DATE_LABEL = "date_label"  # the window as precisely as known: "May 2022"
+END_OR_TODAY = "end_or_today"  # date_end, with open-ended periods reaching the load date
 
 # sources
 SOURCE_ID = "source_id"

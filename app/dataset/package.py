@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from app.dataset import columns as C
+from app.dates import window_labels
 from app.dataset.problems import Problem
 from app.dataset.reader import LINE_COLUMN, RawTable, read_table
 from app.dataset.schema import Schema, load_schema
@@ -207,6 +208,7 @@ def _derive(
         + " " + per_event_system_text.reindex(out.index).fillna("")
     )
     out[C.SEARCH_TEXT] = text.str.lower()
+    out[C.DATE_LABEL] = window_labels(out)
     return out
 
 

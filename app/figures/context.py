@@ -1,0 +1,56 @@
+"""What figure builders need to know about a dataset besides the events: labels, colours, actors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from app.dataset import columns as C
+from app.dataset.package import Dataset
+from app.dates import today as today_for
+from app.figures.theme import colour_map, symbol_map
+
+
+@dataclass(frozen=True)
+class FigureContext:
+    categories: tuple[str, ...]
+    category_labels: dict[str, str]
+    colours: dict[str, str]
+    verification: tuple[str, ...]
+    verification_labels: dict[str, str]
+    symbols: dict[str, str]
+    actor_names: dict[str, str] = field(default_factory=dict)
+    actor_countries: dict[str, str] = field(default_factory=dict)
+    country_names: dict[str, str] = field(default_factory=dict)
+    today: pd.Timestamp = field(default_factory=lambda: today_for())
+
+    @classmethod
+    def from_dataset(cls, ds: Dataset, today: str = "") -> FigureContext:
+        cat = ds.schema.vocab(C.CATEGORY)
+        ver = ds.schema.vocab(C.VERIFICATION)
+        actors = ds.actors
+        names: dict[str, str] = {}
+        countries: dict[str, str] = {}
+        if len(actors):
+            names = dict(zip(actors[C.ACTOR_ID], actors[C.NAME], strict=True))
+            countries = {a: c for a, c in zip(actors[C.ACTOR_ID], actors[C.COUNTRY], strict=True) if c}
+        cnames: dict[str, str] = {}
+        if len(ds.events):
+            pairs = ds.events[[C.COUNTRY, C.COUNTRY_NAME]].drop_duplicates()
+            cnames = {c: n for c, n in zip(pairs[C.COUNTRY], pairs[C.COUNTRY_NAME], strict=True) if c}
+        return cls(
+            categories=cat.values,
+            category_labels={t.value: t.label for t in cat.terms},
+            colours=colour_map(cat.values),
+            verification=ver.values,
+            verification_labels={t.value: t.label for t in ver.terms},
+            symbols=symbol_map(ver.values),
+            actor_names=names,
+            actor_countries=countries,
+            country_names=cnames,
+            today=today_for(today),
+        )
+
+    def colour(self, category: str) -> str:
+        return self.colours.get(category, "#777777")

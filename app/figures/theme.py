@@ -1,0 +1,66 @@
+"""Colours, marker shapes and the base layout. Everything is built fresh per call (no shared dicts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+# Okabe & Ito (2008) colour-blind-safe palette, then Paul Tol's "muted" for larger vocabularies.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D1F",
+             "#000000", "#999999")
+TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+             "#882255", "#AA4499", "#DDDDDD")
+PERIOD_COLOUR = "rgba(90, 90, 110, 0.28)"
+HIGHLIGHT = "#FF1F5B"
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
+
+#: Marker shape per verification level: filled = strong evidence, open = weaker, x = disputed.
+VERIFICATION_SYMBOLS = {
+    "confirmed": "circle",
+    "corroborated": "diamond",
+    "single-source": "circle-open",
+    "claimed": "triangle-up-open",
+    "disputed": "x-thin-open",
+    "unverified": "square-open",
+}
+FALLBACK_SYMBOLS = ("circle", "diamond", "square", "triangle-up", "star", "hexagon", "cross",
+                    "pentagon", "hourglass", "bowtie")
+
+#: Map marker shape per place precision (approximate places look approximate).
+GEO_SYMBOLS = {
+    "exact": "circle",
+    "near": "circle",
+    "admin-region": "circle-open",
+    "country": "circle-open-dot",
+    "sea": "diamond-open",
+}
+SEAT_SYMBOL = "square"
+
+
+def colour_map(values: Sequence[str]) -> dict[str, str]:
+    """A stable colour per vocabulary value, in the vocabulary's order."""
+    palette = OKABE_ITO if len(values) <= len(OKABE_ITO) else OKABE_ITO + TOL_MUTED
+    return {v: palette[i % len(palette)] for i, v in enumerate(values)}
+
+
+def symbol_map(values: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for i, v in enumerate(values):
+        out[v] = VERIFICATION_SYMBOLS.get(v, FALLBACK_SYMBOLS[i % len(FALLBACK_SYMBOLS)])
+    return out
+
+
+def base_layout(title: str | None = None, font_size: int = 15) -> dict[str, Any]:
+    """A fresh layout dict: legible on a projector, white background, no external fonts."""
+    layout: dict[str, Any] = {
+        "font": {"family": FONT_FAMILY, "size": font_size, "color": "#1b1b1f"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "margin": {"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": font_size}},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 13}},
+        "uirevision": "keep",
+    }
+    if title:
+        layout["title"] = {"text": title, "x": 0.01, "font": {"size": font_size + 3}}
+    return layout
