@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 import click
 
@@ -21,7 +23,13 @@ from app import __version__
 from app.dataset import Dataset, load_package
 from app.dataset.report import describe_counts, problem_table, summary_line, validation_json
 from app.errors import DataUnreadableError, GeotimelineError, SchemaError, UserInputError
-from app.settings import BUNDLED_DATA
+from app.export.tabular import FORMATS, export_view
+from app.export.write import write_atomic
+from app.figures.context import FigureContext, labels_for
+from app.filters import FilterState, apply_filters
+from app.filters import describe as describe_view
+from app.settings import BUNDLED_DATA, Settings
+from app.urlstate import PARAMS, Known, parse_query
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -85,6 +93,73 @@ def describe(data_dir: Path | None, as_json: bool) -> None:
     if ds.errors:
         click.echo(f"\n{ds.dropped_events} events not shown — run `python -m app validate "
                    f"{ds.data_dir}`")
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Data package directory [default: the bundled data/].")
+@click.option("--host", default=None, help="Address to bind [default: 127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port [default: 8050].")
+@click.option("--debug/--no-debug", default=None, help="Dash debug mode (development only).")
+def serve(data_dir: Path | None, host: str | None, port: int | None, debug: bool | None) -> None:
+    """Start the dashboard (debug off, bound to localhost by default)."""
+    from app.web import create_app
+
+    settings = Settings.from_env(data_dir=data_dir, host=host, port=port, debug=debug)
+    ds = load_package(settings.data_dir)
+    if ds.unreadable:
+        fatal = next(p for p in ds.problems if p.severity == "fatal")
+        raise DataUnreadableError(f"{fatal.message} — run `python -m app validate {settings.data_dir}`")
+    app = create_app(settings, ds)
+    url = f"http://{settings.host}:{settings.port}/"
+    note = (f" · {ds.dropped_events} events not shown — run `python -m app validate "
+            f"{settings.data_dir}`") if ds.errors else ""
+    click.echo(f"geotimeline: {len(ds.events)} events from {settings.data_dir} on {url}{note}")
+    app.run(host=settings.host, port=settings.port, debug=settings.debug,
+            dev_tools_disable_version_check=True, dev_tools_ui=settings.debug,
+            dev_tools_hot_reload=False)
+
+
+def filter_options(fn: Any) -> Any:
+    """The URL's filter parameters as options, so `export --cat transfer` = `?cat=transfer`."""
+    for name, help_text in reversed(FILTER_PARAMS):
+        fn = click.option(f"--{name}", name.replace("-", "_"), default=None, help=help_text)(fn)
+    return fn
+
+
+FILTER_PARAMS = [(k, v) for k, v in PARAMS.items() if k not in ("lanes", "event", "seats", "story", "step")]
+
+
+def state_from_options(ds: Dataset, values: dict[str, Any]) -> FilterState:
+    """Options -> FilterState through the same parser as the URL; bad values are an error here."""
+    pairs = [(k, values[k.replace("-", "_")]) for k, _ in FILTER_PARAMS if values.get(k.replace("-", "_"))]
+    state, _, notices = parse_query(urlencode(pairs), Known.from_dataset(ds))
+    if notices:
+        raise UserInputError(" ".join(notices))
+    return state
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Data package directory [default: the bundled data/].")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Output file ('-' for standard output).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@filter_options
+def export(data_dir: Path | None, fmt: str, out: Path, force: bool, **filters: Any) -> None:
+    """Export the events of a view (the same filters as the dashboard's URL)."""
+    ds = _load(data_dir)
+    state = state_from_options(ds, filters)
+    shown = apply_filters(ds.events, state)
+    ctx = FigureContext.from_dataset(ds)
+    _, content = export_view(fmt, shown, ds, state, labels_for(ds, ctx))
+    if str(out) == "-":
+        click.echo(content.decode("utf-8"), nl=False)
+        return
+    write_atomic(out, content, force=force)
+    click.echo(f"wrote {len(shown)} events ({describe_view(state, len(shown), labels_for(ds, ctx))}) to {out}",
+               err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

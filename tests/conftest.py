@@ -22,8 +22,10 @@ def make_package(tmp_path: Path) -> Callable[..., Path]:
     keyword arguments give a table's full CSV text (``events="..."``) to write instead.
     """
 
+    counter = iter(range(1000))
+
     def build(defect: str | None = None, **tables: str | bytes) -> Path:
-        target = tmp_path / (defect or "pkg")
+        target = tmp_path / f"{defect or 'pkg'}-{next(counter)}"
         shutil.copytree(BASE, target)
         if defect:
             for f in (FIXTURES / defect).iterdir():

@@ -110,7 +110,7 @@ def test_junk_text_is_invalid_not_a_crash(make_package, capsys) -> None:
 
 
 def test_missing_directory_exits_2_with_one_line(tmp_path: Path, capsys) -> None:
-    code, out, err = run_cli(["validate", str(tmp_path / "nope")], capsys)
+    code, _out, err = run_cli(["validate", str(tmp_path / "nope")], capsys)
     assert code == 2
     assert err.strip().count("\n") == 0
     assert "no such data directory" in err

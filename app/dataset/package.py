@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from app.dataset import columns as C
-from app.dates import window_labels
 from app.dataset.problems import Problem
 from app.dataset.reader import LINE_COLUMN, RawTable, read_table
 from app.dataset.schema import Schema, load_schema
@@ -27,6 +26,7 @@ from app.dataset.validate import (
     check_reference,
     country_names,
 )
+from app.dates import window_labels
 from app.errors import DataUnreadableError
 
 METADATA_FILE = "datapackage.json"

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from app.dataset.problems import Problem, shorten
+from app.dataset.problems import Problem, Severity, shorten
 from app.dataset.schema import TableSchema
 
 LINE_COLUMN = "_line"
@@ -136,7 +136,7 @@ def parse_table_bytes(data: bytes, table: TableSchema, label: str) -> RawTable:
     for name in table.field_names:
         if name not in frame.columns:
             spec = table.field(name)
-            severity = "error" if spec.required else "warning"
+            severity: Severity = "error" if spec.required else "warning"
             if spec.required:
                 missing_required.append(name)
             problems.append(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
+
 from app.dataset import columns as C
 from app.dataset.package import Dataset
 from app.dataset.problems import Problem, shorten
@@ -67,6 +69,8 @@ def validation_json(ds: Dataset) -> dict[str, Any]:
 
 def describe_counts(ds: Dataset) -> dict[str, Any]:
     ev = ds.events
+    per_cat: pd.Series | None
+    per_year: pd.Series | None
     if len(ev):
         per_cat = ev[C.CATEGORY].value_counts().sort_index()
         per_year = ev[C.DATE_START].dt.year.value_counts().sort_index()

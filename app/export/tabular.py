@@ -79,9 +79,9 @@ def event_records(frame: pd.DataFrame, ds: Dataset) -> list[dict[str, Any]]:
     for rec in ds.event_actors.to_dict("records"):
         act_by_event.setdefault(rec[C.EVENT_ID], []).append(
             {"actor_id": rec[C.ACTOR_ID], "name": names.get(rec[C.ACTOR_ID], rec[C.ACTOR_ID]), "role": rec[C.ROLE]})
-    records = []
+    records: list[dict[str, Any]] = []
     for rec in plain.to_dict("records"):
-        clean = {k: _clean(v) for k, v in rec.items()}
+        clean = {str(k): _clean(v) for k, v in rec.items()}
         for key in (C.SYSTEMS_COL, C.RELATED_EVENTS):
             clean[key] = [x for x in str(clean.get(key) or "").split(";") if x]
         clean["actors"] = act_by_event.get(rec[C.EVENT_ID], [])

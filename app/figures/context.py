@@ -54,3 +54,15 @@ class FigureContext:
 
     def colour(self, category: str) -> str:
         return self.colours.get(category, "#777777")
+
+
+def labels_for(ds: Dataset, ctx: FigureContext) -> dict[str, dict[str, str]]:
+    """Value -> human label for every filter, for the summary line and file names."""
+    systems = dict(zip(ds.systems.get("system_id", []), ds.systems.get("name", []), strict=True))
+    return {
+        "category": ctx.category_labels,
+        "verification": ctx.verification_labels,
+        "actor": ctx.actor_names,
+        "country": ctx.country_names,
+        "system": systems,
+    }

@@ -64,7 +64,8 @@ def transfer_arcs(events: pd.DataFrame, ctx: FigureContext) -> pd.DataFrame:
         return pd.DataFrame(columns=[C.EVENT_ID, "lon0", "lat0", "lon1", "lat1"])
     centroids = country_centroids()
     rows = []
-    for eid, pairs, lat, lon in zip(sub[C.EVENT_ID], sub[C.ACTOR_ROLES], sub[C.LATITUDE], sub[C.LONGITUDE], strict=True):
+    columns = (sub[C.EVENT_ID], sub[C.ACTOR_ROLES], sub[C.LATITUDE], sub[C.LONGITUDE])
+    for eid, pairs, lat, lon in zip(*columns, strict=True):
         suppliers = [p.split(":")[0] for p in pairs.split(";") if p.endswith(":supplier")]
         recipients = [p.split(":")[0] for p in pairs.split(";") if p.endswith(":recipient")]
         for s in suppliers:
@@ -94,6 +95,7 @@ def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
 def map_figure(
     events: pd.DataFrame, ctx: FigureContext, *, selected: str = "", seats: bool = True,
     title: str | None = None, font_size: int = 15, focus: dict[str, Any] | None = None,
+    legend: bool = True,
 ) -> go.Figure:
     """Build the map of ``events`` (already filtered). ``focus`` = {lon, lat, scale} to frame a region."""
     fig = go.Figure()
@@ -105,11 +107,12 @@ def map_figure(
         placed["_n"] = size
     arcs = transfer_arcs(events, ctx)
     if len(arcs):
-        lons: list[float | None] = []
-        lats: list[float | None] = []
-        for r in arcs.itertuples(index=False):
-            lons += [r.lon0, r.lon1, None]
-            lats += [r.lat0, r.lat1, None]
+        # one trace, segments separated by None: plotly draws great-circle arcs
+        lons: list[Any] = []
+        lats: list[Any] = []
+        for lon0, lat0, lon1, lat1 in zip(arcs["lon0"], arcs["lat0"], arcs["lon1"], arcs["lat1"], strict=True):
+            lons += [lon0, lon1, None]
+            lats += [lat0, lat1, None]
         fig.add_trace(go.Scattergeo(
             lon=lons, lat=lats, mode="lines", name="Transfer (supplier → recipient)",
             line={"width": 2, "color": ctx.colour("transfer")}, opacity=0.7, hoverinfo="skip",
@@ -141,12 +144,12 @@ def map_figure(
         ))
     if len(placed):
         visible = placed if seats else placed[placed[C.LOCATION_ROLE] != SEAT]
-        groups = visible[visible["_n"] > 1].groupby([C.LATITUDE, C.LONGITUDE]).size()
+        groups = visible[visible["_n"] > 1].groupby([C.LATITUDE, C.LONGITUDE]).size().reset_index(name="n")
         if len(groups):
             fig.add_trace(go.Scattergeo(
-                lat=[lat + SPREAD_DEG * np.sqrt(n) + 1.0 for (lat, _), n in groups.items()],
-                lon=[lon for (_, lon) in groups.index],
-                text=[f"{n} here" for n in groups.to_numpy()], mode="text", name="Events at one place",
+                lat=groups[C.LATITUDE] + SPREAD_DEG * np.sqrt(groups["n"]) + 1.0,
+                lon=groups[C.LONGITUDE],
+                text=[f"{n} here" for n in groups["n"]], mode="text", name="Events at one place",
                 textfont={"size": 12, "color": "#222"}, showlegend=False, hoverinfo="skip",
             ))
     sel = placed[placed[C.EVENT_ID] == selected] if selected and len(placed) else placed.iloc[:0]
@@ -158,15 +161,17 @@ def map_figure(
     layout = base_layout(title, font_size)
     layout["meta"] = {"selection_trace": len(fig.data) - 1}
     layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "font": {"size": 13}}
+    layout["showlegend"] = legend
     layout["clickmode"] = "event"
     fig.update_layout(layout)
     geo: dict[str, Any] = {
         "projection_type": "natural earth", "showcountries": True, "countrycolor": "#9aa0a8",
         "showland": True, "landcolor": "#f3f1ec", "showocean": True, "oceancolor": "#e3edf5",
         "showlakes": False, "showcoastlines": True, "coastlinecolor": "#9aa0a8",
-        "fitbounds": False, "resolution": 110, "showframe": False,
+        "fitbounds": "locations" if len(placed) else False, "resolution": 110, "showframe": False,
     }
     if focus:
+        geo["fitbounds"] = False
         geo["center"] = {"lon": focus.get("lon", 0), "lat": focus.get("lat", 0)}
         geo["projection_scale"] = focus.get("scale", 1)
     fig.update_geos(**geo)

@@ -86,9 +86,10 @@ def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
 
 def timeline_figure(
     events: pd.DataFrame, ctx: FigureContext, *, lanes: str = "category",
-    selected: str = "", title: str | None = None, font_size: int = 15,
+    selected: str = "", title: str | None = None, font_size: int = 15, legend: bool = True,
 ) -> go.Figure:
-    """Build the timeline of ``events`` (already filtered)."""
+    """Build the timeline of ``events`` (already filtered). ``legend=False`` when the page shows
+    its own key (the dashboard); exported figures keep the legend on the right."""
     fig = go.Figure()
     layout = base_layout(title, font_size)
     periods = events[events[C.KIND] == "period"].copy()
@@ -112,7 +113,8 @@ def timeline_figure(
         fig.add_trace(go.Bar(
             name="Periods (in force)", orientation="h", base=periods[C.DATE_START],
             x=duration, y=py, width=0.62,
-            marker={"color": PERIOD_COLOUR, "line": {"color": [ctx.colour(c) for c in periods[C.CATEGORY]], "width": 2}},
+            marker={"color": PERIOD_COLOUR,
+                    "line": {"color": [ctx.colour(c) for c in periods[C.CATEGORY]], "width": 2}},
             text=label, textposition="inside", insidetextanchor="start",
             textfont={"size": max(font_size - 3, 10), "color": "#1b1b1f"},
             constraintext="none", cliponaxis=True,
@@ -167,7 +169,9 @@ def timeline_figure(
     top = period_base + max(n_period_rows - 1, 0) * 0.8 + 0.6 if len(periods) else n_lanes - 0.4
     layout.update({
         "barmode": "overlay",
-        "showlegend": True,
+        "showlegend": legend,
+        "legend": {"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "font": {"size": 12},
+                   "tracegroupgap": 4},
         "hovermode": "closest",
         "clickmode": "event",
         "dragmode": "zoom",

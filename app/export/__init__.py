@@ -1,0 +1,1 @@
+"""Pure serialisers of a filtered view. Never import dash."""

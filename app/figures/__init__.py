@@ -1,0 +1,1 @@
+"""Figure builders: DataFrame -> go.Figure. Never import dash."""

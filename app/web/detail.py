@@ -1,0 +1,125 @@
+"""The detail panel of one event. Every text from the data is a plain string child (React escapes
+it); links are made only from http(s) URLs and open in a new tab with rel="noopener noreferrer"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+from dash import dcc, html
+
+from app.dataset import columns as C
+from app.dataset.package import Dataset
+from app.figures.context import FigureContext
+
+SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+
+
+def safe_link(url: str, text: str) -> Any:
+    """An external link, or plain text if the URL is not http(s)."""
+    if isinstance(url, str) and SAFE_URL.match(url.strip()):
+        return html.A(text, href=url.strip(), target="_blank", rel="noopener noreferrer")
+    return html.Span(text)
+
+
+def empty_detail() -> list[Any]:
+    return [html.H2("Event details", className="section-title"),
+            html.P("Click an event on the timeline, the map or in the table to read its details "
+                   "and sources here.", className="muted")]
+
+
+def detail_children(ds: Dataset, ctx: FigureContext, event_id: str, query: str = "") -> list[Any]:
+    """The panel for ``event_id`` (or the empty prompt). ``query`` keeps the current filters in
+    the related-event links."""
+    ev = ds.events
+    if not event_id or ev.empty:
+        return empty_detail()
+    hit = ev[ev[C.EVENT_ID] == event_id]
+    if hit.empty:
+        return [html.H2("Event details", className="section-title"),
+                html.P(f'No event "{event_id}" in this dataset.', className="muted")]
+    row = hit.iloc[0]
+    schema = ds.schema
+    ver = schema.vocab(C.VERIFICATION)
+    geo = schema.vocab(C.GEO_PRECISION)
+    loc = schema.vocab(C.LOCATION_ROLE)
+    prec = schema.vocab(C.DATE_PRECISION)
+    place = row[C.PLACE_NAME] or row[C.COUNTRY_NAME] or "No place"
+    if row[C.COUNTRY_NAME] and row[C.PLACE_NAME]:
+        place = f"{row[C.PLACE_NAME]}, {row[C.COUNTRY_NAME]}"
+    items: list[Any] = [
+        html.P(ctx.category_labels.get(row[C.CATEGORY], row[C.CATEGORY]) + " · "
+               + _sub_label(ds, row[C.SUB_CATEGORY]), className="eyebrow"),
+        html.H2(row[C.TITLE], className="detail-title"),
+        html.Dl([
+            html.Dt("When"),
+            html.Dd(f"{row[C.DATE_LABEL]} (precision: {prec.label_of(row[C.DATE_PRECISION]).lower()})"
+                    + (f"; made public {row[C.ANNOUNCED_DATE]:%-d %b %Y}" if pd.notna(row[C.ANNOUNCED_DATE]) else "")),
+            html.Dt("Where"),
+            html.Dd(f"{place} — {geo.label_of(row[C.GEO_PRECISION]).lower()} · "
+                    f"{loc.label_of(row[C.LOCATION_ROLE]).lower()}"),
+            html.Dt("Verification"),
+            html.Dd([html.B(ver.label_of(row[C.VERIFICATION])), f": {ver.describe(row[C.VERIFICATION])}"]),
+        ], className="detail-facts"),
+        html.P(row[C.DESCRIPTION], className="detail-description"),
+    ]
+    if row[C.NOTES]:
+        items += [html.H3("Notes: where sources differ"), html.P(row[C.NOTES], className="detail-notes")]
+    actors = ds.event_actors[ds.event_actors[C.EVENT_ID] == event_id]
+    if len(actors):
+        role_voc = schema.vocabularies.get("actor_role")
+        items += [html.H3("Actors"), html.Ul([
+            html.Li(f"{ctx.actor_names.get(a, a)} — {role_voc.label_of(r).lower() if role_voc else r}")
+            for a, r in zip(actors[C.ACTOR_ID], actors[C.ROLE], strict=True)
+        ])]
+    systems = [s for s in row[C.SYSTEMS_COL].split(";") if s]
+    if systems:
+        names = dict(zip(ds.systems[C.SYSTEM_ID], ds.systems[C.NAME], strict=True))
+        aliases = dict(zip(ds.systems[C.SYSTEM_ID], ds.systems[C.ALIASES], strict=True))
+        items += [html.H3("Drone systems"), html.Ul([
+            html.Li(names.get(s, s) + (f" (also: {aliases[s].replace(';', ', ')})" if aliases.get(s) else ""))
+            for s in systems
+        ])]
+    items += [html.H3("Sources"), html.Ol(_sources(ds, event_id), className="sources")]
+    related = [r for r in row[C.RELATED_EVENTS].split(";") if r]
+    if related:
+        titles = dict(zip(ev[C.EVENT_ID], ev[C.TITLE], strict=True))
+        items += [html.H3("Related events"), html.Ul([
+            html.Li(dcc.Link(titles.get(r, r), href=_with_event(query, r), className="related-link"))
+            for r in related if r in titles
+        ])]
+    items.append(html.P(["Event id: ", html.Code(event_id)], className="muted small"))
+    return items
+
+
+def _sub_label(ds: Dataset, value: str) -> str:
+    voc = ds.schema.vocabularies.get(C.SUB_CATEGORY)
+    return voc.label_of(value) if voc else value
+
+
+def _sources(ds: Dataset, event_id: str) -> list[Any]:
+    links = ds.event_sources[ds.event_sources[C.EVENT_ID] == event_id]
+    merged = links.merge(ds.sources, on=C.SOURCE_ID, how="left")
+    role_voc = ds.schema.vocabularies.get("source_role")
+    out = []
+    for rec in merged.to_dict("records"):
+        published = rec.get(C.PUBLISHED) or "undated"
+        role = role_voc.label_of(rec[C.ROLE]) if role_voc else rec[C.ROLE]
+        parts: list[Any] = [
+            safe_link(str(rec.get(C.URL) or ""), str(rec.get(C.SOURCE_TITLE) or rec[C.SOURCE_ID])),
+            html.Span(f" — {rec.get(C.PUBLISHER) or 'unknown publisher'}, {published}", className="src-meta"),
+            html.Span(f" · {role}", className=f"src-role role-{rec[C.ROLE]}"),
+        ]
+        if rec.get(C.NOTE):
+            parts.append(html.Div(str(rec[C.NOTE]), className="src-note"))
+        out.append(html.Li(parts))
+    return out
+
+
+def _with_event(query: str, event_id: str) -> str:
+    from urllib.parse import parse_qsl, urlencode
+
+    pairs = [(k, v) for k, v in parse_qsl((query or "").lstrip("?")) if k != "event"]
+    pairs.append(("event", event_id))
+    return "?" + urlencode(pairs)

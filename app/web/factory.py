@@ -1,0 +1,69 @@
+"""The app factory: create_app(settings=None, dataset=None) builds a Dash app with no import-time
+side effects. Data is loaded once here and never mutated afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dash import Dash
+from flask import Response
+
+from app.dataset import Dataset, load_package
+from app.figures.context import FigureContext, labels_for
+from app.filters import FilterCache
+from app.settings import Settings
+from app.urlstate import Known
+from app.web import callbacks
+from app.web.layout import build_layout
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def data_notice(ds: Dataset) -> str:
+    if not ds.errors:
+        return ""
+    n = ds.dropped_events
+    target = ds.data_dir or "DATA_DIR"
+    what = f"{n} event{'s' if n != 1 else ''} not shown" if n else "Some rows were not loaded"
+    return f"{what} — run `python -m app validate {target}` to see why."
+
+
+def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
+    """Build the dashboard for ``dataset`` (or the package in ``settings.data_dir``)."""
+    settings = settings or Settings.from_env()
+    ds = dataset if dataset is not None else load_package(settings.data_dir)
+    ctx = FigureContext.from_dataset(ds, today=settings.today)
+    app = Dash(
+        __name__,
+        assets_folder=str(ASSETS),
+        title=ds.title(),
+        update_title=None,  # type: ignore[arg-type]  # None disables "Updating..." (documented)
+        serve_locally=True,
+        compress=False,
+    )
+    topojson_url = app.get_asset_url("topojson/")
+    deps = callbacks.Deps(
+        ds=ds, ctx=ctx, cache=FilterCache(ds.events), known=Known.from_dataset(ds),
+        labels=labels_for(ds, ctx), topojson_url=topojson_url,
+    )
+    app.layout = build_layout(ds, ctx, topojson_url, data_notice(ds))
+    callbacks.register(app, deps)
+    _harden(app)
+    return app
+
+
+def _harden(app: Dash) -> None:
+    """Error pages that never show a traceback; basic security headers on every response."""
+    server = app.server
+
+    @server.errorhandler(500)
+    def _internal(_: Exception) -> Response:
+        return Response("Something went wrong on the server; the error was logged.", status=500,
+                        mimetype="text/plain")
+
+    @server.after_request
+    def _headers(resp: Response) -> Response:
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")
+        resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return resp

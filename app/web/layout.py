@@ -1,0 +1,331 @@
+"""The page: controls, summary line, timeline, map, detail panel, table, help and about.
+
+Built once per app from the loaded dataset; holds no per-user state (that lives in the stores
+and the URL).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from app.dataset import columns as C
+from app.dataset.package import Dataset
+from app.figures.context import FigureContext
+from app.figures.theme import GEO_SYMBOLS
+from app.web import ids
+
+GRID_COLUMNS = [
+    {"field": "start", "headerName": "Start", "width": 125, "sort": "asc"},
+    {"field": "date_label", "headerName": "When (as precise as known)", "width": 190,
+     "sortable": False},
+    {"field": "title", "headerName": "Title", "flex": 3, "minWidth": 260, "wrapText": True,
+     "autoHeight": True},
+    {"field": "category_label", "headerName": "Category", "width": 130},
+    {"field": "place", "headerName": "Place", "width": 170},
+    {"field": "verification_label", "headerName": "Verification", "width": 140},
+    {"field": "source_count", "headerName": "Sources", "width": 100, "type": "numericColumn"},
+    {"field": "event_id", "headerName": "Id", "width": 200, "hide": False},
+]
+
+
+def aria(label: str, live: bool = False) -> dict[str, Any]:
+    """ARIA attributes as keyword arguments (Dash passes aria-* through)."""
+    attrs: dict[str, Any] = {"aria-label": label}
+    if live:
+        attrs["aria-live"] = "polite"
+    return attrs
+
+
+def aria_live() -> dict[str, Any]:
+    return {"aria-live": "polite"}
+
+
+def _swatch(colour: str) -> html.Span:
+    return html.Span(className="swatch", style={"backgroundColor": colour})
+
+
+def _labelled(label: str, control: Any, help_text: str = "", control_id: str = "") -> html.Div:
+    return html.Div(
+        [html.Label(label, htmlFor=control_id or None, className="control-label"), control,
+         html.Div(help_text, className="control-help") if help_text else None],
+        className="control",
+    )
+
+
+def date_picker(component_id: str, placeholder: str) -> dcc.DatePickerSingle:
+    return dcc.DatePickerSingle(
+        id=component_id, date=None, display_format="YYYY-MM-DD", placeholder=placeholder,
+        clearable=True, min_date_allowed="1900-01-01", max_date_allowed="2100-12-31",
+        first_day_of_week=1, className="date-input",
+    )
+
+
+def options(ds: Dataset, ctx: FigureContext) -> dict[str, list[dict[str, Any]]]:
+    """Dropdown/checklist options built from the dataset's own vocabulary and tables."""
+    schema = ds.schema
+    actors = ds.actors.sort_values(C.NAME) if len(ds.actors) else ds.actors
+    used_actors = set(";".join(ds.events[C.ACTOR_IDS]).split(";")) if len(ds.events) else set()
+    actor_opts = [
+        {"label": name, "value": aid, "search": f"{name} {aliases.replace(';', ' ')} {aid}"}
+        for aid, name, aliases in zip(actors.get(C.ACTOR_ID, []), actors.get(C.NAME, []),
+                                      actors.get(C.ALIASES, []), strict=True)
+        if aid in used_actors
+    ]
+    countries = sorted(ctx.country_names.items(), key=lambda kv: kv[1])
+    system_opts = []
+    for sid, name, aliases in zip(ds.systems.get(C.SYSTEM_ID, []), ds.systems.get(C.NAME, []),
+                                  ds.systems.get(C.ALIASES, []), strict=True):
+        alias_list = [a for a in aliases.split(";") if a]
+        label = f"{name} ({', '.join(alias_list)})" if alias_list else name
+        system_opts.append({"label": label, "value": sid, "search": f"{label} {sid}"})
+    return {
+        "categories": [
+            {"label": html.Span([_swatch(ctx.colour(t.value)), t.label], title=t.description),
+             "value": t.value}
+            for t in schema.vocab(C.CATEGORY).terms
+        ],
+        "verification": [
+            {"label": html.Span(t.label, title=t.description), "value": t.value}
+            for t in schema.vocab(C.VERIFICATION).terms
+        ],
+        "roles": [{"label": t.label, "value": t.value} for t in schema.vocab("actor_role").terms]
+        if "actor_role" in schema.vocabularies else [],
+        "actors": actor_opts,
+        "countries": [{"label": n or c, "value": c} for c, n in countries],
+        "systems": system_opts,
+    }
+
+
+def graph_config(filename: str, topojson_url: str | None = None) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "responsive": True,
+        "displaylogo": False,
+        "scrollZoom": False,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1600,
+                                 "height": 900, "scale": 1},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+    if topojson_url:
+        config["topojsonURL"] = topojson_url
+    return config
+
+
+SHAPE_GLYPHS = {"circle": "●", "diamond": "◆", "circle-open": "○", "triangle-up-open": "△",
+                "x-thin-open": "✕", "square-open": "□", "square": "■", "circle-open-dot": "◉",
+                "diamond-open": "◇"}
+
+
+def timeline_key(ds: Dataset, ctx: FigureContext) -> html.Div:
+    """The timeline's legend as HTML (wraps on narrow screens, readable by screen readers)."""
+    cats = [html.Span([_swatch(ctx.colour(t.value)), t.label], className="key-item")
+            for t in ds.schema.vocab(C.CATEGORY).terms if t.value in set(ds.events.get(C.CATEGORY, []))]
+    vers = [html.Span([html.Span(SHAPE_GLYPHS.get(ctx.symbols.get(t.value, ""), "●"), className="glyph"),
+                       t.label], className="key-item", title=t.description)
+            for t in ds.schema.vocab(C.VERIFICATION).terms]
+    return html.Div([
+        html.Span("Colour = category:", className="key-title"), *cats,
+        html.Span("Shape = verification:", className="key-title"), *vers,
+        html.Span([html.Span("▬", className="glyph"),
+                   "bar = date known only to the week/month/year; hatched = weakly verified"],
+                  className="key-item"),
+    ], className="key", **aria("Timeline key"))
+
+
+def map_key() -> html.Div:
+    return html.Div([
+        html.Span("Map:", className="key-title"),
+        html.Span([html.Span("●", className="glyph"), "exact or near place"], className="key-item"),
+        html.Span([html.Span("○", className="glyph"), "region only"], className="key-item"),
+        html.Span([html.Span("◉", className="glyph"), "country only"], className="key-item"),
+        html.Span([html.Span("◇", className="glyph"), "at sea"], className="key-item"),
+        html.Span([html.Span("■", className="glyph"), "seat of the authority that decided"], className="key-item"),
+        html.Span([html.Span("—", className="glyph"), "transfer, supplier → recipient"], className="key-item"),
+        html.Span([html.Span("N here", className="glyph small"), "events sharing one place, spread around it"],
+                  className="key-item"),
+    ], className="key", **aria("Map key"))
+
+
+def placeholder(kind: str) -> dict[str, Any]:
+    """The figure before the first callback answers: just the (empty) selection trace, so a
+    partial update of the highlight always has a trace to patch."""
+    trace = {"type": "scattergeo", "lon": [], "lat": []} if kind == "map" else {"type": "scatter", "x": [], "y": []}
+    layout: dict[str, Any] = {"xaxis": {"visible": False}, "yaxis": {"visible": False}}
+    if kind == "map":
+        layout = {"geo": {"projection": {"type": "natural earth"}, "fitbounds": False}}
+    return {"data": [trace], "layout": layout}
+
+
+def help_panel(ds: Dataset, ctx: FigureContext) -> html.Details:
+    schema = ds.schema
+    cats = [html.Li([_swatch(ctx.colour(t.value)), html.B(t.label), f" — {t.description}"])
+            for t in schema.vocab(C.CATEGORY).terms]
+    vers = [html.Li([html.B(t.label), f" ({ctx.symbols.get(t.value, 'circle').replace('-', ' ')}) — {t.description}"])
+            for t in schema.vocab(C.VERIFICATION).terms]
+    geo = [html.Li([html.B(t.label), f" ({GEO_SYMBOLS.get(t.value, 'not drawn').replace('-', ' ')}) — {t.description}"])
+           for t in schema.vocab(C.GEO_PRECISION).terms]
+    roles = [html.Li([html.B(t.label), f" — {t.description}"]) for t in schema.vocab(C.LOCATION_ROLE).terms]
+    return html.Details([
+        html.Summary("How to read this"),
+        html.Div([
+            html.P("Each mark is one event from the table below, and every event lists its sources. "
+                   "The timeline and the map show the same filtered events: click one in either view, "
+                   "or in the table, to highlight it everywhere and read its sources. Zoom the timeline "
+                   "(drag across it, or use 1 y / 5 y / All) to narrow the map and the table to that time."),
+            html.H3("Timeline lanes"),
+            html.P("Each row (lane) is a category — or an actor, or a country, if you switch the lanes. "
+                   "The band on top shows periods: things that were in force for a while, such as an "
+                   "embargo or a plant in operation. A period still in force reaches today and ends with →."),
+            html.H3("Dates and precision"),
+            html.P("A dot is an event known to the day. When a source only gives the week, month, "
+                   "quarter or year, the event is a thin bar over that whole window — we never invent a day. "
+                   "Hatched bars are weakly verified."),
+            html.H3("Categories (colours)"), html.Ul(cats),
+            html.H3("Verification (marker shapes)"),
+            html.P("How sure we are, kept apart from who is blamed (the actors' roles)."),
+            html.Ul(vers),
+            html.H3("Places on the map"),
+            html.P("Filled circles are exact or near places; rings are approximate (a region, or only "
+                   "the country); squares are the seat of the authority that took a decision — a "
+                   "sanctions designation does not happen \"in\" Washington. Lines are transfers from "
+                   "the supplier's country to the recipient. Where several events share a place they are "
+                   "spread around it, with a count."),
+            html.Ul(geo),
+            html.H4("What the place is"), html.Ul(roles),
+        ], className="help-body"),
+    ], id=ids.HELP, className="panel")
+
+
+def about_panel(ds: Dataset) -> html.Details:
+    meta = ds.metadata
+    licences = meta.get("licenses") or []
+    licence = ", ".join(
+        str(lic.get("title") or lic.get("name")) for lic in licences if isinstance(lic, dict)) or "unknown"
+    rules = meta.get("curation_rules") or []
+    return html.Details([
+        html.Summary("About this dataset and how to cite it"),
+        html.Div([
+            html.P(str(meta.get("description", ""))),
+            html.Dl([
+                html.Dt("Version"), html.Dd(str(meta.get("version", "unknown"))),
+                html.Dt("Last reviewed"), html.Dd(str(meta.get("last_reviewed", "unknown"))),
+                html.Dt("Licence of the data"), html.Dd(licence),
+                html.Dt("How to cite"), html.Dd(str(meta.get("citation", "")), className="citation"),
+            ]),
+            html.H3("Curation rules"),
+            html.Ul([html.Li(str(r)) for r in rules]) if isinstance(rules, list) else html.P(str(rules)),
+        ], className="help-body"),
+    ], id=ids.ABOUT, className="panel")
+
+
+def footer(ds: Dataset) -> html.Footer:
+    meta = ds.metadata
+    licences = meta.get("licenses") or []
+    licence = ", ".join(str(lic.get("name")) for lic in licences if isinstance(lic, dict)) or "licence unknown"
+    return html.Footer([
+        html.Span(f"{ds.title()} · version {meta.get('version', '?')} · {licence} · "
+                  f"last reviewed {meta.get('last_reviewed', '?')}"),
+        html.Span(f"Cite as: {meta.get('citation', '')}", className="footer-cite"),
+    ], className="footer")
+
+
+def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice: str) -> html.Div:
+    opts = options(ds, ctx)
+    controls = html.Div([
+        html.Div([
+            _labelled("From", date_picker(ids.DATE_START, "first day"), control_id=ids.DATE_START),
+            _labelled("To", date_picker(ids.DATE_END, "last day"), control_id=ids.DATE_END),
+        ], className="date-row"),
+        _labelled("Search", dcc.Input(id=ids.TEXT, type="search", debounce=True,
+                                      placeholder="titles, places, actors, sources…",
+                                      className="text-input"), control_id=ids.TEXT),
+        _labelled("Category", dcc.Checklist(id=ids.CATEGORIES, options=opts["categories"], value=[],
+                                            className="checklist", inputClassName="check-input"),
+                  "None ticked = all."),
+        _labelled("Actor", dcc.Dropdown(id=ids.ACTORS, options=opts["actors"], value=[], multi=True,
+                                        placeholder="Any actor")),
+        _labelled("…in the role", dcc.Dropdown(id=ids.ACTOR_ROLE, options=opts["roles"], value=None,
+                                               placeholder="Any role", clearable=True)),
+        _labelled("Country (place of the event)", dcc.Dropdown(
+            id=ids.COUNTRIES, options=opts["countries"], value=[], multi=True, placeholder="Any country")),
+        _labelled("Drone system", dcc.Dropdown(id=ids.SYSTEMS, options=opts["systems"], value=[],
+                                               multi=True, placeholder="Any system (aliases work)")),
+        _labelled("Verification", dcc.Checklist(id=ids.VERIFICATION, options=opts["verification"],
+                                                value=[], className="checklist",
+                                                inputClassName="check-input"), "None ticked = all."),
+        _labelled("Timeline lanes", dcc.RadioItems(
+            id=ids.LANES, value="category", className="radio", inputClassName="check-input",
+            options=[{"label": "Category", "value": "category"}, {"label": "Actor", "value": "actor"},
+                     {"label": "Country", "value": "country"}])),
+        dcc.Checklist(id=ids.SEATS, value=["seats"], className="checklist",
+                      inputClassName="check-input",
+                      options=[{"label": "Show decisions at the seat of the authority on the map",
+                                "value": "seats"}]),
+        html.Button("Reset all filters", id=ids.RESET, className="button secondary", n_clicks=0),
+    ], className="controls", role="search", **aria("Filters"))
+
+    views = html.Div([
+        html.Div([
+            html.Div(id=ids.SUMMARY, className="summary", role="status", **aria_live()),
+            html.Div([
+                html.Button("Copy link to this view", id=ids.COPY_LINK, className="button secondary"),
+                html.Button("Timeline as SVG", id=ids.TIMELINE_SVG, className="button secondary"),
+                html.Button("Map as SVG", id=ids.MAP_SVG, className="button secondary"),
+            ], className="summary-actions"),
+        ], className="summary-row"),
+        html.Section([
+            timeline_key(ds, ctx),
+            dcc.Graph(id=ids.TIMELINE, className="timeline-graph", figure=placeholder("timeline"),
+                      config=graph_config("geotimeline-timeline"),  # type: ignore[arg-type]
+                      style={"height": "100%"}),
+        ], className="card timeline-card", **aria("Timeline")),
+        html.Div([
+            html.Section([map_key(), dcc.Graph(id=ids.MAP, className="map-graph", figure=placeholder("map"),
+                                   config=graph_config("geotimeline-map", topojson_url),  # type: ignore[arg-type]
+                                   style={"height": "100%"})],
+                         className="card map-card", **aria("Map")),
+            html.Aside(id=ids.DETAIL, className="card detail-panel", tabIndex="-1",
+                       **aria("Event details", live=True)),
+        ], className="map-row"),
+        html.Section([
+            html.Div([
+                html.H2("Events in this view", className="section-title"),
+                html.Div([
+                    html.Button("Download CSV", id=ids.DOWNLOAD_CSV, className="button"),
+                    html.Button("Download JSON", id=ids.DOWNLOAD_JSON, className="button"),
+                    html.Button("Download GeoJSON", id=ids.DOWNLOAD_GEOJSON, className="button"),
+                ], className="download-row"),
+            ], className="table-head"),
+            dag.AgGrid(
+                id=ids.GRID, columnDefs=GRID_COLUMNS, rowData=[],
+                defaultColDef={"resizable": True, "sortable": True, "filter": False},
+                dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                                  "enableClickSelection": True},
+                                 "domLayout": "normal", "animateRows": False},
+                getRowId="params.data.event_id",
+                className="ag-theme-quartz event-grid", style={"height": "420px", "width": "100%"},
+            ),
+        ], className="card table-card"),
+    ], className="views")
+
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.FILTER_STORE, data={}),
+        dcc.Store(id=ids.VIEW_STORE, data={}),
+        dcc.Store(id=ids.SELECTION_STORE, data=""),
+        dcc.Store(id=ids.CLIENT_DUMMY),
+        dcc.Download(id=ids.DOWNLOAD),
+        html.Header([
+            html.H1(ds.title()),
+            html.P("A sourced event table, shown in time and on the map. Every event lists its sources.",
+                   className="subtitle"),
+        ], className="header"),
+        html.Div(data_notice, id=ids.DATA_NOTICE, className="notice warning",
+                 hidden=not data_notice, role="alert"),
+        html.Div(id=ids.NOTICE, className="notice", role="status"),
+        html.Div([help_panel(ds, ctx), about_panel(ds)], className="panels"),
+        html.Main([controls, views], className="main"),
+        footer(ds),
+    ], className="page")

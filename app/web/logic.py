@@ -1,0 +1,130 @@
+"""Pure helpers behind the callbacks: component values <-> core states. No dash import here,
+so every rule is unit-tested without a browser."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from app.dataset import columns as C
+from app.figures.context import FigureContext
+from app.filters import FilterCache, FilterState, ViewState, clean_tuple, parse_date
+
+CONTROL_KEYS = ("start", "end", "categories", "actors", "actor_role", "countries", "systems",
+                "verification", "text", "lanes", "seats")
+
+
+def states_from_controls(values: Mapping[str, Any], selected: str = "") -> tuple[FilterState, ViewState]:
+    """Control values (as Dash gives them; any may be None or junk) -> states. Never raises."""
+    lanes = values.get("lanes")
+    seats = values.get("seats")
+    state = FilterState(
+        start=parse_date(values.get("start")),
+        end=parse_date(values.get("end")),
+        categories=clean_tuple(values.get("categories")),
+        actors=clean_tuple(values.get("actors")),
+        actor_role=values["actor_role"].strip()[:60] if isinstance(values.get("actor_role"), str) else "",
+        countries=clean_tuple(values.get("countries")),
+        systems=clean_tuple(values.get("systems")),
+        verification=clean_tuple(values.get("verification")),
+        text=values["text"].strip()[:200] if isinstance(values.get("text"), str) else "",
+    )
+    if state.start and state.end and state.end < state.start:
+        state = replace(state, start=state.end, end=state.start)
+    view = ViewState(
+        lanes=lanes if lanes in ("category", "actor", "country") else "category",
+        selected=selected,
+        seats=not isinstance(seats, list) or "seats" in seats,
+    )
+    return state, view
+
+
+def controls_from_states(state: FilterState, view: ViewState) -> dict[str, Any]:
+    """States -> the value of every control (the inverse of states_from_controls)."""
+    return {
+        "start": state.start.isoformat() if state.start else None,
+        "end": state.end.isoformat() if state.end else None,
+        "categories": list(state.categories),
+        "actors": list(state.actors),
+        "actor_role": state.actor_role or None,
+        "countries": list(state.countries),
+        "systems": list(state.systems),
+        "verification": list(state.verification),
+        "text": state.text,
+        "lanes": view.lanes,
+        "seats": ["seats"] if view.seats else [],
+    }
+
+
+def range_from_relayout(relayout: Mapping[str, Any] | None) -> tuple[bool, Any, Any]:
+    """(changed, start, end) from the timeline's relayoutData: a zoom, a range-slider drag, a
+    quick-range button, or a double-click reset (which clears the range)."""
+    if not isinstance(relayout, Mapping):
+        return False, None, None
+    if relayout.get("xaxis.autorange") is True:
+        return True, None, None
+    rng = relayout.get("xaxis.range")
+    if isinstance(rng, Sequence) and not isinstance(rng, str) and len(rng) == 2:
+        a, b = rng
+    else:
+        a, b = relayout.get("xaxis.range[0]"), relayout.get("xaxis.range[1]")
+    start = parse_date(str(a)[:10]) if a is not None else None
+    end = parse_date(str(b)[:10]) if b is not None else None
+    if start is None or end is None:
+        return False, None, None
+    return True, min(start, end), max(start, end)
+
+
+def event_from_click(click: Mapping[str, Any] | None) -> str:
+    """The event id carried in customdata[0] of a clicked point or bar, or ''."""
+    try:
+        point = click["points"][0]  # type: ignore[index]
+        custom = point.get("customdata")
+        value = custom[0] if isinstance(custom, list | tuple) else custom
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def event_from_cell(cell: Mapping[str, Any] | None) -> str:
+    try:
+        value = cell.get("rowId") or cell["data"][C.EVENT_ID]  # type: ignore[union-attr,index]
+    except (KeyError, TypeError, AttributeError):
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
+class Views:
+    """Everything the views show for one state: ``shown`` feeds the map, table, counts, exports;
+    ``timeline`` is the same filter without the date range, because the timeline shows the date
+    range as its zoomed x-axis rather than cutting the events away (so one can zoom back out)."""
+
+    shown: pd.DataFrame
+    timeline: pd.DataFrame
+
+
+def compute_views(cache: FilterCache, state: FilterState) -> Views:
+    shown = cache(state)
+    timeline = cache(replace(state, start=None, end=None)) if (state.start or state.end) else shown
+    return Views(shown=shown, timeline=timeline)
+
+
+def grid_rows(shown: pd.DataFrame, ctx: FigureContext) -> list[dict[str, Any]]:
+    """The table's rows: only the columns it shows."""
+    if shown.empty:
+        return []
+    frame = pd.DataFrame({
+        "event_id": shown[C.EVENT_ID],
+        "start": shown[C.DATE_START].dt.strftime("%Y-%m-%d"),
+        "date_label": shown[C.DATE_LABEL],
+        "title": shown[C.TITLE],
+        "category_label": shown[C.CATEGORY].map(lambda c: ctx.category_labels.get(c, c)),
+        "place": shown[C.PLACE_NAME].where(shown[C.PLACE_NAME] != "", shown[C.COUNTRY_NAME]),
+        "verification_label": shown[C.VERIFICATION].map(lambda v: ctx.verification_labels.get(v, v)),
+        "source_count": shown[C.SOURCE_COUNT],
+    })
+    return [{str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")]
