@@ -33,9 +33,6 @@ def window_labels(events: pd.DataFrame) -> pd.Series:
             s_txt = "Q" + start[m].dt.quarter.astype("str") + " " + s_txt
             e_txt = ("Q" + end[m].dt.quarter.astype("Int64").astype("str") + " " + e_txt).where(
                 end[m].notna(), "")
-        if p == "week":
-            s_txt = "week of " + s_txt
-            e_txt = pd.Series("", index=e_txt.index, dtype="str")
         same = (s_txt == e_txt) | (e_txt == "")
         label = s_txt.where(same, s_txt + " – " + e_txt)
         out[m] = label.to_numpy()

@@ -78,7 +78,9 @@ def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None
     control_values = controls_from_states(state, view) if set_controls else {}
     outs = [control_values.get(k, no_update) for k in CONTROL_KEYS]
     notice = " ".join(notices)
-    return (query if query != (search or "") else no_update, *outs, state.to_dict(),
+    # a URL the browser gave us (load, back/forward) is never rewritten: that would add history
+    write_url = trigger not in (None, ids.URL) and query != (search or "")
+    return (query if write_url else no_update, *outs, state.to_dict(),
             {"lanes": view.lanes, "seats": view.seats}, view.selected, notice)
 
 

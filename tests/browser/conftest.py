@@ -1,0 +1,128 @@
+"""Browser tests: Playwright driving Debian's Chromium against the real server in a subprocess.
+
+Chromium runs with a resolver rule that fails every host but localhost (an air-gapped machine),
+and every test records requests that leave 127.0.0.1 and console errors, and fails on either.
+These tests never skip: without Chromium they fail, and .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = os.environ.get("GEOTIMELINE_CHROMIUM", "/usr/bin/chromium")
+LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `bash .ci/run` (it installs Debian's chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "accept_downloads": True}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data_dir: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "GEOTIMELINE_TODAY": "2026-11-23"}
+    cmd = [sys.executable, "-m", "app", "serve", "--port", str(port)]
+    if data_dir:
+        cmd += ["--data", str(data_dir)]
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode() if proc.stdout else ""
+            raise RuntimeError(f"server exited: {out}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start in 60 s")
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    proc, url = start_server()
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture
+def watched(page: Page) -> Iterator[Page]:
+    """The page, recording external requests (aborted) and console errors; both must stay empty."""
+    external: list[str] = []
+    errors: list[str] = []
+
+    def route(r):  # type: ignore[no-untyped-def]
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    assert external == [], f"requests left 127.0.0.1: {external}"
+    assert errors == [], f"console errors: {errors}"
+
+
+def wait_ready(page: Page) -> None:
+    """Wait until the summary line and both figures show events."""
+    page.wait_for_selector("#summary-line:has-text('event')")
+    page.wait_for_selector("#timeline-graph .scatterlayer .point")
+    page.wait_for_function("document.querySelectorAll('#map-graph .scattergeo .point').length > 0")
+
+
+def summary_count(page: Page) -> int:
+    return int(page.inner_text("#summary-line").split(" ")[0])
+
+
+def grid_count(page: Page) -> int:
+    return int(page.evaluate("dash_ag_grid.getApi('event-grid').getDisplayedRowCount()"))
+
+
+def shot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,162 @@
+"""What only a browser can show: rendering, linking, URL state, downloads, offline, XSS."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import grid_count, shot, start_server, summary_count, wait_ready
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_loads_offline_with_events_in_both_views(watched: Page, server_url: str) -> None:
+    watched.goto(server_url)
+    wait_ready(watched)
+    n = summary_count(watched)
+    assert n >= 80
+    assert watched.locator("#timeline-graph .scatterlayer .point").count() > 20
+    assert watched.locator("#map-graph .scattergeo .point").count() > 20
+    # the map's country shapes came from the local topojson: a long SVG path
+    d = watched.get_attribute("#map-graph .layer.countries path", "d") or ""
+    assert len(d) > 10_000
+    assert grid_count(watched) == n
+    shot(watched, "dashboard-1280.png")
+
+
+def test_phone_width_stacks(watched: Page, server_url: str) -> None:
+    watched.set_viewport_size({"width": 390, "height": 844})
+    watched.goto(server_url)
+    wait_ready(watched)
+    views = watched.locator(".views").bounding_box()
+    controls = watched.locator(".controls").bounding_box()
+    assert views and controls and controls["y"] > views["y"]  # views first, filters below
+    assert views["width"] <= 390
+    shot(watched, "dashboard-390.png")
+
+
+def test_filter_updates_every_view(watched: Page, server_url: str) -> None:
+    watched.goto(server_url)
+    wait_ready(watched)
+    total = summary_count(watched)
+    map_before = watched.locator("#map-graph .scattergeo .point").count()
+    watched.locator("#category-checklist label", has_text="Sanctions").click()
+    expect(watched.locator("#summary-line")).to_contain_text("Sanctions")
+    n = summary_count(watched)
+    assert 0 < n < total
+    assert grid_count(watched) == n
+    watched.wait_for_function(f"document.querySelectorAll('#map-graph .scattergeo .point').length != {map_before}")
+    assert "cat=sanctions" in watched.url
+    timeline_ids = watched.evaluate(
+        "document.getElementById('timeline-graph').querySelector('.js-plotly-plot').data"
+        ".filter(t => t.customdata).flatMap(t => t.customdata.map(c => c[0]))")
+    assert len(set(timeline_ids)) == n
+
+
+def test_click_in_table_opens_sources_and_highlights(watched: Page, server_url: str) -> None:
+    watched.goto(server_url + "?q=Dushanbe")
+    wait_ready(watched)
+    watched.locator("#event-grid .ag-row").first.click()
+    detail = watched.locator("#detail-panel")
+    expect(detail.locator("h3", has_text="Sources")).to_be_visible()
+    links = detail.locator("ol.sources a")
+    assert links.count() >= 1
+    assert links.first.get_attribute("rel") == "noopener noreferrer"
+    assert links.first.get_attribute("target") == "_blank"
+    assert (links.first.get_attribute("href") or "").startswith(("http://", "https://"))
+    assert "event=" in watched.url
+    watched.wait_for_function(
+        "document.getElementById('map-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].lon.length == 1")
+    watched.wait_for_function(
+        "document.getElementById('timeline-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].x.length >= 1")
+
+
+def test_click_on_map_selects(watched: Page, server_url: str) -> None:
+    watched.goto(server_url + "?cat=production")
+    wait_ready(watched)
+    point = watched.locator("#map-graph .scattergeo .point").first
+    box = point.bounding_box()
+    assert box
+    watched.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(watched.locator("#detail-panel h3", has_text="Sources")).to_be_visible()
+    assert "event=" in watched.url
+
+
+def test_deep_link_restores_filters_and_selection(watched: Page, server_url: str) -> None:
+    watched.goto(server_url + "?cat=diplomacy,production&lanes=actor&event=ru-yelabuga-iranian-delegation-visit")
+    wait_ready(watched)
+    expect(watched.locator("#detail-panel .detail-title")).to_contain_text("Yelabuga")
+    checked = watched.locator("#category-checklist input:checked")
+    assert checked.count() == 2
+    expect(watched.locator("#lanes-radio input[value=actor]")).to_be_checked()
+    expect(watched.locator("#summary-line")).to_contain_text("Production, Diplomacy")
+
+
+def test_back_restores_previous_view(watched: Page, server_url: str) -> None:
+    watched.goto(server_url + "?cat=transfer")
+    wait_ready(watched)
+    before = watched.inner_text("#summary-line")
+    watched.locator("#category-checklist label", has_text="Sanctions").click()
+    expect(watched.locator("#summary-line")).not_to_have_text(before)
+    watched.go_back()
+    expect(watched.locator("#summary-line")).to_have_text(before)
+    assert watched.locator("#category-checklist input:checked").count() == 1
+
+
+def test_malformed_link_shows_notice(watched: Page, server_url: str) -> None:
+    watched.goto(server_url + "?from=2023-02-30&cat=bogus&zz=1")
+    wait_ready(watched)
+    expect(watched.locator("#notice-area")).to_contain_text("Ignored")
+
+
+def test_csv_download_matches_shown_count(watched: Page, server_url: str, tmp_path: Path) -> None:
+    watched.goto(server_url + "?country=RUS")
+    wait_ready(watched)
+    n = summary_count(watched)
+    with watched.expect_download() as info:
+        watched.click("#download-csv-button")
+    download = info.value
+    assert download.suggested_filename.startswith(f"geotimeline-{n}-event")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == n and all(r["country"] == "RUS" for r in rows)
+
+
+def test_modebar_png_download_at_slide_size(watched: Page, server_url: str) -> None:
+    watched.goto(server_url + "?cat=transfer")
+    wait_ready(watched)
+    watched.hover("#timeline-graph")
+    with watched.expect_download() as info:
+        watched.click("#timeline-graph .modebar-btn[data-title='Download plot as a png']")
+    assert info.value.suggested_filename.startswith("geotimeline-timeline-")
+
+
+@pytest.fixture(scope="module")
+def xss_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    pkg = tmp_path_factory.mktemp("xss") / "pkg"
+    shutil.copytree(FIXTURES / "_base", pkg)
+    for f in (FIXTURES / "xss").iterdir():
+        shutil.copy(f, pkg / f.name)
+    proc, url = start_server(pkg)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_xss_payloads_stay_inert(watched: Page, xss_url: str) -> None:
+    watched.goto(xss_url + "?event=ev-plant")
+    wait_ready(watched)
+    detail = watched.locator("#detail-panel")
+    expect(detail).to_contain_text("<script>window.__xss = 1</script>Plant opens")
+    expect(watched.locator("#data-notice")).to_contain_text("not shown")
+    watched.wait_for_timeout(500)
+    assert watched.evaluate("window.__xss === undefined")
+    assert watched.locator("a[href^='javascript']").count() == 0
+    assert watched.locator("#detail-panel script, #detail-panel img, #detail-panel svg").count() == 0

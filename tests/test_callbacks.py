@@ -1,0 +1,124 @@
+"""Callback functions called directly (no browser, no HTTP): component values -> props."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from dash import no_update
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.dataset import load_package
+from app.figures.context import FigureContext, labels_for
+from app.filters import FilterCache
+from app.urlstate import Known
+from app.web import ids
+from app.web.callbacks import Deps, download, sync_state, update_selection, update_views
+from app.web.logic import event_from_click, range_from_relayout, states_from_controls
+
+NO_CONTROLS = [None, None, [], [], None, [], [], [], "", "category", ["seats"]]
+
+
+@pytest.fixture
+def deps(make_package) -> Deps:
+    ds = load_package(make_package())
+    ctx = FigureContext.from_dataset(ds, today="2026-11-23")
+    return Deps(ds=ds, ctx=ctx, cache=FilterCache(ds.events), known=Known.from_dataset(ds),
+                labels=labels_for(ds, ctx), topojson_url="/assets/topojson/")
+
+
+def sync(deps: Deps, trigger: str | None, search: str = "", controls: list[Any] | None = None,
+         relayout: Any = None, t_click: Any = None, m_click: Any = None, cell: Any = None,
+         selected: str = "") -> tuple[Any, ...]:
+    values = [*(controls or NO_CONTROLS), 0, relayout, t_click, m_click, cell, selected]
+    return sync_state(search, *values, deps=deps, trigger=trigger)
+
+
+def test_url_restores_controls_and_stores(deps) -> None:
+    out = sync(deps, ids.URL, "?cat=diplomacy&event=ev-visit&lanes=actor")
+    query, controls, filter_data, view, selected, notice = out[0], out[1:12], out[12], out[13], out[14], out[15]
+    assert query is no_update  # already the URL
+    assert controls[2] == ["diplomacy"] and controls[9] == "actor"
+    assert filter_data["categories"] == ["diplomacy"] and view["lanes"] == "actor"
+    assert selected == "ev-visit" and notice == ""
+
+
+def test_controls_write_the_url(deps) -> None:
+    controls = list(NO_CONTROLS)
+    controls[2] = ["production"]
+    out = sync(deps, ids.CATEGORIES, controls=controls)
+    assert out[0] == "?cat=production"
+    assert all(v is no_update for v in out[1:12])  # the controls keep what the user set
+
+
+def test_timeline_zoom_sets_the_date_range(deps) -> None:
+    out = sync(deps, ids.TIMELINE + ".relayoutData",
+               relayout={"xaxis.range[0]": "2022-01-01 00:00", "xaxis.range[1]": "2022-12-31 12:00"})
+    assert out[0] == "?from=2022-01-01&to=2022-12-31"
+    assert out[1] == "2022-01-01" and out[2] == "2022-12-31"
+    assert sync(deps, ids.TIMELINE + ".relayoutData", relayout={"autosize": True})[0] is no_update
+
+
+def test_clicks_select_events(deps) -> None:
+    click = {"points": [{"customdata": ["ev-plant", "t", "d", "p", "v"]}]}
+    assert sync(deps, ids.MAP + ".clickData", m_click=click)[14] == "ev-plant"
+    assert sync(deps, ids.GRID + ".cellClicked", cell={"rowId": "ev-visit"})[14] == "ev-visit"
+    assert sync(deps, ids.TIMELINE + ".clickData", t_click={"points": [{}]}, selected="ev-plant")[14] == "ev-plant"
+
+
+def test_reset_clears_everything(deps) -> None:
+    out = sync(deps, ids.RESET, search="?cat=production")
+    assert out[0] == "" and out[3] == [] and out[12]["categories"] == []
+
+
+def test_update_views_filters_every_output(deps) -> None:
+    timeline, geo, rows, text, t_conf, m_conf = update_views(
+        {"countries": ["RUS"]}, {"lanes": "category"}, "", deps=deps)
+    assert [r["event_id"] for r in rows] == ["ev-visit"]
+    assert text == "1 event · Russian Federation"
+    assert t_conf["toImageButtonOptions"]["filename"] == "geotimeline-timeline-1-event-russian-federation"
+    assert t_conf["toImageButtonOptions"]["width"] == 1600 and m_conf["topojsonURL"] == "/assets/topojson/"
+    assert geo.data[-1].name == "Selected"
+
+
+def test_date_range_keeps_the_timeline_whole_but_zoomed(deps) -> None:
+    timeline, _, rows, _, _, _ = update_views({"start": "2023-01-01", "end": "2023-12-31"}, {}, "", deps=deps)
+    assert {r["event_id"] for r in rows} == {"ev-visit", "ev-regime"}
+    plotted = {row[0] for t in timeline.data if t.customdata is not None for row in t.customdata}
+    assert "ev-plant" in plotted  # outside the range, still on the zoomed-out timeline
+    assert str(timeline.layout.xaxis.range[0])[:10] == "2023-01-01"
+
+
+def test_update_selection_patches_and_details(deps) -> None:
+    t_patch, m_patch, detail, rows = update_selection("ev-plant", {}, {}, "?cat=production", deps=deps)
+    ops = t_patch.to_plotly_json()["operations"]
+    assert ops[0]["location"] == ["data", -1, "x"]
+    assert rows == [{"event_id": "ev-plant"}]
+    text = str(detail)
+    assert "Plant opens in Dushanbe" in text and "https://www.example.org/a" in text
+    assert "noopener noreferrer" in text
+
+
+def test_download_uses_the_same_filter(deps) -> None:
+    sent = download(1, None, None, {"categories": ["production"]}, deps=deps, trigger=ids.DOWNLOAD_CSV)
+    assert sent["filename"] == "geotimeline-1-event-production.csv"
+    assert download(None, None, None, {}, deps=deps, trigger=None) is no_update
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=20), st.integers(), st.lists(st.text(max_size=5))),
+                min_size=11, max_size=11))
+def test_random_control_values_never_raise(values: list[Any]) -> None:
+    state, view = states_from_controls(dict(zip(
+        ["start", "end", "categories", "actors", "actor_role", "countries", "systems", "verification",
+         "text", "lanes", "seats"], values, strict=True)))
+    assert view.lanes in ("category", "actor", "country")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.none(), st.dictionaries(st.text(max_size=15), st.one_of(
+    st.none(), st.text(max_size=25), st.booleans(), st.lists(st.text(max_size=25), max_size=3)), max_size=4)))
+def test_random_relayout_and_clicks_never_raise(data: Any) -> None:
+    range_from_relayout(data)
+    event_from_click(data)

@@ -1,0 +1,129 @@
+"""The middle layer: the Flask test client against a real app, and the callbacks called directly."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from dash import Dash
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.dataset import load_package
+from app.settings import Settings
+from app.web import create_app, ids
+from app.web.callbacks import CONTROL_IDS
+
+SYNC_INPUTS = len(CONTROL_IDS) + 6  # controls, reset, relayout, 2 clicks, cell click, selection state
+
+
+@pytest.fixture(scope="module")
+def app() -> Dash:
+    return create_app(Settings(today="2026-11-23"))
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.server.test_client()
+
+
+def layout_ids(node: Any, found: list[str]) -> list[str]:
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if "id" in props:
+            found.append(props["id"])
+        for value in props.values():
+            layout_ids(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            layout_ids(item, found)
+    return found
+
+
+def sync_key(app: Dash) -> str:
+    return next(k for k in app.callback_map if k.startswith("..url-location.search"))
+
+
+def post_callback(client, app: Dash, key: str, values: dict[tuple[str, str], Any], changed: str) -> Any:
+    spec = app.callback_map[key]
+
+    def entries(items: list[dict[str, str]]) -> list[dict[str, Any]]:
+        return [{**i, "value": values.get((i["id"], i["property"]))} for i in items]
+
+    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
+    payload = {"output": key, "outputs": outputs, "inputs": entries(spec["inputs"]),
+               "state": entries(spec["state"]), "changedPropIds": [changed]}
+    return client.post("/_dash-update-component", json=payload)
+
+
+def test_index_and_layout(client) -> None:
+    assert client.get("/").status_code == 200
+    resp = client.get("/_dash-layout")
+    assert resp.status_code == 200
+    found = layout_ids(resp.get_json(), [])
+    assert len(found) == len(set(found)), "component ids must be unique"
+
+
+def test_every_callback_id_exists_in_layout(app, client) -> None:
+    found = set(layout_ids(client.get("/_dash-layout").get_json(), []))
+    for key, spec in app.callback_map.items():
+        used = {i["id"] for i in spec["inputs"] + spec["state"]}
+        used |= {o.split(".")[0] for o in key.strip(".").split("...")}
+        assert used <= found, f"{key}: {used - found}"
+
+
+def test_ids_module_is_kebab_case_and_unique() -> None:
+    values = [v for k, v in vars(ids).items() if k.isupper()]
+    assert len(values) == len(set(values))
+    assert all(v == v.lower() and " " not in v and "_" not in v for v in values)
+
+
+def test_topojson_served_locally(client) -> None:
+    resp = client.get("/assets/topojson/world_110m.json")
+    assert resp.status_code == 200 and json.loads(resp.data)["type"] == "Topology"
+
+
+def test_security_headers(client) -> None:
+    resp = client.get("/")
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_sync_callback_over_http(app, client) -> None:
+    resp = post_callback(client, app, sync_key(app),
+                         {("url-location", "search"): "?cat=transfer&country=RUS&lanes=actor"}, "url-location.search")
+    assert resp.status_code == 200
+    body = resp.get_json()["response"]
+    assert body["filter-store"]["data"]["categories"] == ["transfer"]
+    assert body["view-store"]["data"]["lanes"] == "actor"
+    assert body["category-checklist"]["value"] == ["transfer"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_fuzzed_query_strings_never_5xx(app, client, search: str) -> None:
+    resp = post_callback(client, app, sync_key(app), {("url-location", "search"): "?" + search},
+                         "url-location.search")
+    assert resp.status_code < 500
+
+
+def test_hand_edited_urls_never_5xx(app, client) -> None:
+    for search in ["?from=2023-02-30", "?cat=%00%ff", "?event=<script>alert(1)</script>", "?step=-1&story=x",
+                   "?" + "a=1&" * 500, "?q=" + "x" * 10_000, "?lanes=%E2%80%AE", "?from=99999-01-01"]:
+        resp = post_callback(client, app, sync_key(app), {("url-location", "search"): search},
+                             "url-location.search")
+        assert resp.status_code == 200, search
+        assert resp.get_json()["response"]["notice-area"]["children"]
+
+
+def test_views_callback_over_http(app, client) -> None:
+    key = next(k for k in app.callback_map if k.startswith("..timeline-graph.figure"))
+    resp = post_callback(client, app, key, {("filter-store", "data"): {"categories": ["transfer"]},
+                                            ("view-store", "data"): {"lanes": "category"}}, "filter-store.data")
+    assert resp.status_code == 200
+    body = resp.get_json()["response"]
+    ds = load_package(Settings().data_dir)
+    n = int((ds.events["category"] == "transfer").sum())
+    assert len(body["event-grid"]["rowData"]) == n
+    assert body["summary-line"]["children"].startswith(f"{n} event")
