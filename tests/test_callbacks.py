@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.dataset import load_package
 from app.figures.context import FigureContext, labels_for
-from app.filters import FilterCache
+from app.filters import FilterCache, FilterState
 from app.urlstate import Known
 from app.web import ids
 from app.web.callbacks import Deps, download, sync_state, update_selection, update_views
@@ -31,7 +31,8 @@ def deps(make_package) -> Deps:
 def sync(deps: Deps, trigger: str | None, search: str = "", controls: list[Any] | None = None,
          relayout: Any = None, t_click: Any = None, m_click: Any = None, cell: Any = None,
          selected: str = "") -> tuple[Any, ...]:
-    values = [*(controls or NO_CONTROLS), 0, relayout, t_click, m_click, cell, selected]
+    stores = [FilterState().to_dict(), {"lanes": "category", "seats": True}]
+    values = [*(controls or NO_CONTROLS), 0, relayout, t_click, m_click, cell, selected, *stores]
     return sync_state(search, *values, deps=deps, trigger=trigger)
 
 
@@ -64,7 +65,8 @@ def test_clicks_select_events(deps) -> None:
     click = {"points": [{"customdata": ["ev-plant", "t", "d", "p", "v"]}]}
     assert sync(deps, ids.MAP + ".clickData", m_click=click)[14] == "ev-plant"
     assert sync(deps, ids.GRID + ".cellClicked", cell={"rowId": "ev-visit"})[14] == "ev-visit"
-    assert sync(deps, ids.TIMELINE + ".clickData", t_click={"points": [{}]}, selected="ev-plant")[14] == "ev-plant"
+    # a click on something that is not an event keeps the selection (nothing changes)
+    assert sync(deps, ids.TIMELINE + ".clickData", t_click={"points": [{}]}, selected="ev-plant")[14] is no_update
 
 
 def test_reset_clears_everything(deps) -> None:
@@ -122,3 +124,20 @@ def test_random_control_values_never_raise(values: list[Any]) -> None:
 def test_random_relayout_and_clicks_never_raise(data: Any) -> None:
     range_from_relayout(data)
     event_from_click(data)
+
+
+def test_control_echo_after_url_load_changes_nothing(deps) -> None:
+    first = sync(deps, ids.URL, "?cat=diplomacy&bogus=1")
+    assert "bogus" in first[15]
+    controls = list(NO_CONTROLS)
+    controls[2] = ["diplomacy"]
+    values = [*controls, 0, None, None, None, None, first[14], first[12], first[13]]
+    echo = sync_state("?cat=diplomacy&bogus=1", *values, deps=deps, trigger=ids.DATE_START)
+    assert all(v is no_update for v in echo)  # the notice stays, no history entry is added
+
+
+def test_control_event_before_the_url_is_read_reads_the_url(deps) -> None:
+    values = [*NO_CONTROLS, 0, None, None, None, None, "", {}, {}]
+    out = sync_state("?cat=production", *values, deps=deps, trigger=ids.DATE_START)
+    assert out[0] is no_update  # the URL is not rewritten
+    assert out[12]["categories"] == ["production"] and out[3] == ["production"]

@@ -13,9 +13,6 @@ from hypothesis import strategies as st
 from app.dataset import load_package
 from app.settings import Settings
 from app.web import create_app, ids
-from app.web.callbacks import CONTROL_IDS
-
-SYNC_INPUTS = len(CONTROL_IDS) + 6  # controls, reset, relayout, 2 clicks, cell click, selection state
 
 
 @pytest.fixture(scope="module")

@@ -52,12 +52,17 @@ def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None
     """URL <-> controls <-> stores, in one place (two callbacks would form a cycle).
 
     values = the 11 control values, reset clicks, timeline relayout, timeline click, map click,
-    grid cell click, current selection.
+    grid cell click, and the current selection, filter store and view store.
     """
     controls = dict(zip(CONTROL_KEYS, values[:11], strict=True))
     relayout, t_click, m_click, cell, selected = values[12:17]
+    current = values[17:19]
     notices: list[str] = []
     set_controls = True
+    if not current[0]:
+        # the stores are empty until the URL has been read: whatever fired first on page load
+        # (the location, or a component announcing its initial value), start from the URL
+        trigger = ids.URL
     if trigger in (None, ids.URL):
         state, view, notices = parse_query(search, deps.known)
     elif trigger == ids.RESET:
@@ -74,10 +79,14 @@ def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None
             source = {ids.TIMELINE + ".clickData": t_click, ids.MAP + ".clickData": m_click}
             picked = event_from_cell(cell) if trigger.startswith(ids.GRID) else event_from_click(source[trigger])
             view = replace(view, selected=picked if picked in deps.known.events else view.selected)
+    if not set_controls and (state.to_dict(), {"lanes": view.lanes, "seats": view.seats}, view.selected) == (
+            current[0], current[1], selected):
+        # a control echoed the value it was given (e.g. after a URL load): nothing changed
+        return (no_update,) * (len(CONTROL_IDS) + 5)
     query = to_query(state, view)
     control_values = controls_from_states(state, view) if set_controls else {}
     outs = [control_values.get(k, no_update) for k in CONTROL_KEYS]
-    notice = " ".join(notices)
+    notice: Any = " ".join(notices) if trigger in (None, ids.URL, ids.RESET) else no_update
     # a URL the browser gave us (load, back/forward) is never rewritten: that would add history
     write_url = trigger not in (None, ids.URL) and query != (search or "")
     return (query if write_url else no_update, *outs, state.to_dict(),
@@ -147,7 +156,7 @@ def register(app: Dash, deps: Deps) -> None:
         *[Input(i, p) for i, p in zip(CONTROL_IDS, CONTROL_PROPS, strict=True)],
         Input(ids.RESET, "n_clicks"), Input(ids.TIMELINE, "relayoutData"),
         Input(ids.TIMELINE, "clickData"), Input(ids.MAP, "clickData"), Input(ids.GRID, "cellClicked"),
-        State(ids.SELECTION_STORE, "data"),
+        State(ids.SELECTION_STORE, "data"), State(ids.FILTER_STORE, "data"), State(ids.VIEW_STORE, "data"),
     )
     def _sync(search: str | None, *values: Any) -> tuple[Any, ...]:
         prop = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
@@ -162,6 +171,9 @@ def register(app: Dash, deps: Deps) -> None:
         Output(ids.SUMMARY, "children"), Output(ids.TIMELINE, "config"), Output(ids.MAP, "config"),
         Input(ids.FILTER_STORE, "data"), Input(ids.VIEW_STORE, "data"),
         State(ids.SELECTION_STORE, "data"),
+        # not on page load: the stores are filled from the URL first, and a concurrent initial
+        # call with empty stores could answer last and overwrite the linked view
+        prevent_initial_call=True,
     )(functools.partial(update_views, deps=deps))
 
     # selection -> highlight (Patch) on timeline and map, detail panel, table selection
@@ -170,7 +182,7 @@ def register(app: Dash, deps: Deps) -> None:
         Output(ids.DETAIL, "children"), Output(ids.GRID, "selectedRows"),
         Input(ids.SELECTION_STORE, "data"),
         State(ids.FILTER_STORE, "data"), State(ids.VIEW_STORE, "data"), State(ids.URL, "search"),
-        prevent_initial_call=True,
+        prevent_initial_call=True,  # as above: the URL sync always sets the selection store
     )(functools.partial(update_selection, deps=deps))
 
     # download buttons -> file of the current view

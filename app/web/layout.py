@@ -16,6 +16,7 @@ from app.dataset.package import Dataset
 from app.figures.context import FigureContext
 from app.figures.theme import GEO_SYMBOLS
 from app.web import ids
+from app.web.detail import empty_detail
 
 GRID_COLUMNS = [
     {"field": "start", "headerName": "Start", "width": 125, "sort": "asc"},
@@ -106,7 +107,8 @@ def graph_config(filename: str, topojson_url: str | None = None) -> dict[str, An
         "scrollZoom": False,
         "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1600,
                                  "height": 900, "scale": 1},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        # sendChartToCloud would post the chart to an online service: never in an offline tool
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud"],
     }
     if topojson_url:
         config["topojsonURL"] = topojson_url
@@ -286,7 +288,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                                    config=graph_config("geotimeline-map", topojson_url),  # type: ignore[arg-type]
                                    style={"height": "100%"})],
                          className="card map-card", **aria("Map")),
-            html.Aside(id=ids.DETAIL, className="card detail-panel", tabIndex="-1",
+            html.Aside(empty_detail(), id=ids.DETAIL, className="card detail-panel", tabIndex="-1",
                        **aria("Event details", live=True)),
         ], className="map-row"),
         html.Section([

@@ -63,7 +63,7 @@ def test_click_in_table_opens_sources_and_highlights(watched: Page, server_url: 
     wait_ready(watched)
     watched.locator("#event-grid .ag-row").first.click()
     detail = watched.locator("#detail-panel")
-    expect(detail.locator("h3", has_text="Sources")).to_be_visible()
+    expect(detail.get_by_role("heading", name="Sources", exact=True)).to_be_visible()
     links = detail.locator("ol.sources a")
     assert links.count() >= 1
     assert links.first.get_attribute("rel") == "noopener noreferrer"
@@ -79,11 +79,12 @@ def test_click_in_table_opens_sources_and_highlights(watched: Page, server_url: 
 def test_click_on_map_selects(watched: Page, server_url: str) -> None:
     watched.goto(server_url + "?cat=production")
     wait_ready(watched)
+    watched.locator("#map-graph").scroll_into_view_if_needed()
     point = watched.locator("#map-graph .scattergeo .point").first
     box = point.bounding_box()
     assert box
     watched.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    expect(watched.locator("#detail-panel h3", has_text="Sources")).to_be_visible()
+    expect(watched.locator("#detail-panel").get_by_role("heading", name="Sources", exact=True)).to_be_visible()
     assert "event=" in watched.url
 
 
@@ -94,7 +95,7 @@ def test_deep_link_restores_filters_and_selection(watched: Page, server_url: str
     checked = watched.locator("#category-checklist input:checked")
     assert checked.count() == 2
     expect(watched.locator("#lanes-radio input[value=actor]")).to_be_checked()
-    expect(watched.locator("#summary-line")).to_contain_text("Production, Diplomacy")
+    expect(watched.locator("#summary-line")).to_contain_text("Diplomacy, Production")
 
 
 def test_back_restores_previous_view(watched: Page, server_url: str) -> None:
@@ -134,7 +135,7 @@ def test_modebar_png_download_at_slide_size(watched: Page, server_url: str) -> N
     wait_ready(watched)
     watched.hover("#timeline-graph")
     with watched.expect_download() as info:
-        watched.click("#timeline-graph .modebar-btn[data-title='Download plot as a png']")
+        watched.click("#timeline-graph .modebar-btn[data-title^='Download plot']")
     assert info.value.suggested_filename.startswith("geotimeline-timeline-")
 
 
@@ -155,7 +156,7 @@ def test_xss_payloads_stay_inert(watched: Page, xss_url: str) -> None:
     wait_ready(watched)
     detail = watched.locator("#detail-panel")
     expect(detail).to_contain_text("<script>window.__xss = 1</script>Plant opens")
-    expect(watched.locator("#data-notice")).to_contain_text("not shown")
+    expect(watched.locator("#data-notice")).to_contain_text("python -m app validate")
     watched.wait_for_timeout(500)
     assert watched.evaluate("window.__xss === undefined")
     assert watched.locator("a[href^='javascript']").count() == 0
