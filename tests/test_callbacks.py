@@ -75,7 +75,7 @@ def test_reset_clears_everything(deps) -> None:
 
 
 def test_update_views_filters_every_output(deps) -> None:
-    timeline, geo, rows, text, t_conf, m_conf = update_views(
+    _, geo, rows, text, t_conf, m_conf = update_views(
         {"countries": ["RUS"]}, {"lanes": "category"}, "", deps=deps)
     assert [r["event_id"] for r in rows] == ["ev-visit"]
     assert text == "1 event · Russian Federation"
@@ -95,7 +95,8 @@ def test_date_range_keeps_the_timeline_whole_but_zoomed(deps) -> None:
 def test_update_selection_patches_and_details(deps) -> None:
     t_patch, m_patch, detail, rows = update_selection("ev-plant", {}, {}, "?cat=production", deps=deps)
     ops = t_patch.to_plotly_json()["operations"]
-    assert ops[0]["location"] == ["data", -1, "x"]
+    assert ops[0]["location"] == ["data", -1, "x"] and len(ops[0]["params"]["value"]) == 1
+    assert m_patch.to_plotly_json()["operations"][0]["params"]["value"] == [pytest.approx(68.787, abs=3)]
     assert rows == [{"event_id": "ev-plant"}]
     text = str(detail)
     assert "Plant opens in Dushanbe" in text and "https://www.example.org/a" in text
@@ -116,6 +117,7 @@ def test_random_control_values_never_raise(values: list[Any]) -> None:
         ["start", "end", "categories", "actors", "actor_role", "countries", "systems", "verification",
          "text", "lanes", "seats"], values, strict=True)))
     assert view.lanes in ("category", "actor", "country")
+    assert state.start is None or state.end is None or state.start <= state.end
 
 
 @settings(max_examples=500, deadline=None)
