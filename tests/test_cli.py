@@ -78,7 +78,7 @@ def test_serve_refuses_unreadable_data(make_package, capsys) -> None:
     pkg = make_package()
     (pkg / "events.csv").write_bytes(b"\xff\xfe bad bytes")
     code, out, err = run(["serve", "--data", str(pkg), "--port", "1"], capsys)
-    assert code == 2 and "not UTF-8" in err and err.strip().count("\n") == 0
+    assert code == 2 and "not UTF-8" in err and err.strip().count("\n") == 0 and "Traceback" not in out
 
 
 def test_serve_refuses_missing_dir(tmp_path: Path, capsys) -> None:
