@@ -43,27 +43,41 @@ def traces(fig, name=None, type_=None):
     return [t for t in fig.data if (name is None or t.name == name) and (type_ is None or t.type == type_)]
 
 
+def point_of(fig, event_id: str):
+    """(trace, index) of the mark for ``event_id``."""
+    for t in fig.data:
+        if t.customdata is not None:
+            ids = [row[0] for row in t.customdata]
+            if event_id in ids:
+                return t, ids.index(event_id)
+    raise KeyError(event_id)
+
+
 def test_timeline_points_windows_and_periods(ds, ctx) -> None:
     fig = timeline_figure(ds.events, ctx)
     # the period is a bar in the top band, reaching "today" because it is open-ended
-    period = traces(fig, "Periods (in force)")[0]
-    assert period.type == "bar" and period.text[0].endswith("→")
-    end = pd.Timestamp(period.base[0]) + pd.Timedelta(milliseconds=float(period.x[0]))
+    period, i = point_of(fig, "ev-regime")
+    assert period.type == "bar" and period.name == "Periods (in force)" and period.text[i].endswith("→")
+    end = pd.Timestamp(period.base[i]) + pd.Timedelta(milliseconds=float(period.x[i]))
     assert end.normalize() == pd.Timestamp("2026-11-24")  # through the whole of 'today'
     # a month-precision event is a bar over the whole month, never a marker on a made-up day
-    transfer = traces(fig, "Transfer")
-    assert [t.type for t in transfer] == ["bar"]
-    assert pd.Timestamp(transfer[0].base[0]) == pd.Timestamp("2022-08-01")
-    assert float(transfer[0].x[0]) == 31 * 86_400_000
-    assert transfer[0].marker.pattern.shape == ("/",)  # claimed -> hatched
+    window, i = point_of(fig, "ev-month")
+    assert window.type == "bar" and pd.Timestamp(window.base[i]) == pd.Timestamp("2022-08-01")
+    assert float(window.x[i]) == 31 * 86_400_000
+    assert window.marker.pattern.shape[i] == "/"  # claimed -> hatched
+    assert window.marker.color[i] == ctx.colour("transfer")
     # day-precision points are markers whose shape says the verification level
-    diplomacy = traces(fig, "Diplomacy")[0]
-    assert diplomacy.type == "scatter" and diplomacy.marker.symbol == ("circle-open",)  # single-source
-    production = traces(fig, "Production")[0]
-    assert production.marker.symbol == ("circle",)  # confirmed
+    points, i = point_of(fig, "ev-visit")
+    assert points.type == "scatter" and points.marker.symbol[i] == "circle-open"  # single-source
+    points, i = point_of(fig, "ev-plant")
+    assert points.marker.symbol[i] == "circle" and points.marker.color[i] == ctx.colour("production")
     assert fig.layout.xaxis.rangeslider.visible is True
     assert [b.label for b in fig.layout.xaxis.rangeselector.buttons] == ["1 y", "5 y", "All"]
     assert fig.data[-1].name == "Selected" and list(fig.data[-1].x) == []
+    # the exported figure carries a legend: a colour per category, a shape per verification level
+    names = {t.name for t in fig.data if t.legendgroup in ("category", "verification")}
+    assert {"Transfer", "Production", "Confirmed", "Disputed"} <= names
+    assert timeline_figure(ds.events, ctx, legend=False).layout.showlegend is False
 
 
 def test_timeline_lanes_and_selection(ds, ctx) -> None:
@@ -97,14 +111,17 @@ def test_pack_periods_never_overlap() -> None:
 def test_map_styles_by_precision_and_role(ds, ctx) -> None:
     fig = map_figure(ds.events, ctx)
     assert all(t.type == "scattergeo" for t in fig.data)
-    seats = traces(fig, "Seat of issuing authority")[0]
-    assert seats.marker.symbol == "square" and seats.visible is True
-    combat = traces(fig, "Combat use")[0]
-    assert combat.marker.symbol == ("circle-open-dot",)  # country-level place looks approximate
-    assert traces(fig, "Production")[0].marker.symbol == ("circle",)
-    assert map_figure(ds.events, ctx, seats=False).data[
-        [t.name for t in fig.data].index("Seat of issuing authority")].visible == "legendonly"
+    seats, i = point_of(fig, "ev-seat")
+    assert seats.name == "Seat of issuing authority" and seats.marker.symbol == "square" and seats.visible is True
+    sites, i = point_of(fig, "ev-country")
+    assert sites.marker.symbol[i] == "circle-open-dot"  # country-level place looks approximate
+    sites, i = point_of(fig, "ev-plant")
+    assert sites.marker.symbol[i] == "circle" and sites.marker.color[i] == ctx.colour("production")
+    hidden = map_figure(ds.events, ctx, seats=False)
+    assert point_of(hidden, "ev-seat")[0].visible == "legendonly"
     assert fig.layout.geo.projection.type == "natural earth"
+    focused = map_figure(ds.events, ctx, focus={"lon": 60, "lat": 40, "scale": 3})
+    assert focused.layout.geo.fitbounds is False and focused.layout.geo.projection.scale == 3
 
 
 def test_transfer_arcs_from_supplier_country(ds, ctx) -> None:

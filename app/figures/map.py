@@ -92,19 +92,17 @@ def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
     return np.column_stack([frame[C.EVENT_ID], frame[C.TITLE], frame[C.DATE_LABEL], place + prec + role])
 
 
-def map_figure(
+APPROXIMATE = ("admin-region", "country", "sea")
+
+
+def map_spec(
     events: pd.DataFrame, ctx: FigureContext, *, selected: str = "", seats: bool = True,
     title: str | None = None, font_size: int = 15, focus: dict[str, Any] | None = None,
     legend: bool = True,
-) -> go.Figure:
-    """Build the map of ``events`` (already filtered). ``focus`` = {lon, lat, scale} to frame a region."""
-    fig = go.Figure()
-    placed = events[events[C.LATITUDE].notna() & events[C.LONGITUDE].notna()].copy()
-    if len(placed):
-        dlat, dlon, size = spread_offsets(placed[C.LATITUDE].to_numpy(), placed[C.LONGITUDE].to_numpy())
-        placed["_lat"] = placed[C.LATITUDE].to_numpy() + dlat
-        placed["_lon"] = placed[C.LONGITUDE].to_numpy() + dlon
-        placed["_n"] = size
+) -> dict[str, Any]:
+    """The map of ``events`` (already filtered) as a figure dict. ``focus`` = {lon, lat, scale}."""
+    data: list[dict[str, Any]] = []
+    placed = _placed(events)
     arcs = transfer_arcs(events, ctx)
     if len(arcs):
         # one trace, segments separated by None: plotly draws great-circle arcs
@@ -113,79 +111,90 @@ def map_figure(
         for lon0, lat0, lon1, lat1 in zip(arcs["lon0"], arcs["lat0"], arcs["lon1"], arcs["lat1"], strict=True):
             lons += [lon0, lon1, None]
             lats += [lat0, lat1, None]
-        fig.add_trace(go.Scattergeo(
-            lon=lons, lat=lats, mode="lines", name="Transfer (supplier → recipient)",
-            line={"width": 2, "color": ctx.colour("transfer")}, opacity=0.7, hoverinfo="skip",
-        ))
-    sites = placed[placed[C.LOCATION_ROLE] != SEAT] if len(placed) else placed
-    for cat in [*ctx.categories, *sorted(set(sites[C.CATEGORY]) - set(ctx.categories))] if len(sites) else []:
-        sub = sites[sites[C.CATEGORY] == cat]
-        if sub.empty:
-            continue
-        colour = ctx.colour(cat)
-        fig.add_trace(go.Scattergeo(
-            lon=sub["_lon"], lat=sub["_lat"], mode="markers", name=ctx.category_labels.get(cat, cat),
-            legendgroup=cat,
-            marker={"color": colour, "size": 12,
-                    "symbol": [GEO_SYMBOLS.get(g, "circle") for g in sub[C.GEO_PRECISION]],
-                    "line": {"color": [colour if g in ("admin-region", "country", "sea") else "white"
-                                       for g in sub[C.GEO_PRECISION]], "width": 2}},
-            customdata=_custom(sub, ctx), hovertemplate=HOVER,
-        ))
-    seat_rows = placed[placed[C.LOCATION_ROLE] == SEAT] if len(placed) else placed
+        data.append({"type": "scattergeo", "lon": lons, "lat": lats, "mode": "lines",
+                     "name": "Transfer (supplier → recipient)", "line": {"width": 2, "color": ctx.colour("transfer")},
+                     "opacity": 0.7, "hoverinfo": "skip", "showlegend": legend})
+    sites = placed[placed[C.LOCATION_ROLE] != SEAT]
+    if len(sites):
+        colours = sites[C.CATEGORY].map(ctx.colours).fillna("#777777")
+        approx = sites[C.GEO_PRECISION].isin(APPROXIMATE)
+        data.append({
+            "type": "scattergeo", "lon": sites["_lon"].to_numpy(), "lat": sites["_lat"].to_numpy(),
+            "mode": "markers", "name": "Events at their place", "showlegend": False,
+            "marker": {"color": colours.tolist(), "size": 12,
+                       "symbol": sites[C.GEO_PRECISION].map(GEO_SYMBOLS).fillna("circle").tolist(),
+                       "line": {"color": colours.where(approx, "white").tolist(), "width": 2}},
+            "customdata": _custom(sites, ctx), "hovertemplate": HOVER,
+        })
+    seat_rows = placed[placed[C.LOCATION_ROLE] == SEAT]
     if len(seat_rows):
-        fig.add_trace(go.Scattergeo(
-            lon=seat_rows["_lon"], lat=seat_rows["_lat"], mode="markers",
-            name="Seat of issuing authority", legendgroup="seats", visible=True if seats else "legendonly",
-            marker={"symbol": SEAT_SYMBOL, "size": 9, "opacity": 0.85,
-                    "color": [ctx.colour(c) for c in seat_rows[C.CATEGORY]],
-                    "line": {"color": "#333", "width": 1}},
-            customdata=_custom(seat_rows, ctx), hovertemplate=HOVER,
-        ))
+        data.append({
+            "type": "scattergeo", "lon": seat_rows["_lon"].to_numpy(), "lat": seat_rows["_lat"].to_numpy(),
+            "mode": "markers", "name": "Seat of issuing authority", "visible": True if seats else "legendonly",
+            "showlegend": legend,
+            "marker": {"symbol": SEAT_SYMBOL, "size": 9, "opacity": 0.85,
+                       "color": seat_rows[C.CATEGORY].map(ctx.colours).fillna("#777777").tolist(),
+                       "line": {"color": "#333", "width": 1}},
+            "customdata": _custom(seat_rows, ctx), "hovertemplate": HOVER,
+        })
     if len(placed):
         visible = placed if seats else placed[placed[C.LOCATION_ROLE] != SEAT]
         groups = visible[visible["_n"] > 1].groupby([C.LATITUDE, C.LONGITUDE]).size().reset_index(name="n")
         if len(groups):
-            fig.add_trace(go.Scattergeo(
-                lat=groups[C.LATITUDE] + SPREAD_DEG * np.sqrt(groups["n"]) + 1.0,
-                lon=groups[C.LONGITUDE],
-                text=[f"{n} here" for n in groups["n"]], mode="text", name="Events at one place",
-                textfont={"size": 12, "color": "#222"}, showlegend=False, hoverinfo="skip",
-            ))
-    sel = placed[placed[C.EVENT_ID] == selected] if selected and len(placed) else placed.iloc[:0]
-    fig.add_trace(go.Scattergeo(
-        lon=list(sel["_lon"]) if len(sel) else [], lat=list(sel["_lat"]) if len(sel) else [],
-        mode="markers", name="Selected", showlegend=False, hoverinfo="skip",
-        marker={"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}},
-    ))
+            data.append({
+                "type": "scattergeo", "lat": (groups[C.LATITUDE] + SPREAD_DEG * np.sqrt(groups["n"]) + 1.0).to_numpy(),
+                "lon": groups[C.LONGITUDE].to_numpy(), "text": [f"{n} here" for n in groups["n"]],
+                "mode": "text", "name": "Events at one place", "textfont": {"size": 12, "color": "#222"},
+                "showlegend": False, "hoverinfo": "skip",
+            })
+    if legend:
+        present = set(placed[C.CATEGORY]) if len(placed) else set()
+        data += [{"type": "scattergeo", "lon": [None], "lat": [None], "mode": "markers",
+                  "name": ctx.category_labels.get(c, c), "marker": {"color": ctx.colour(c), "size": 11},
+                  "hoverinfo": "skip"} for c in ctx.categories if c in present]
+    sel_lon, sel_lat = _selection(placed, selected)
+    data.append({"type": "scattergeo", "lon": sel_lon, "lat": sel_lat, "mode": "markers", "name": "Selected",
+                 "showlegend": False, "hoverinfo": "skip",
+                 "marker": {"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}}})
     layout = base_layout(title, font_size)
-    layout["meta"] = {"selection_trace": len(fig.data) - 1}
-    layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "font": {"size": 13}}
-    layout["showlegend"] = legend
-    layout["clickmode"] = "event"
-    fig.update_layout(layout)
-    geo: dict[str, Any] = {
-        "projection_type": "natural earth", "showcountries": True, "countrycolor": "#9aa0a8",
-        "showland": True, "landcolor": "#f3f1ec", "showocean": True, "oceancolor": "#e3edf5",
-        "showlakes": False, "showcoastlines": True, "coastlinecolor": "#9aa0a8",
-        "fitbounds": "locations" if len(placed) else False, "resolution": 110, "showframe": False,
-    }
+    layout.update({
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "font": {"size": 13}},
+        "showlegend": legend, "clickmode": "event",
+        "geo": {
+            "projection": {"type": "natural earth"}, "showcountries": True, "countrycolor": "#9aa0a8",
+            "showland": True, "landcolor": "#f3f1ec", "showocean": True, "oceancolor": "#e3edf5",
+            "showlakes": False, "showcoastlines": True, "coastlinecolor": "#9aa0a8",
+            "fitbounds": "locations" if len(placed) else False, "resolution": 110, "showframe": False,
+        },
+    })
     if focus:
-        geo["fitbounds"] = False
-        geo["center"] = {"lon": focus.get("lon", 0), "lat": focus.get("lat", 0)}
-        geo["projection_scale"] = focus.get("scale", 1)
-    fig.update_geos(**geo)
-    return fig
+        layout["geo"].update({"fitbounds": False, "center": {"lon": focus.get("lon", 0), "lat": focus.get("lat", 0)}})
+        layout["geo"]["projection"]["scale"] = focus.get("scale", 1)
+    return {"data": data, "layout": layout}
+
+
+def map_figure(events: pd.DataFrame, ctx: FigureContext, **kwargs: Any) -> go.Figure:
+    """``map_spec`` as a ``go.Figure`` (for image export and inspection)."""
+    return go.Figure(map_spec(events, ctx, **kwargs))
+
+
+def _placed(events: pd.DataFrame) -> pd.DataFrame:
+    """Events with coordinates, plus their spread display position (_lat, _lon) and group size (_n)."""
+    placed = events[events[C.LATITUDE].notna() & events[C.LONGITUDE].notna()]
+    if placed.empty:
+        return placed.assign(_lat=pd.Series(dtype=float), _lon=pd.Series(dtype=float), _n=pd.Series(dtype=int))
+    dlat, dlon, size = spread_offsets(placed[C.LATITUDE].to_numpy(), placed[C.LONGITUDE].to_numpy())
+    return placed.assign(_lat=placed[C.LATITUDE].to_numpy() + dlat, _lon=placed[C.LONGITUDE].to_numpy() + dlon,
+                         _n=size)
+
+
+def _selection(placed: pd.DataFrame, selected: str) -> tuple[list[float], list[float]]:
+    if not selected or placed.empty:
+        return [], []
+    hit = placed[placed[C.EVENT_ID] == selected]
+    return hit["_lon"].head(1).tolist(), hit["_lat"].head(1).tolist()
 
 
 def selection_lonlat(events: pd.DataFrame, selected: str) -> tuple[list[float], list[float]]:
-    """Where the map's highlight ring goes, computed the same way as in the full figure."""
-    placed = events[events[C.LATITUDE].notna() & events[C.LONGITUDE].notna()]
-    if not selected or placed.empty:
-        return [], []
-    dlat, dlon, _ = spread_offsets(placed[C.LATITUDE].to_numpy(), placed[C.LONGITUDE].to_numpy())
-    pos = np.flatnonzero((placed[C.EVENT_ID] == selected).to_numpy())
-    if not len(pos):
-        return [], []
-    i = pos[0]
-    return [float(placed[C.LONGITUDE].iloc[i] + dlon[i])], [float(placed[C.LATITUDE].iloc[i] + dlat[i])]
+    """Where the map's highlight ring goes, computed exactly as in the full figure."""
+    return _selection(_placed(events), selected)

@@ -5,6 +5,10 @@
   never a fake exact day. Weakly verified windows are hatched.
 - Periods (embargo in force, plant operating …) are translucent bars in a band on top, packed
   into as few rows as they need; open-ended ones reach today.
+
+The builder returns a plain figure dict (``timeline_spec``) with a handful of traces whose
+colours and shapes are per-point arrays: that keeps the server and the browser fast (one trace
+per category would multiply the work). ``timeline_figure`` wraps it in a ``go.Figure``.
 """
 
 from __future__ import annotations
@@ -25,10 +29,11 @@ WEBGL_THRESHOLD = 5_000
 HATCH = {"confirmed": "", "corroborated": "", "single-source": "/", "claimed": "/",
          "disputed": "x", "unverified": "."}
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]} · %{customdata[4]}<extra></extra>"
+POINTS, WINDOWS, PERIODS = "Events known to the day", "Events known to a week, month or year", "Periods (in force)"
 
 
 def lane_assignments(events: pd.DataFrame, mode: str, ctx: FigureContext) -> tuple[pd.DataFrame, list[str]]:
-    """Rows (event, lane) for point events and the ordered lane labels (top first).
+    """Rows (event, lane label in ``_label``) for point events and the ordered lanes (top first).
 
     In actor mode an event appears once in each of its actors' lanes.
     """
@@ -38,20 +43,16 @@ def lane_assignments(events: pd.DataFrame, mode: str, ctx: FigureContext) -> tup
         exploded = exploded[exploded["_lane"].fillna("") != ""]
         counts = exploded["_lane"].value_counts()
         top = list(counts.index[:MAX_ACTOR_LANES])
-        exploded = exploded.assign(
-            _lane=exploded["_lane"].where(exploded["_lane"].isin(top), "_other"))
+        exploded = exploded.assign(_lane=exploded["_lane"].where(exploded["_lane"].isin(top), "_other"))
         names = {a: ctx.actor_names.get(a, a) for a in top}
         names["_other"] = "Other actors"
-        order = [a for a in top] + (["_other"] if (exploded["_lane"] == "_other").any() else [])
-        rows = exploded.assign(_label=exploded["_lane"].map(names))
-        return rows, [names[a] for a in order]
+        order = [*top, *(["_other"] if (exploded["_lane"] == "_other").any() else [])]
+        return exploded.assign(_label=exploded["_lane"].map(names)), [names[a] for a in order]
     if mode == "country":
         label = points[C.COUNTRY_NAME].where(points[C.COUNTRY_NAME] != "", "No place")
         rows = points.assign(_label=label)
-        order = list(rows["_label"].value_counts().index)
-        return rows, order
-    label = points[C.CATEGORY].map(lambda c: ctx.category_labels.get(c, c))
-    rows = points.assign(_label=label)
+        return rows, list(rows["_label"].value_counts().index)
+    rows = points.assign(_label=points[C.CATEGORY].map(ctx.category_labels).fillna(points[C.CATEGORY]))
     present = set(points[C.CATEGORY])
     order = [ctx.category_labels.get(c, c) for c in ctx.categories if c in present]
     order += sorted(set(rows["_label"]) - set(order))
@@ -77,105 +78,118 @@ def pack_periods(periods: pd.DataFrame, end_col: str) -> np.ndarray:
     return rows
 
 
-def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
+def custom_data(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
+    """Per-point [event_id, title, date label, category · place, verification] for hover and clicks."""
     place = frame[C.PLACE_NAME].where(frame[C.PLACE_NAME] != "", "no place")
-    ver = frame[C.VERIFICATION].map(lambda v: ctx.verification_labels.get(v, v))
-    cat = frame[C.CATEGORY].map(lambda c: ctx.category_labels.get(c, c))
+    ver = frame[C.VERIFICATION].map(ctx.verification_labels).fillna(frame[C.VERIFICATION])
+    cat = frame[C.CATEGORY].map(ctx.category_labels).fillna(frame[C.CATEGORY])
     return np.column_stack([frame[C.EVENT_ID], frame[C.TITLE], frame[C.DATE_LABEL], cat + " · " + place, ver])
 
 
-def timeline_figure(
+def _colours(frame: pd.DataFrame, ctx: FigureContext) -> list[str]:
+    return frame[C.CATEGORY].map(ctx.colours).fillna("#777777").tolist()
+
+
+def _iso(series: pd.Series) -> list[str]:
+    return series.dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+
+
+class _Geometry:
+    """Where everything sits on the y axis; shared by the full figure and the highlight patch."""
+
+    def __init__(self, events: pd.DataFrame, ctx: FigureContext, lanes: str):
+        periods = events[events[C.KIND] == "period"]
+        self.periods = periods.assign(**{C.END_OR_TODAY: periods[C.DATE_END].fillna(ctx.today)})
+        self.period_rows = pack_periods(self.periods, C.END_OR_TODAY) if len(periods) else np.zeros(0, int)
+        self.n_period_rows = int(self.period_rows.max()) + 1 if len(periods) else 0
+        self.rows, self.lane_order = lane_assignments(events, lanes, ctx)
+        n = len(self.lane_order)
+        self.lane_y = {label: n - 1 - i for i, label in enumerate(self.lane_order)}
+        self.period_base = n + 0.6
+
+    def period_y(self) -> np.ndarray:
+        return self.period_base + (self.n_period_rows - 1 - self.period_rows) * 0.8
+
+    def selection(self, selected: str) -> tuple[list[Any], list[Any]]:
+        if not selected:
+            return [], []
+        hit = self.rows[self.rows[C.EVENT_ID] == selected]
+        if len(hit):
+            mid = hit[C.DATE_START] + (hit[C.DATE_END] - hit[C.DATE_START]) / 2 + pd.Timedelta(hours=12)
+            return _iso(mid), [self.lane_y[label] for label in hit["_label"]]
+        pos = np.flatnonzero((self.periods[C.EVENT_ID] == selected).to_numpy())
+        if len(pos):
+            return _iso(self.periods[C.DATE_START].iloc[pos[:1]]), [float(self.period_y()[pos[0]])]
+        return [], []
+
+
+def timeline_spec(
     events: pd.DataFrame, ctx: FigureContext, *, lanes: str = "category",
     selected: str = "", title: str | None = None, font_size: int = 15, legend: bool = True,
-) -> go.Figure:
-    """Build the timeline of ``events`` (already filtered). ``legend=False`` when the page shows
-    its own key (the dashboard); exported figures keep the legend on the right."""
-    fig = go.Figure()
-    layout = base_layout(title, font_size)
-    periods = events[events[C.KIND] == "period"].copy()
-    periods[C.END_OR_TODAY] = periods[C.DATE_END].fillna(ctx.today)
-    period_rows = pack_periods(periods, C.END_OR_TODAY) if len(periods) else np.zeros(0, int)
-    n_period_rows = int(period_rows.max()) + 1 if len(periods) else 0
-    rows, lane_order = lane_assignments(events, lanes, ctx)
-    n_lanes = len(lane_order)
-    # y positions: lanes from the bottom up (first lane at the top), periods above them
-    lane_y = {label: n_lanes - 1 - i for i, label in enumerate(lane_order)}
-    period_base = n_lanes + 0.6
-    tickvals: list[float] = [lane_y[label] for label in lane_order]
-    ticktext: list[str] = list(lane_order)
+) -> dict[str, Any]:
+    """The timeline of ``events`` (already filtered) as a plotly figure dict.
 
+    ``legend=False`` when the page shows its own key (the dashboard); exported figures keep a
+    legend on the right.
+    """
+    geo = _Geometry(events, ctx, lanes)
+    data: list[dict[str, Any]] = []
+    tickvals: list[float] = [geo.lane_y[label] for label in geo.lane_order]
+    ticktext: list[str] = list(geo.lane_order)
+    periods = geo.periods
     if len(periods):
-        py = period_base + (n_period_rows - 1 - period_rows) * 0.8
-        tickvals.append(period_base + (n_period_rows - 1) * 0.4)
+        tickvals.append(geo.period_base + (geo.n_period_rows - 1) * 0.4)
         ticktext.append("Periods in force")
         duration = (periods[C.END_OR_TODAY] - periods[C.DATE_START]).dt.total_seconds() * 1000 + DAY_MS
         label = periods[C.TITLE].where(~periods[C.OPEN_ENDED], periods[C.TITLE] + " →")
-        fig.add_trace(go.Bar(
-            name="Periods (in force)", orientation="h", base=periods[C.DATE_START],
-            x=duration, y=py, width=0.62,
-            marker={"color": PERIOD_COLOUR,
-                    "line": {"color": [ctx.colour(c) for c in periods[C.CATEGORY]], "width": 2}},
-            text=label, textposition="inside", insidetextanchor="start",
-            textfont={"size": max(font_size - 3, 10), "color": "#1b1b1f"},
-            constraintext="none", cliponaxis=True,
-            customdata=_custom(periods, ctx), hovertemplate=HOVER, legendgroup="periods",
-        ))
-
-    windows = rows[(rows[C.DATE_PRECISION] != "day") | (rows[C.DATE_START] != rows[C.DATE_END])]
-    singles = rows.drop(windows.index) if len(windows) else rows
-    for cat in [*ctx.categories, *sorted(set(rows[C.CATEGORY]) - set(ctx.categories))]:
-        colour = ctx.colour(cat)
-        name = ctx.category_labels.get(cat, cat)
-        pts = singles[singles[C.CATEGORY] == cat]
-        win = windows[windows[C.CATEGORY] == cat]
-        if pts.empty and win.empty:
-            continue
-        if not win.empty:
-            dur = (win[C.DATE_END] - win[C.DATE_START]).dt.total_seconds() * 1000 + DAY_MS
-            fig.add_trace(go.Bar(
-                name=name, legendgroup=cat, showlegend=pts.empty, orientation="h",
-                base=win[C.DATE_START], x=dur, y=win["_label"].map(lane_y), width=0.36,
-                marker={"color": colour, "opacity": 0.85,
-                        "pattern": {"shape": [HATCH.get(v, "") for v in win[C.VERIFICATION]],
-                                    "fgcolor": "white", "size": 6},
-                        "line": {"color": colour, "width": 1}},
-                customdata=_custom(win, ctx), hovertemplate=HOVER,
-            ))
-        if not pts.empty:
-            scatter = go.Scattergl if len(singles) > WEBGL_THRESHOLD else go.Scatter
-            fig.add_trace(scatter(
-                name=name, legendgroup=cat, mode="markers",
-                x=pts[C.DATE_START] + pd.Timedelta(hours=12), y=pts["_label"].map(lane_y),
-                marker={"color": colour, "size": 13,
-                        "symbol": [ctx.symbols.get(v, "circle") for v in pts[C.VERIFICATION]],
-                        "line": {"color": colour, "width": 2}},
-                customdata=_custom(pts, ctx), hovertemplate=HOVER,
-            ))
-    # legend entries for the marker shapes
-    for v in ctx.verification:
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name=ctx.verification_labels.get(v, v),
-            marker={"symbol": ctx.symbols.get(v, "circle"), "color": "#555", "size": 11,
-                    "line": {"color": "#555", "width": 2}},
-            legendgroup="verification", legendgrouptitle={"text": "Verification"},
-            hoverinfo="skip",
-        ))
-    sel_x, sel_y = selection_point(events, rows, lane_y, periods, period_rows, period_base,
-                                   n_period_rows, selected)
-    fig.add_trace(go.Scatter(
-        x=sel_x, y=sel_y, mode="markers", name="Selected", showlegend=False, hoverinfo="skip",
-        marker={"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}},
-    ))
-    top = period_base + max(n_period_rows - 1, 0) * 0.8 + 0.6 if len(periods) else n_lanes - 0.4
+        data.append({
+            "type": "bar", "name": PERIODS, "orientation": "h", "base": _iso(periods[C.DATE_START]),
+            "x": duration.to_numpy(), "y": geo.period_y(), "width": 0.62,
+            "marker": {"color": PERIOD_COLOUR, "line": {"color": _colours(periods, ctx), "width": 2}},
+            "text": label.tolist(), "textposition": "inside", "insidetextanchor": "start",
+            "textfont": {"size": max(font_size - 3, 10), "color": "#1b1b1f"}, "constraintext": "none",
+            "customdata": custom_data(periods, ctx), "hovertemplate": HOVER, "showlegend": legend,
+        })
+    rows = geo.rows
+    is_window = ((rows[C.DATE_PRECISION] != "day") | (rows[C.DATE_START] != rows[C.DATE_END])).to_numpy()
+    windows, singles = rows[is_window], rows[~is_window]
+    if len(windows):
+        dur = (windows[C.DATE_END] - windows[C.DATE_START]).dt.total_seconds() * 1000 + DAY_MS
+        colours = _colours(windows, ctx)
+        data.append({
+            "type": "bar", "name": WINDOWS, "orientation": "h", "base": _iso(windows[C.DATE_START]),
+            "x": dur.to_numpy(), "y": windows["_label"].map(geo.lane_y).to_numpy(), "width": 0.36,
+            "marker": {"color": colours, "opacity": 0.85,
+                       "pattern": {"shape": windows[C.VERIFICATION].map(HATCH).fillna("").tolist(),
+                                   "fgcolor": "white", "size": 6},
+                       "line": {"color": colours, "width": 1}},
+            "customdata": custom_data(windows, ctx), "hovertemplate": HOVER, "showlegend": False,
+        })
+    if len(singles):
+        colours = _colours(singles, ctx)
+        data.append({
+            "type": "scattergl" if len(singles) > WEBGL_THRESHOLD else "scatter", "name": POINTS,
+            "mode": "markers", "x": _iso(singles[C.DATE_START] + pd.Timedelta(hours=12)),
+            "y": singles["_label"].map(geo.lane_y).to_numpy(),
+            "marker": {"color": colours, "size": 13,
+                       "symbol": singles[C.VERIFICATION].map(ctx.symbols).fillna("circle").tolist(),
+                       "line": {"color": colours, "width": 2}},
+            "customdata": custom_data(singles, ctx), "hovertemplate": HOVER, "showlegend": False,
+        })
+    if legend:
+        data += legend_entries(events, ctx)
+    sel_x, sel_y = geo.selection(selected)
+    data.append({"type": "scatter", "x": sel_x, "y": sel_y, "mode": "markers", "name": "Selected",
+                 "showlegend": False, "hoverinfo": "skip",
+                 "marker": {"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}}})
+    n_lanes = len(geo.lane_order)
+    top = geo.period_base + max(geo.n_period_rows - 1, 0) * 0.8 + 0.6 if len(periods) else n_lanes - 0.4
+    layout = base_layout(title, font_size)
     layout.update({
-        "barmode": "overlay",
-        "showlegend": legend,
+        "barmode": "overlay", "showlegend": legend, "hovermode": "closest", "clickmode": "event",
+        "dragmode": "zoom",
         "legend": {"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "font": {"size": 12},
                    "tracegroupgap": 4},
-        "hovermode": "closest",
-        "clickmode": "event",
-        "dragmode": "zoom",
-        "meta": {"selection_trace": len(fig.data) - 1, "lane_y": lane_y},
         "xaxis": {
             "type": "date", "showgrid": True, "gridcolor": "#e6e6ea",
             "rangeslider": {"visible": True, "thickness": 0.07},
@@ -188,48 +202,41 @@ def timeline_figure(
                 "font": {"size": 13}, "bgcolor": "#eef0f4", "activecolor": "#c9d3e6",
             },
         },
-        "yaxis": {
-            "tickvals": tickvals, "ticktext": ticktext, "range": [-0.7, top],
-            "fixedrange": True, "showgrid": True, "gridcolor": "#f0f0f3", "zeroline": False,
-            "automargin": True,
-        },
+        "yaxis": {"tickvals": tickvals, "ticktext": ticktext, "range": [-0.7, top], "fixedrange": True,
+                  "showgrid": True, "gridcolor": "#f0f0f3", "zeroline": False, "automargin": True},
     })
     if events.empty:
         layout["annotations"] = [{"text": "No events match these filters", "showarrow": False,
                                   "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
                                   "font": {"size": font_size + 2, "color": "#666"}}]
-    fig.update_layout(layout)
-    return fig
+    return {"data": data, "layout": layout}
 
 
-def selection_point(
-    events: pd.DataFrame, rows: pd.DataFrame, lane_y: dict[str, int], periods: pd.DataFrame,
-    period_rows: np.ndarray, period_base: float, n_period_rows: int, selected: str,
-) -> tuple[list[Any], list[Any]]:
-    """Where the highlight ring goes for ``selected`` (all lanes it sits in)."""
-    if not selected:
-        return [], []
-    hit = rows[rows[C.EVENT_ID] == selected]
-    if len(hit):
-        mid = hit[C.DATE_START] + (hit[C.DATE_END] - hit[C.DATE_START]) / 2 + pd.Timedelta(hours=12)
-        return list(mid), [lane_y[label] for label in hit["_label"]]
-    if len(periods):
-        pos = np.flatnonzero((periods[C.EVENT_ID] == selected).to_numpy())
-        if len(pos):
-            i = pos[0]
-            start = periods[C.DATE_START].iloc[i]
-            return [start], [period_base + (n_period_rows - 1 - period_rows[i]) * 0.8]
-    return [], []
+def legend_entries(events: pd.DataFrame, ctx: FigureContext) -> list[dict[str, Any]]:
+    """Legend-only traces: a colour per category present, a shape per verification level."""
+    present = set(events[C.CATEGORY]) if len(events) else set()
+    out: list[dict[str, Any]] = [
+        {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": ctx.category_labels.get(c, c),
+         "marker": {"color": ctx.colour(c), "size": 11, "symbol": "square"}, "legendgroup": "category",
+         "legendgrouptitle": {"text": "Category"}, "hoverinfo": "skip"}
+        for c in ctx.categories if c in present
+    ]
+    out += [
+        {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": ctx.verification_labels.get(v, v),
+         "marker": {"symbol": ctx.symbols.get(v, "circle"), "color": "#555", "size": 11,
+                    "line": {"color": "#555", "width": 2}},
+         "legendgroup": "verification", "legendgrouptitle": {"text": "Verification"}, "hoverinfo": "skip"}
+        for v in ctx.verification
+    ]
+    return out
 
 
-def selection_coordinates(fig_meta: dict[str, Any] | None, events: pd.DataFrame, ctx: FigureContext,
-                          lanes: str, selected: str) -> tuple[list[Any], list[Any]]:
-    """The highlight position for a Patch update, computed the same way as the full figure."""
-    periods = events[events[C.KIND] == "period"].copy()
-    periods[C.END_OR_TODAY] = periods[C.DATE_END].fillna(ctx.today)
-    period_rows = pack_periods(periods, C.END_OR_TODAY) if len(periods) else np.zeros(0, int)
-    n_period_rows = int(period_rows.max()) + 1 if len(periods) else 0
-    rows, lane_order = lane_assignments(events, lanes, ctx)
-    lane_y = {label: len(lane_order) - 1 - i for i, label in enumerate(lane_order)}
-    return selection_point(events, rows, lane_y, periods, period_rows, len(lane_order) + 0.6,
-                           n_period_rows, selected)
+def timeline_figure(events: pd.DataFrame, ctx: FigureContext, **kwargs: Any) -> go.Figure:
+    """``timeline_spec`` as a ``go.Figure`` (for image export and inspection)."""
+    return go.Figure(timeline_spec(events, ctx, **kwargs))
+
+
+def selection_coordinates(events: pd.DataFrame, ctx: FigureContext, lanes: str, selected: str) -> tuple[
+        list[Any], list[Any]]:
+    """The highlight position for a partial update, computed exactly as in the full figure."""
+    return _Geometry(events, ctx, lanes).selection(selected)

@@ -15,8 +15,8 @@ from dash import Dash, Input, Output, Patch, State, ctx, dcc, no_update
 from app.dataset.package import Dataset
 from app.export.tabular import export_view
 from app.figures.context import FigureContext
-from app.figures.map import map_figure, selection_lonlat
-from app.figures.timeline import selection_coordinates, timeline_figure
+from app.figures.map import map_spec, selection_lonlat
+from app.figures.timeline import selection_coordinates, timeline_spec
 from app.filters import FilterCache, FilterState, ViewState, describe, slug
 from app.urlstate import Known, parse_query, to_query
 from app.web import ids
@@ -46,6 +46,12 @@ class Deps:
     known: Known
     labels: dict[str, dict[str, str]]
     topojson_url: str
+
+    @functools.cached_property
+    def views(self) -> Any:
+        """build_views memoised per (state, lanes, seats): the data never changes after loading,
+        so a state seen before (a toggle undone, a shared link) is answered without rebuilding."""
+        return functools.lru_cache(maxsize=128)(functools.partial(build_views, deps=self))
 
 
 def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None) -> tuple[Any, ...]:
@@ -89,27 +95,47 @@ def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None
     notice: Any = " ".join(notices) if trigger in (None, ids.URL, ids.RESET) else no_update
     # a URL the browser gave us (load, back/forward) is never rewritten: that would add history
     write_url = trigger not in (None, ids.URL) and query != (search or "")
+    reread = trigger in (None, ids.URL, ids.RESET)
+    selection: Any = view.selected if reread or view.selected != selected else no_update
     return (query if write_url else no_update, *outs, state.to_dict(),
-            {"lanes": view.lanes, "seats": view.seats}, view.selected, notice)
+            {"lanes": view.lanes, "seats": view.seats}, selection, notice)
 
 
 def update_views(filter_data: dict[str, Any] | None, view_data: dict[str, Any] | None,
                  selected: str | None, *, deps: Deps) -> tuple[Any, ...]:
     """filter state + view -> timeline, map, table rows, summary line, graph configs."""
     state = FilterState.from_dict(filter_data)
-    view = ViewState.from_dict({**(view_data or {}), "selected": selected or ""})
+    view = ViewState.from_dict(view_data)
+    timeline, geo, rows, text = deps.views(state, view.lanes, view.seats)
+    # the cached figures have no highlight; put the current one in (copies: the cache is shared)
+    timeline = {**timeline, "data": [*timeline["data"][:-1], _with_points(
+        timeline["data"][-1], *selection_coordinates(deps.cache(_undated(state)), deps.ctx, view.lanes, selected or ""))]}
+    lon, lat = selection_lonlat(deps.cache(state), selected or "")
+    geo = {**geo, "data": [*geo["data"][:-1], {**geo["data"][-1], "lon": lon, "lat": lat}]}
+    name = slug(text)
+    return (timeline, geo, rows, text, graph_config(f"geotimeline-timeline-{name}"),
+            graph_config(f"geotimeline-map-{name}", deps.topojson_url))
+
+
+def _undated(state: FilterState) -> FilterState:
+    return replace(state, start=None, end=None)
+
+
+def _with_points(trace: dict[str, Any], x: list[Any], y: list[Any]) -> dict[str, Any]:
+    return {**trace, "x": x, "y": y}
+
+
+def build_views(state: FilterState, lanes: str, seats: bool, *, deps: Deps) -> tuple[Any, ...]:
+    """Timeline and map specs (no highlight), table rows and summary for one state: cached."""
     views = compute_views(deps.cache, state)
     text = describe(state, len(views.shown), deps.labels)
-    timeline = timeline_figure(views.timeline, deps.ctx, lanes=view.lanes, selected=view.selected,
-                               legend=False)
+    timeline = timeline_spec(views.timeline, deps.ctx, lanes=lanes, legend=False)
     if state.start or state.end:
-        timeline.update_xaxes(range=[state.start or views.timeline["date_start"].min(),
-                                     state.end or deps.ctx.today])
-    geo = map_figure(views.shown, deps.ctx, selected=view.selected, seats=view.seats, legend=False)
-    name = slug(text)
-    return (timeline, geo, grid_rows(views.shown, deps.ctx), text,
-            graph_config(f"geotimeline-timeline-{name}"),
-            graph_config(f"geotimeline-map-{name}", deps.topojson_url))
+        start = state.start or views.timeline["date_start"].min().date()
+        end = state.end or deps.ctx.today.date()
+        timeline["layout"]["xaxis"]["range"] = [start.isoformat(), end.isoformat()]
+    geo = map_spec(views.shown, deps.ctx, seats=seats, legend=False)
+    return timeline, geo, grid_rows(views.shown, deps.ctx), text
 
 
 def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
@@ -119,7 +145,7 @@ def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
     state = FilterState.from_dict(filter_data)
     view = ViewState.from_dict(view_data)
     views = compute_views(deps.cache, state)
-    tx, ty = selection_coordinates(None, views.timeline, deps.ctx, view.lanes, selected)
+    tx, ty = selection_coordinates(views.timeline, deps.ctx, view.lanes, selected)
     mx, my = selection_lonlat(views.shown, selected)
     t_patch, m_patch = Patch(), Patch()
     # the selection ring is always the last trace of both figures
