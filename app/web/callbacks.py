@@ -108,8 +108,8 @@ def update_views(filter_data: dict[str, Any] | None, view_data: dict[str, Any] |
     view = ViewState.from_dict(view_data)
     timeline, geo, rows, text = deps.views(state, view.lanes, view.seats)
     # the cached figures have no highlight; put the current one in (copies: the cache is shared)
-    timeline = {**timeline, "data": [*timeline["data"][:-1], _with_points(
-        timeline["data"][-1], *selection_coordinates(deps.cache(_undated(state)), deps.ctx, view.lanes, selected or ""))]}
+    tx, ty = selection_coordinates(deps.cache(_undated(state)), deps.ctx, view.lanes, selected or "")
+    timeline = {**timeline, "data": [*timeline["data"][:-1], _with_points(timeline["data"][-1], tx, ty)]}
     lon, lat = selection_lonlat(deps.cache(state), selected or "")
     geo = {**geo, "data": [*geo["data"][:-1], {**geo["data"][-1], "lon": lon, "lat": lat}]}
     name = slug(text)
