@@ -50,6 +50,9 @@ CASES = {
         (3, "event_id", "dependent-dropped"), (3, None, "bad-row-shape"),
     ], 1),
     "non-utf8": ([(3, None, "not-utf8")], 2),
+    "narrative-unknown-event": ([(3, "event_id", "missing-reference")], 1),
+    "narrative-duplicate-step": ([(3, "narrative_id+step", "duplicate-key")], 1),
+    "narrative-empty": ([(3, "narrative_id", "empty-narrative")], 1),
 }
 
 

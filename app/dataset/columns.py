@@ -9,6 +9,8 @@ EVENT_SOURCES = "event_sources"
 ACTORS = "actors"
 EVENT_ACTORS = "event_actors"
 SYSTEMS = "systems"
+NARRATIVES = "narratives"
+NARRATIVE_STEPS = "narrative_steps"
 
 # events
 EVENT_ID = "event_id"
@@ -71,5 +73,17 @@ SYSTEM_ID = "system_id"
 SYSTEM_CLASS = "system_class"
 ORIGIN_COUNTRY = "origin_country"
 DESIGNER_ID = "designer_id"
+
+# narratives
+NARRATIVE_ID = "narrative_id"
+NARRATIVE_TITLE = "title"
+SUMMARY = "summary"
+STEP = "step"
+CAPTION = "caption"
+WINDOW_START = "window_start"
+WINDOW_END = "window_end"
+FOCUS_LON = "focus_lon"
+FOCUS_LAT = "focus_lat"
+FOCUS_SCALE = "focus_scale"
 
 LIST_SEPARATOR = ";"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from app.dataset import columns as C
 from app.dataset.problems import Problem
-from app.dataset.reader import LINE_COLUMN, RawTable, read_table
+from app.dataset.reader import LINE_COLUMN, RawTable, empty_frame, read_table
 from app.dataset.schema import Schema, load_schema
 from app.dataset.validate import (
     Collector,
@@ -44,6 +44,8 @@ class Dataset:
     actors: pd.DataFrame
     event_actors: pd.DataFrame
     systems: pd.DataFrame
+    narratives: pd.DataFrame
+    narrative_steps: pd.DataFrame
     schema: Schema
     metadata: dict[str, Any]
     problems: tuple[Problem, ...]
@@ -81,6 +83,9 @@ def load_package(path: Path | str, schema: Schema | None = None) -> Dataset:
 
     raw: dict[str, RawTable] = {}
     for name, table in schema.tables.items():
+        if table.optional and not (data_dir / table.path).exists():
+            raw[name] = RawTable(empty_frame(table), ())
+            continue
         raw[name] = read_table(data_dir / table.path, table)
         problems.extend(raw[name].problems)
     unreadable = any(r.fatal for r in raw.values())
@@ -114,7 +119,8 @@ def build_dataset(
         return pd.Index(values[~col.drop]), pd.Index([*values[col.drop], *skipped])
 
     # references, in dependency order: list-valued ones only warn; link rows are dropped
-    for name in (C.ACTORS, C.SYSTEMS, C.SOURCES, C.EVENTS, C.EVENT_SOURCES, C.EVENT_ACTORS):
+    for name in (C.ACTORS, C.SYSTEMS, C.SOURCES, C.EVENTS, C.EVENT_SOURCES, C.EVENT_ACTORS,
+                 C.NARRATIVES, C.NARRATIVE_STEPS):
         if name not in cols:
             continue
         for fk in tables[name].foreign_keys:
@@ -152,12 +158,14 @@ def build_dataset(
     event_actors = kept(C.EVENT_ACTORS)
     sources = kept(C.SOURCES)
     systems = kept(C.SYSTEMS)
+    narratives, steps = _narratives(kept(C.NARRATIVES), kept(C.NARRATIVE_STEPS), parsed, cols, tables, problems)
     if len(events):
         events = _derive(events, actors, event_actors, sources, event_sources, systems)
     problems.sort(key=lambda p: (p.file, p.line or 0, p.field or ""))
     return Dataset(
         events=events, sources=sources, event_sources=event_sources, actors=actors,
-        event_actors=event_actors, systems=systems, schema=schema, metadata=metadata,
+        event_actors=event_actors, systems=systems, narratives=narratives, narrative_steps=steps,
+        schema=schema, metadata=metadata,
         problems=tuple(problems), data_dir=data_dir, raw_event_count=raw_count,
         unreadable=unreadable,
     )
@@ -210,6 +218,30 @@ def _derive(
     out[C.SEARCH_TEXT] = text.str.lower()
     out[C.DATE_LABEL] = window_labels(out)
     return out
+
+
+def _narratives(
+    narratives: pd.DataFrame, steps: pd.DataFrame, parsed: dict[str, dict[str, pd.Series]],
+    cols: dict[str, Collector], tables: dict[str, Any], problems: list[Problem],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Type the narrative steps (step as int, windows as dates, focus as floats), order them, and
+    flag narratives left with no step (an empty narrative cannot be presented)."""
+    if C.NARRATIVES not in cols or C.NARRATIVE_STEPS not in cols:
+        return narratives, steps
+    keep = ~cols[C.NARRATIVE_STEPS].drop
+    typed = steps.copy()
+    for name in (C.STEP, C.WINDOW_START, C.WINDOW_END, C.FOCUS_LON, C.FOCUS_LAT, C.FOCUS_SCALE):
+        typed[name] = parsed[C.NARRATIVE_STEPS][name][keep].reset_index(drop=True)
+    typed[C.STEP] = typed[C.STEP].astype("int64")
+    for name in (C.WINDOW_START, C.WINDOW_END):
+        typed[name] = typed[name].astype("datetime64[s]")
+    typed = typed.sort_values([C.NARRATIVE_ID, C.STEP], kind="stable").reset_index(drop=True)
+    empty = ~narratives[C.NARRATIVE_ID].isin(typed[C.NARRATIVE_ID])
+    label = tables[C.NARRATIVES].path
+    for line, nid in zip(narratives.loc[empty, LINE_COLUMN], narratives.loc[empty, C.NARRATIVE_ID], strict=True):
+        problems.append(Problem(label, int(line), C.NARRATIVE_ID, nid, "empty-narrative",
+                                f'{label}, line {line}, field "{C.NARRATIVE_ID}": narrative "{nid}" has no steps'))
+    return narratives.loc[~empty].reset_index(drop=True), typed
 
 
 def _text(series: pd.Series) -> pd.Series:

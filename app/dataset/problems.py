@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "sub-category-mismatch": "Pick a sub_category that belongs to the category (see schema.json).",
     "no-source": "Link the event to at least one source in event_sources.csv.",
     "dependent-dropped": "Fix the row it depends on; this row was dropped with it.",
+    "empty-narrative": "Add steps for the narrative in narrative_steps.csv, or remove it.",
     "bad-metadata": "Fix datapackage.json (valid JSON with title, version, licenses, last_reviewed).",
 }
 

@@ -77,6 +77,7 @@ class TableSchema:
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...] = ()
     description: str = ""
+    optional: bool = False  # a package may leave this table out (e.g. narratives)
 
     @cached_property
     def field_names(self) -> tuple[str, ...]:
@@ -169,5 +170,6 @@ def _parse(raw: dict[str, Any], path: Path) -> Schema:
             primary_key=tuple(spec.get("primaryKey", [])),
             foreign_keys=fks,
             description=str(spec.get("description", "")),
+            optional=bool(spec.get("optional", False)),
         )
     return Schema(tables=tables, vocabularies=vocabularies, path=path)
