@@ -22,7 +22,7 @@ import click
 from app import __version__
 from app.dataset import Dataset, load_package
 from app.dataset.report import describe_counts, problem_table, summary_line, validation_json
-from app.errors import DataUnreadableError, GeotimelineError, SchemaError, UserInputError
+from app.errors import DataUnreadableError, GeotimelineError, OutputError, SchemaError, UserInputError
 from app.export.tabular import FORMATS, export_view
 from app.export.write import write_atomic
 from app.figures.context import FigureContext, labels_for
@@ -160,6 +160,93 @@ def export(data_dir: Path | None, fmt: str, out: Path, force: bool, **filters: A
     write_atomic(out, content, force=force)
     click.echo(f"wrote {len(shown)} events ({describe_view(state, len(shown), labels_for(ds, ctx))}) to {out}",
                err=True)
+
+
+DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+                           help="Data package directory [default: the bundled data/].")
+OUT_OPTION = click.option("--out", type=click.Path(path_type=Path), required=True, help="Output file.")
+FORCE_OPTION = click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+
+
+@cli.command()
+@click.argument("narrative")
+@DATA_OPTION
+@click.option("--format", "fmt", type=click.Choice(["pptx", "html"]), required=True)
+@OUT_OPTION
+@FORCE_OPTION
+def brief(narrative: str, data_dir: Path | None, fmt: str, out: Path, force: bool) -> None:
+    """A narrative as a slide deck (pptx) or a steppable offline HTML file."""
+    from app.export.narrative import load_narrative
+
+    ds = _load(data_dir)
+    ctx = FigureContext.from_dataset(ds)
+    story = load_narrative(ds, narrative, ctx.today)
+    if out.exists() and not force:
+        raise OutputError(f"{out} already exists; use --force to overwrite it")
+    if fmt == "pptx":
+        from app.export.images import renderer
+        from app.export.slides import build_deck
+
+        with renderer() as r:
+            content = build_deck(ds, ctx, story, r)
+    else:
+        from app.export.snapshot import snapshot_html
+
+        content = snapshot_html(ds, ctx, ds.events, story.title, story.summary, story)
+    write_atomic(out, content, force=force)
+    click.echo(f"wrote {story.title!r} ({len(story.steps)} steps) to {out}", err=True)
+
+
+@cli.command()
+@DATA_OPTION
+@OUT_OPTION
+@FORCE_OPTION
+@filter_options
+def snapshot(data_dir: Path | None, out: Path, force: bool, **filters: Any) -> None:
+    """One self-contained HTML file of a view (opens offline from file://)."""
+    from app.export.snapshot import snapshot_html
+
+    ds = _load(data_dir)
+    state = state_from_options(ds, filters)
+    ctx = FigureContext.from_dataset(ds)
+    shown = apply_filters(ds.events, state)
+    text = describe_view(state, len(shown), labels_for(ds, ctx))
+    write_atomic(out, snapshot_html(ds, ctx, shown, ds.title(), text), force=force)
+    click.echo(f"wrote {text} to {out}", err=True)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["timeline", "map"]))
+@DATA_OPTION
+@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True)
+@click.option("--width", type=int, default=1600, show_default=True)
+@click.option("--height", type=int, default=900, show_default=True)
+@click.option("--lanes", type=click.Choice(["category", "actor", "country"]), default="category")
+@OUT_OPTION
+@FORCE_OPTION
+@filter_options
+def figure(kind: str, data_dir: Path | None, fmt: str, width: int, height: int, lanes: str, out: Path,
+           force: bool, **filters: Any) -> None:
+    """The timeline or the map of a view as PNG, SVG or PDF (slide size by default)."""
+    from app.export.images import render
+    from app.figures.map import map_spec
+    from app.figures.timeline import timeline_spec
+
+    ds = _load(data_dir)
+    state = state_from_options(ds, filters)
+    ctx = FigureContext.from_dataset(ds)
+    shown = apply_filters(ds.events, state)
+    text = describe_view(state, len(shown), labels_for(ds, ctx))
+    if out.exists() and not force:
+        raise OutputError(f"{out} already exists; use --force to overwrite it")
+    if kind == "timeline":
+        spec = timeline_spec(shown, ctx, lanes=lanes, title=text)
+        spec["layout"]["xaxis"]["rangeslider"] = {"visible": False}
+        spec["layout"]["xaxis"]["rangeselector"] = {"visible": False}
+    else:
+        spec = map_spec(shown, ctx, title=text)
+    write_atomic(out, render(spec, fmt, (width, height)), force=force)
+    click.echo(f"wrote the {kind} of {text} to {out}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,106 @@
+"""A narrative as data the briefing outputs share: its steps with their events, windows, map focus,
+and the figures for each step. Pure (no dash)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from app.dataset import columns as C
+from app.dataset.package import Dataset
+from app.errors import UserInputError
+from app.figures.context import FigureContext
+from app.figures.map import map_spec
+from app.figures.timeline import timeline_spec
+
+MIN_WINDOW = pd.Timedelta(days=540)
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int  # from 1
+    event: pd.Series
+    caption: str
+    window: tuple[pd.Timestamp, pd.Timestamp]
+    focus: dict[str, float] | None
+
+
+@dataclass(frozen=True)
+class Narrative:
+    narrative_id: str
+    title: str
+    summary: str
+    steps: tuple[Step, ...]
+
+
+def narrative_ids(ds: Dataset) -> list[str]:
+    return list(ds.narratives[C.NARRATIVE_ID]) if len(ds.narratives) else []
+
+
+def load_narrative(ds: Dataset, narrative_id: str, today: pd.Timestamp | None = None) -> Narrative:
+    """The narrative with its steps resolved to events. Raises UserInputError for an unknown id."""
+    if narrative_id not in narrative_ids(ds):
+        known = ", ".join(narrative_ids(ds)) or "none in this dataset"
+        raise UserInputError(f'no narrative "{narrative_id}" (available: {known})')
+    meta = ds.narratives.set_index(C.NARRATIVE_ID).loc[narrative_id]
+    rows = ds.narrative_steps[ds.narrative_steps[C.NARRATIVE_ID] == narrative_id].sort_values(C.STEP)
+    events = ds.events.set_index(C.EVENT_ID, drop=False)
+    today = today if today is not None else pd.Timestamp.today().normalize()
+    steps = []
+    for number, rec in enumerate(rows.to_dict("records"), start=1):
+        event = events.loc[rec[C.EVENT_ID]]
+        steps.append(Step(number=number, event=event, caption=str(rec[C.CAPTION]),
+                          window=_window(rec, event, today), focus=_focus(rec, event)))
+    return Narrative(narrative_id, str(meta[C.NARRATIVE_TITLE]), str(meta[C.SUMMARY]), tuple(steps))
+
+
+def _window(rec: dict[str, Any], event: pd.Series, today: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The step's suggested window, else a window of at least 18 months centred on the event."""
+    if pd.notna(rec.get(C.WINDOW_START)) and pd.notna(rec.get(C.WINDOW_END)):
+        return pd.Timestamp(rec[C.WINDOW_START]), pd.Timestamp(rec[C.WINDOW_END])
+    start = pd.Timestamp(event[C.DATE_START])
+    end = pd.Timestamp(event[C.DATE_END]) if pd.notna(event[C.DATE_END]) else today
+    if end - start < MIN_WINDOW:
+        middle = start + (end - start) / 2
+        start, end = middle - MIN_WINDOW / 2, middle + MIN_WINDOW / 2
+    pad = (end - start) * 0.1
+    return (start - pad).normalize(), (end + pad).normalize()
+
+
+def _focus(rec: dict[str, Any], event: pd.Series) -> dict[str, float] | None:
+    """The step's map focus, else centred on the event's place (scale 3), else the whole map."""
+    if pd.notna(rec.get(C.FOCUS_LON)) and pd.notna(rec.get(C.FOCUS_LAT)):
+        scale = rec.get(C.FOCUS_SCALE)
+        return {"lon": float(rec[C.FOCUS_LON]), "lat": float(rec[C.FOCUS_LAT]),
+                "scale": float(scale) if pd.notna(scale) else 3.0}
+    if pd.notna(event[C.LONGITUDE]) and pd.notna(event[C.LATITUDE]):
+        return {"lon": float(event[C.LONGITUDE]), "lat": float(event[C.LATITUDE]), "scale": 3.0}
+    return None
+
+
+def step_figures(ds: Dataset, ctx: FigureContext, step: Step, *, legend: bool = True,
+                 font_size: int = 18) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Timeline and map for one step: all events, the step's event highlighted, framed."""
+    event_id = str(step.event[C.EVENT_ID])
+    timeline = timeline_spec(ds.events, ctx, selected=event_id, legend=legend, font_size=font_size)
+    timeline["layout"]["xaxis"]["range"] = [step.window[0].date().isoformat(), step.window[1].date().isoformat()]
+    timeline["layout"]["xaxis"]["rangeslider"] = {"visible": False}
+    timeline["layout"]["xaxis"]["rangeselector"] = {"visible": False}
+    geo = map_spec(ds.events, ctx, selected=event_id, focus=step.focus, legend=legend, font_size=font_size)
+    return timeline, geo
+
+
+def sources_of(ds: Dataset, event_id: str) -> pd.DataFrame:
+    links = ds.event_sources[ds.event_sources[C.EVENT_ID] == event_id]
+    return links.merge(ds.sources, on=C.SOURCE_ID, how="left")
+
+
+def event_facts(ds: Dataset, event: pd.Series) -> str:
+    """'17 May 2022 · Dushanbe, Tajikistan (near) · Confirmed' for a slide or a snapshot."""
+    geo = ds.schema.vocab(C.GEO_PRECISION)
+    ver = ds.schema.vocab(C.VERIFICATION)
+    place = ", ".join(p for p in (event[C.PLACE_NAME], event[C.COUNTRY_NAME]) if p) or "no place"
+    return (f"{event[C.DATE_LABEL]} · {place} ({geo.label_of(event[C.GEO_PRECISION]).lower()}) · "
+            f"{ver.label_of(event[C.VERIFICATION])}")

@@ -1,0 +1,97 @@
+"""A narrative as a 16:9 PowerPoint deck (python-pptx): editable text, crisp images, sources in the
+notes. Pure apart from the image renderer passed in."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.util import Emu, Inches, Pt
+
+from app.dataset import columns as C
+from app.dataset.package import Dataset
+from app.export.images import Renderer
+from app.export.narrative import Narrative, event_facts, sources_of, step_figures
+from app.figures.context import FigureContext
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+INK = RGBColor(0x1B, 0x1B, 0x1F)
+MUTED = RGBColor(0x5D, 0x60, 0x68)
+SOURCES_PER_SLIDE = 14
+
+
+def _text(slide, left: Emu, top: Emu, width: Emu, height: Emu, text: str, size: int,  # type: ignore[no-untyped-def]
+          bold: bool = False, color: RGBColor = INK):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    paragraph.text = text
+    paragraph.font.size = Pt(size)
+    paragraph.font.bold = bold
+    paragraph.font.color.rgb = color
+    return box
+
+
+def build_deck(ds: Dataset, ctx: FigureContext, story: Narrative, renderer: Renderer) -> bytes:
+    """Title slide, one slide per step (caption, timeline, map, facts; sources in the notes),
+    and closing sources slides. Returns the .pptx bytes."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    blank = prs.slide_layouts[6]
+    meta = ds.metadata
+
+    slide = prs.slides.add_slide(blank)
+    _text(slide, Inches(0.8), Inches(2.0), Inches(11.7), Inches(1.5), story.title, 40, bold=True)
+    _text(slide, Inches(0.8), Inches(3.6), Inches(11.7), Inches(1.6), story.summary, 20, color=MUTED)
+    _text(slide, Inches(0.8), Inches(6.3), Inches(11.7), Inches(0.6),
+          f"{ds.title()} · dataset version {meta.get('version', '?')} (reviewed {meta.get('last_reviewed', '?')}) · "
+          f"deck made {date.today().isoformat()} with geotimeline", 12, color=MUTED)
+
+    figures = []
+    for step in story.steps:
+        figures.extend(step_figures(ds, ctx, step, legend=False))
+    images = renderer.render_many(figures, "png")
+
+    for i, step in enumerate(story.steps):
+        slide = prs.slides.add_slide(blank)
+        _text(slide, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.8),
+              f"{step.number}/{len(story.steps)} · {step.event[C.TITLE]}", 24, bold=True)
+        _text(slide, Inches(0.5), Inches(1.1), Inches(12.3), Inches(1.0), step.caption, 18)
+        slide.shapes.add_picture(io.BytesIO(images[2 * i]), Inches(0.4), Inches(2.3), width=Inches(6.2))
+        slide.shapes.add_picture(io.BytesIO(images[2 * i + 1]), Inches(6.75), Inches(2.3), width=Inches(6.2))
+        _text(slide, Inches(0.5), Inches(6.0), Inches(12.3), Inches(0.5), event_facts(ds, step.event), 14, color=MUTED)
+        _text(slide, Inches(0.5), Inches(6.5), Inches(12.3), Inches(0.5),
+              f"Sources: see the notes · event id {step.event[C.EVENT_ID]}", 11, color=MUTED)
+        notes = [step.event[C.DESCRIPTION]]
+        if step.event[C.NOTES]:
+            notes.append("Where sources differ: " + step.event[C.NOTES])
+        notes.append("Sources:")
+        for rec in sources_of(ds, str(step.event[C.EVENT_ID])).to_dict("records"):
+            notes.append(f"- {rec[C.PUBLISHER]}, \u201c{rec[C.SOURCE_TITLE]}\u201d, {rec[C.PUBLISHED] or 'undated'} "
+                         f"({rec[C.ROLE]}): {rec[C.URL]}")
+        slide.notes_slide.notes_text_frame.text = "\n".join(str(n) for n in notes)
+
+    cited = []
+    for step in story.steps:
+        for rec in sources_of(ds, str(step.event[C.EVENT_ID])).to_dict("records"):
+            line = f"{rec[C.PUBLISHER]}, \u201c{rec[C.SOURCE_TITLE]}\u201d, {rec[C.PUBLISHED] or 'undated'}. {rec[C.URL]}"
+            if line not in cited:
+                cited.append(line)
+    chunks = [cited[i:i + SOURCES_PER_SLIDE] for i in range(0, len(cited), SOURCES_PER_SLIDE)] or [[]]
+    for n, chunk in enumerate(chunks, start=1):
+        slide = prs.slides.add_slide(blank)
+        heading = "Sources" + (f" ({n}/{len(chunks)})" if len(chunks) > 1 else "")
+        _text(slide, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.8), heading, 28, bold=True)
+        box = _text(slide, Inches(0.5), Inches(1.2), Inches(12.3), Inches(5.8), chunk[0] if chunk else "", 12)
+        for line in chunk[1:]:
+            paragraph = box.text_frame.add_paragraph()
+            paragraph.text = line
+            paragraph.font.size = Pt(12)
+        _text(slide, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.4),
+              f"Cite the dataset: {meta.get('citation', '')}", 10, color=MUTED)
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()
