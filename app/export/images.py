@@ -82,7 +82,7 @@ class Renderer:
         self._tmp.cleanup()
 
     def render_many(self, figures: Sequence[go.Figure | dict[str, Any]], fmt: str = "png",
-                    size: tuple[int, int] = SLIDE_SIZE) -> list[bytes]:
+                    size: tuple[int, int] = SLIDE_SIZE, scale: float = 1) -> list[bytes]:
         """Render every figure; returns the image bytes in the same order."""
         if fmt not in FORMATS:
             raise OutputError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -95,7 +95,7 @@ class Renderer:
             path.unlink(missing_ok=True)
             paths.append(path)
             jobs.append({"fig": spec, "path": str(path), "topojson": TOPOJSON_DIR.as_uri() + "/",
-                         "opts": {"format": fmt, "width": size[0], "height": size[1], "scale": 1}})
+                         "opts": {"format": fmt, "width": size[0], "height": size[1], "scale": scale}})
         errors = self._kaleido.write_fig_from_object_sync(jobs)
         if errors:
             raise OutputError(f"image rendering failed: {errors[0]}")

@@ -3,6 +3,7 @@ and the figures for each step. Pure (no dash)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +57,7 @@ def load_narrative(ds: Dataset, narrative_id: str, today: pd.Timestamp | None = 
     return Narrative(narrative_id, str(meta[C.NARRATIVE_TITLE]), str(meta[C.SUMMARY]), tuple(steps))
 
 
-def _window(rec: dict[str, Any], event: pd.Series, today: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _window(rec: Mapping[Any, Any], event: pd.Series, today: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The step's suggested window, else a window of at least 18 months centred on the event."""
     if pd.notna(rec.get(C.WINDOW_START)) and pd.notna(rec.get(C.WINDOW_END)):
         return pd.Timestamp(rec[C.WINDOW_START]), pd.Timestamp(rec[C.WINDOW_END])
@@ -69,7 +70,7 @@ def _window(rec: dict[str, Any], event: pd.Series, today: pd.Timestamp) -> tuple
     return (start - pad).normalize(), (end + pad).normalize()
 
 
-def _focus(rec: dict[str, Any], event: pd.Series) -> dict[str, float] | None:
+def _focus(rec: Mapping[Any, Any], event: pd.Series) -> dict[str, float] | None:
     """The step's map focus, else centred on the event's place (scale 3), else the whole map."""
     if pd.notna(rec.get(C.FOCUS_LON)) and pd.notna(rec.get(C.FOCUS_LAT)):
         scale = rec.get(C.FOCUS_SCALE)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches, Length, Pt
 
 from app.dataset import columns as C
 from app.dataset.package import Dataset
@@ -16,14 +17,14 @@ from app.export.images import Renderer
 from app.export.narrative import Narrative, event_facts, sources_of, step_figures
 from app.figures.context import FigureContext
 
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in: exactly 16:9
 INK = RGBColor(0x1B, 0x1B, 0x1F)
 MUTED = RGBColor(0x5D, 0x60, 0x68)
 SOURCES_PER_SLIDE = 14
 
 
-def _text(slide, left: Emu, top: Emu, width: Emu, height: Emu, text: str, size: int,  # type: ignore[no-untyped-def]
-          bold: bool = False, color: RGBColor = INK):
+def _text(slide: Any, left: Length, top: Length, width: Length, height: Length, text: str, size: int,
+          bold: bool = False, color: RGBColor = INK) -> Any:
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
@@ -50,20 +51,21 @@ def build_deck(ds: Dataset, ctx: FigureContext, story: Narrative, renderer: Rend
           f"{ds.title()} · dataset version {meta.get('version', '?')} (reviewed {meta.get('last_reviewed', '?')}) · "
           f"deck made {date.today().isoformat()} with geotimeline", 12, color=MUTED)
 
-    figures = []
+    figures: list[dict[str, Any]] = []
     for step in story.steps:
-        figures.extend(step_figures(ds, ctx, step, legend=False))
-    images = renderer.render_many(figures, "png")
+        figures.extend(step_figures(ds, ctx, step, legend=False, font_size=22))
+    # 1100×620 CSS pixels at scale 2: text stays legible at half a slide's width, and crisp
+    images = renderer.render_many(figures, "png", size=(1100, 620), scale=2)
 
     for i, step in enumerate(story.steps):
         slide = prs.slides.add_slide(blank)
-        _text(slide, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.8),
+        _text(slide, Inches(0.5), Inches(0.25), Inches(12.3), Inches(1.0),
               f"{step.number}/{len(story.steps)} · {step.event[C.TITLE]}", 24, bold=True)
-        _text(slide, Inches(0.5), Inches(1.1), Inches(12.3), Inches(1.0), step.caption, 18)
-        slide.shapes.add_picture(io.BytesIO(images[2 * i]), Inches(0.4), Inches(2.3), width=Inches(6.2))
-        slide.shapes.add_picture(io.BytesIO(images[2 * i + 1]), Inches(6.75), Inches(2.3), width=Inches(6.2))
-        _text(slide, Inches(0.5), Inches(6.0), Inches(12.3), Inches(0.5), event_facts(ds, step.event), 14, color=MUTED)
-        _text(slide, Inches(0.5), Inches(6.5), Inches(12.3), Inches(0.5),
+        _text(slide, Inches(0.5), Inches(1.3), Inches(12.3), Inches(1.0), step.caption, 17)
+        slide.shapes.add_picture(io.BytesIO(images[2 * i]), Inches(0.4), Inches(2.45), width=Inches(6.2))
+        slide.shapes.add_picture(io.BytesIO(images[2 * i + 1]), Inches(6.75), Inches(2.45), width=Inches(6.2))
+        _text(slide, Inches(0.5), Inches(6.15), Inches(12.3), Inches(0.5), event_facts(ds, step.event), 14, color=MUTED)
+        _text(slide, Inches(0.5), Inches(6.65), Inches(12.3), Inches(0.5),
               f"Sources: see the notes · event id {step.event[C.EVENT_ID]}", 11, color=MUTED)
         notes = [step.event[C.DESCRIPTION]]
         if step.event[C.NOTES]:
@@ -77,7 +79,8 @@ def build_deck(ds: Dataset, ctx: FigureContext, story: Narrative, renderer: Rend
     cited = []
     for step in story.steps:
         for rec in sources_of(ds, str(step.event[C.EVENT_ID])).to_dict("records"):
-            line = f"{rec[C.PUBLISHER]}, \u201c{rec[C.SOURCE_TITLE]}\u201d, {rec[C.PUBLISHED] or 'undated'}. {rec[C.URL]}"
+            line = (f"{rec[C.PUBLISHER]}, \u201c{rec[C.SOURCE_TITLE]}\u201d, {rec[C.PUBLISHED] or 'undated'}. "
+                    f"{rec[C.URL]}")
             if line not in cited:
                 cited.append(line)
     chunks = [cited[i:i + SOURCES_PER_SLIDE] for i in range(0, len(cited), SOURCES_PER_SLIDE)] or [[]]

@@ -5,6 +5,7 @@ events and their sources are listed, and a narrative can be stepped through (but
 All text from the data is escaped with ``html.escape``; links are made only from http(s) URLs.
 """
 
+# ruff: noqa: E501  (the embedded CSS and JavaScript keep their natural line lengths)
 from __future__ import annotations
 
 import html
@@ -51,8 +52,9 @@ function show(i) {
   document.getElementById('step-caption').textContent = s.caption;
   document.getElementById('step-facts').textContent = s.facts;
   document.getElementById('step-progress').textContent = 'Step ' + (current + 1) + ' of ' + DATA.steps.length;
-  Plotly.relayout('timeline', {'xaxis.range': s.window});
-  Plotly.restyle('timeline', {x: [s.tx], y: [s.ty]}, [T.data.length - 1]);
+  // restyling x re-guesses the axis type: state it again in the same update
+  Plotly.update('timeline', {x: [s.tx], y: [s.ty]}, {'xaxis.type': 'date', 'xaxis.range': s.window},
+                [T.data.length - 1]);
   const geo = s.focus ? {'geo.center.lon': s.focus.lon, 'geo.center.lat': s.focus.lat,
                          'geo.projection.scale': s.focus.scale, 'geo.fitbounds': false} : {};
   Plotly.relayout('map', geo);
@@ -102,6 +104,8 @@ def snapshot_html(ds: Dataset, ctx: FigureContext, events: pd.DataFrame, title: 
     """The HTML file's bytes. ``events`` are already filtered; ``story`` makes it steppable."""
     timeline = timeline_spec(events, ctx, legend=False)
     geo = map_spec(events, ctx, legend=False)
+    if story is not None:
+        geo["layout"]["geo"]["fitbounds"] = False  # each step frames the map itself
     steps: list[dict[str, Any]] = []
     if story is not None:
         for step in story.steps:

@@ -146,7 +146,7 @@ def timeline_spec(
             "type": "bar", "name": PERIODS, "orientation": "h", "base": _iso(periods[C.DATE_START]),
             "x": duration.to_numpy(), "y": geo.period_y(), "width": 0.62,
             "marker": {"color": PERIOD_COLOUR, "line": {"color": _colours(periods, ctx), "width": 2}},
-            "text": label.tolist(), "textposition": "inside", "insidetextanchor": "start",
+            "text": label.tolist(), "textposition": "inside", "insidetextanchor": "start", "textangle": 0,
             "textfont": {"size": max(font_size - 3, 10), "color": "#1b1b1f"}, "constraintext": "none",
             "customdata": custom_data(periods, ctx), "hovertemplate": HOVER, "showlegend": legend,
         })
@@ -186,7 +186,9 @@ def timeline_spec(
     top = geo.period_base + max(geo.n_period_rows - 1, 0) * 0.8 + 0.6 if len(periods) else n_lanes - 0.4
     layout = base_layout(title, font_size)
     layout.update({
-        "barmode": "overlay", "showlegend": legend, "hovermode": "closest", "clickmode": "event",
+        "barmode": "overlay", "showlegend": legend,
+        # a period's label that does not fit inside its bar is hidden rather than overlapping others
+        "uniformtext": {"mode": "hide", "minsize": max(font_size - 5, 9)}, "hovermode": "closest", "clickmode": "event",
         "dragmode": "zoom",
         "legend": {"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "font": {"size": 12},
                    "tracegroupgap": 4},
