@@ -31,8 +31,8 @@ def deps(make_package) -> Deps:
 def sync(deps: Deps, trigger: str | None, search: str = "", controls: list[Any] | None = None,
          relayout: Any = None, t_click: Any = None, m_click: Any = None, cell: Any = None,
          selected: str = "") -> tuple[Any, ...]:
-    stores = [FilterState().to_dict(), {"lanes": "category", "seats": True}]
-    values = [*(controls or NO_CONTROLS), 0, relayout, t_click, m_click, cell, selected, *stores]
+    stores = [FilterState().to_dict(), {"lanes": "category", "seats": True, "narrative": "", "step": 0}]
+    values = [*(controls or NO_CONTROLS), 0, relayout, t_click, m_click, cell, None, 0, 0, 0, selected, *stores]
     return sync_state(search, *values, deps=deps, trigger=trigger)
 
 
@@ -133,13 +133,73 @@ def test_control_echo_after_url_load_changes_nothing(deps) -> None:
     assert "bogus" in first[15]
     controls = list(NO_CONTROLS)
     controls[2] = ["diplomacy"]
-    values = [*controls, 0, None, None, None, None, first[14], first[12], first[13]]
+    values = [*controls, 0, None, None, None, None, None, 0, 0, 0, first[14], first[12], first[13]]
     echo = sync_state("?cat=diplomacy&bogus=1", *values, deps=deps, trigger=ids.DATE_START)
     assert all(v is no_update for v in echo)  # the notice stays, no history entry is added
 
 
 def test_control_event_before_the_url_is_read_reads_the_url(deps) -> None:
-    values = [*NO_CONTROLS, 0, None, None, None, None, "", {}, {}]
+    values = [*NO_CONTROLS, 0, None, None, None, None, None, 0, 0, 0, "", {}, {}]
     out = sync_state("?cat=production", *values, deps=deps, trigger=ids.DATE_START)
     assert out[0] is no_update  # the URL is not rewritten
     assert out[12]["categories"] == ["production"] and out[3] == ["production"]
+
+
+STORY = ("narrative_id,title,summary\nstory,A story,Two steps.\n",
+         "narrative_id,step,event_id,caption,window_start,window_end,focus_lon,focus_lat,focus_scale\n"
+         "story,1,ev-plant,The plant opens.,2022-01-01,2022-12-31,68.8,38.6,4\n"
+         "story,2,ev-visit,The visit.,,,,,\n")
+
+
+@pytest.fixture
+def story_deps(make_package) -> Deps:
+    from app.export.narrative import load_narrative
+
+    pkg = make_package()
+    (pkg / "narratives.csv").write_text(STORY[0])
+    (pkg / "narrative_steps.csv").write_text(STORY[1])
+    ds = load_package(pkg)
+    ctx = FigureContext.from_dataset(ds, today="2026-11-23")
+    return Deps(ds=ds, ctx=ctx, cache=FilterCache(ds.events), known=Known.from_dataset(ds),
+                labels=labels_for(ds, ctx), topojson_url="/t/", stories={"story": load_narrative(ds, "story")})
+
+
+def present(deps: Deps, trigger: str, pick: Any = None, view: dict[str, Any] | None = None,
+            selected: str = "") -> tuple[Any, ...]:
+    stores = [FilterState().to_dict(), view or {"lanes": "category", "seats": True, "narrative": "", "step": 0}]
+    values = [*NO_CONTROLS, 0, None, None, None, None, pick, 0, 0, 0, selected, *stores]
+    return sync_state("", *values, deps=deps, trigger=trigger)
+
+
+def test_presentation_steps_through_a_narrative(story_deps) -> None:
+    out = present(story_deps, ids.PRESENT_SELECT, pick="story")
+    assert out[0] == "?event=ev-plant&story=story&step=1"
+    assert out[13]["narrative"] == "story" and out[14] == "ev-plant" and out[16] == "story"
+    out = present(story_deps, ids.PRESENT_NEXT, view=out[13], selected=out[14])
+    assert out[13]["step"] == 1 and out[14] == "ev-visit" and out[0].endswith("step=2")
+    again = present(story_deps, ids.PRESENT_NEXT, view=out[13], selected=out[14])  # clamped at the last step
+    assert again[13]["step"] == 1
+    back = present(story_deps, ids.PRESENT_PREV, view=out[13], selected=out[14])
+    assert back[14] == "ev-plant"
+    left = present(story_deps, ids.PRESENT_EXIT, view=out[13], selected=out[14])
+    assert left[13]["narrative"] == "" and left[16] is None and "story" not in left[0]
+
+
+def test_step_link_opens_at_that_step(story_deps) -> None:
+    out = sync(story_deps, ids.URL, "?story=story&step=2")
+    assert out[13]["step"] == 1 and out[14] == "ev-visit"
+    out = sync(story_deps, ids.URL, "?story=story&step=99")  # clamped, never an error
+    assert out[13]["step"] == 1
+
+
+def test_presentation_frames_the_step(story_deps) -> None:
+    timeline, geo, *_ = update_views({}, {"lanes": "category", "narrative": "story", "step": 0}, "ev-plant",
+                                     deps=story_deps)
+    assert timeline["layout"]["xaxis"]["range"] == ["2022-01-01", "2022-12-31"]
+    assert geo["layout"]["geo"]["center"] == {"lon": 68.8, "lat": 38.6}
+    assert geo["layout"]["geo"]["projection"]["scale"] == 4
+    from app.web.callbacks import presentation_panel
+
+    children, cls = presentation_panel({"narrative": "story", "step": 1}, deps=story_deps)
+    assert cls == "page presenting" and "Step 2 of 2" in str(children) and "The visit." in str(children)
+    assert presentation_panel({}, deps=story_deps) == ([], "page")

@@ -13,6 +13,7 @@ per category would multiply the work). ``timeline_figure`` wraps it in a ``go.Fi
 
 from __future__ import annotations
 
+from html import escape as html_escape  # annotation text is HTML-ish in plotly: data is escaped
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,9 @@ from app.figures.theme import HIGHLIGHT, PERIOD_COLOUR, base_layout
 
 DAY_MS = 86_400_000
 MAX_ACTOR_LANES = 24
+MAX_NAMED_PERIODS = 12
+PERIOD_LABEL_CHARS = 46
+PERIOD_ROW = 0.8  # vertical distance between period rows (a lane is 1)
 WEBGL_THRESHOLD = 5_000
 HATCH = {"confirmed": "", "corroborated": "", "single-source": "/", "claimed": "/",
          "disputed": "x", "unverified": "."}
@@ -99,8 +103,14 @@ class _Geometry:
 
     def __init__(self, events: pd.DataFrame, ctx: FigureContext, lanes: str):
         periods = events[events[C.KIND] == "period"]
-        self.periods = periods.assign(**{C.END_OR_TODAY: periods[C.DATE_END].fillna(ctx.today)})
-        self.period_rows = pack_periods(self.periods, C.END_OR_TODAY) if len(periods) else np.zeros(0, int)
+        periods = periods.assign(**{C.END_OR_TODAY: periods[C.DATE_END].fillna(ctx.today)})
+        self.periods = periods.sort_values([C.DATE_START, C.EVENT_ID], kind="stable")
+        # a few periods get a row each, named on the axis; many are packed into shared rows
+        self.named_periods = 0 < len(periods) <= MAX_NAMED_PERIODS
+        if self.named_periods:
+            self.period_rows = np.arange(len(self.periods), dtype=np.int64)
+        else:
+            self.period_rows = pack_periods(self.periods, C.END_OR_TODAY) if len(periods) else np.zeros(0, int)
         self.n_period_rows = int(self.period_rows.max()) + 1 if len(periods) else 0
         self.rows, self.lane_order = lane_assignments(events, lanes, ctx)
         n = len(self.lane_order)
@@ -108,7 +118,7 @@ class _Geometry:
         self.period_base = n + 0.6
 
     def period_y(self) -> np.ndarray:
-        return self.period_base + (self.n_period_rows - 1 - self.period_rows) * 0.8
+        return self.period_base + (self.n_period_rows - 1 - self.period_rows) * PERIOD_ROW
 
     def selection(self, selected: str) -> tuple[list[Any], list[Any]]:
         if not selected:
@@ -134,20 +144,30 @@ def timeline_spec(
     """
     geo = _Geometry(events, ctx, lanes)
     data: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
     tickvals: list[float] = [geo.lane_y[label] for label in geo.lane_order]
     ticktext: list[str] = list(geo.lane_order)
     periods = geo.periods
     if len(periods):
-        tickvals.append(geo.period_base + (geo.n_period_rows - 1) * 0.4)
+        tickvals.append(geo.period_base + (geo.n_period_rows - 1) * PERIOD_ROW / 2)
         ticktext.append("Periods in force")
+        if geo.named_periods:
+            # each period on its own row, its (shortened) title written at the left edge of the
+            # plot: readable whatever part of the period the zoom shows, and costs no axis width
+            names = periods[C.TITLE].where(periods[C.TITLE].str.len() <= PERIOD_LABEL_CHARS,
+                                           periods[C.TITLE].str.slice(0, PERIOD_LABEL_CHARS - 1) + "…")
+            names = names.where(~periods[C.OPEN_ENDED], names + " →")
+            annotations += [
+                {"xref": "paper", "x": 0.004, "xanchor": "left", "yref": "y", "y": float(y), "text": html_escape(n),
+                 "showarrow": False, "font": {"size": max(font_size - 4, 9), "color": "#1b1b1f"},
+                 "bgcolor": "rgba(255,255,255,0.7)", "borderpad": 0}
+                for n, y in zip(names, geo.period_y(), strict=True)
+            ]
         duration = (periods[C.END_OR_TODAY] - periods[C.DATE_START]).dt.total_seconds() * 1000 + DAY_MS
-        label = periods[C.TITLE].where(~periods[C.OPEN_ENDED], periods[C.TITLE] + " →")
         data.append({
             "type": "bar", "name": PERIODS, "orientation": "h", "base": _iso(periods[C.DATE_START]),
             "x": duration.to_numpy(), "y": geo.period_y(), "width": 0.62,
             "marker": {"color": PERIOD_COLOUR, "line": {"color": _colours(periods, ctx), "width": 2}},
-            "text": label.tolist(), "textposition": "inside", "insidetextanchor": "start", "textangle": 0,
-            "textfont": {"size": max(font_size - 3, 10), "color": "#1b1b1f"}, "constraintext": "none",
             "customdata": custom_data(periods, ctx), "hovertemplate": HOVER, "showlegend": legend,
         })
     rows = geo.rows
@@ -183,12 +203,10 @@ def timeline_spec(
                  "showlegend": False, "hoverinfo": "skip",
                  "marker": {"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}}})
     n_lanes = len(geo.lane_order)
-    top = geo.period_base + max(geo.n_period_rows - 1, 0) * 0.8 + 0.6 if len(periods) else n_lanes - 0.4
+    top = geo.period_base + max(geo.n_period_rows - 1, 0) * PERIOD_ROW + 0.6 if len(periods) else n_lanes - 0.4
     layout = base_layout(title, font_size)
     layout.update({
-        "barmode": "overlay", "showlegend": legend,
-        # a period's label that does not fit inside its bar is hidden rather than overlapping others
-        "uniformtext": {"mode": "hide", "minsize": max(font_size - 5, 9)}, "hovermode": "closest", "clickmode": "event",
+        "barmode": "overlay", "showlegend": legend, "hovermode": "closest", "clickmode": "event",
         "dragmode": "zoom",
         "legend": {"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "font": {"size": 12},
                    "tracegroupgap": 4},
@@ -208,9 +226,10 @@ def timeline_spec(
                   "showgrid": True, "gridcolor": "#f0f0f3", "zeroline": False, "automargin": True},
     })
     if events.empty:
-        layout["annotations"] = [{"text": "No events match these filters", "showarrow": False,
-                                  "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                                  "font": {"size": font_size + 2, "color": "#666"}}]
+        annotations.append({"text": "No events match these filters", "showarrow": False,
+                            "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                            "font": {"size": font_size + 2, "color": "#666"}})
+    layout["annotations"] = annotations
     return {"data": data, "layout": layout}
 
 

@@ -25,6 +25,10 @@ from app.importers.places import country_centre, country_name, format_coordinate
 from app.importers.text import DESCRIPTION_MAX, TITLE_MAX, plain_text, safe_id, short_hash, shorten, slug
 
 UNCATEGORISED = "uncategorised"
+FORMAT_NAMES = {
+    "timelinejs": "TimelineJS JSON", "timelinejs-sheet": "TimelineJS spreadsheet", "timemap": "TimeMap export",
+    "acled": "ACLED export", "csv": "CSV table", "xlsx": "Excel workbook",
+}
 OTHER_ACTOR_TYPE = {
     "value": "other", "label": "Other group",
     "description": "A group the imported data names without a type this schema knows "
@@ -176,6 +180,7 @@ class Collector:
         self.notes: list[str] = []
         self.mapped: dict[str, str] = {}
         self.unmapped: list[str] = []
+        self._tallies: dict[str, list[str]] = {}
 
     def drop(self, where: int, reason: str) -> None:
         self.dropped.append(Dropped(where, reason))
@@ -184,11 +189,22 @@ class Collector:
         if message not in self.notes:
             self.notes.append(message)
 
+    def tally(self, message: str, where: str) -> None:
+        """A problem that repeats over rows: one note per message, naming the first few places."""
+        self._tallies.setdefault(message, []).append(where)
+
+    def _tally_notes(self) -> None:
+        for message, places in self._tallies.items():
+            shown = ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+            self.note(f"{message} ({shown})")
+        self._tallies.clear()
+
     def add(self, draft: EventDraft) -> None:
         self.drafts.append(draft)
 
     # -- building the tables ---------------------------------------------------------------
     def result(self) -> ImportResult:
+        self._tally_notes()
         drafts = self._assign_ids()
         categories, sub_of = self._categories(drafts)
         dataset_source = self._dataset_source()
@@ -262,7 +278,7 @@ class Collector:
             dropped=sorted(self.dropped, key=lambda d: d.line), notes=list(self.notes),
             title=self.title or self.path.stem, source_path=self.path, fmt=self.fmt,
             categories={k: v for k, v in categories.items() if k in used_cats},
-            sub_categories={k: v for k, v in sub_of.items() if k in used_subs},
+            sub_categories={k: v for k, v in sub_of.items() if k in used_subs or (k == v[0] and k in used_cats)},
             uses_other_actor_type=other_type, dataset_url=self.dataset_url,
         )
 
@@ -346,8 +362,8 @@ class Collector:
             self.note(f'dataset_url "{self.dataset_url}" is not an http(s) URL; not used')
             return None
         host = urlsplit(self.dataset_url).hostname or ""
-        return SourceDraft(url=self.dataset_url, title=f"{self.path.name} ({self.fmt} data)", publisher=host,
-                           source_type="reference", role="primary",
+        title = f"{FORMAT_NAMES.get(self.fmt, self.fmt)}: {self.path.name}"
+        return SourceDraft(url=self.dataset_url, title=title, publisher=host, source_type="reference", role="primary",
                            note="The imported dataset as a whole, cited for events without a source URL of their own.")
 
     def _event_row(

@@ -139,7 +139,7 @@ def _slide(item: dict[str, Any], where: int, label: str, is_era: bool, col: Coll
             draft.latitude = coordinate(location.get("lat"), "latitude")
             draft.longitude = coordinate(location.get("lon", location.get("lng")), "longitude")
         except PlaceProblem as exc:
-            col.note(f"{label}: {exc}; kept without coordinates")
+            col.tally(f"{exc}; kept without coordinates", label)
             draft.latitude = draft.longitude = None
         draft.place_name = plain_text(location.get("name"))
     col.add(draft)
@@ -203,7 +203,7 @@ def _sheet_row(row: Row, cols: dict[str, str | None], col: Collector, dayfirst: 
         return
     is_era = kind_cell == "era"
     if kind_cell not in ("", "era"):
-        col.note(f'line {row.line}: Type "{get("type")}" is not title or era; read as an event')
+        col.tally(f'Type "{get("type")}" is not title or era; read as an event', f"line {row.line}")
     notes = []
     if get("displaydate"):
         notes.append(f"Date shown in the source: {plain_text(get('displaydate'))}")

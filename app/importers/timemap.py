@@ -188,7 +188,7 @@ def _event(
         draft.latitude = coordinate(item.get("latitude", item.get("lat")), "latitude")
         draft.longitude = coordinate(item.get("longitude", item.get("long", item.get("lng"))), "longitude")
     except PlaceProblem as exc:
-        col.note(f"{name}: {exc}; kept without coordinates")
+        col.tally(f"{exc}; kept without coordinates", label)
         draft.latitude = draft.longitude = None
     for sid in _text_list(item.get("sources")):
         src = sources.get(sid)

@@ -7,12 +7,16 @@ functools.partial), so tests call them directly.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dash import Dash, Input, Output, Patch, State, ctx, dcc, no_update
+from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from app.dataset.package import Dataset
+from app.export.images import renderer
+from app.export.narrative import Narrative, event_facts
+from app.export.slides import build_deck
+from app.export.snapshot import snapshot_html
 from app.export.tabular import export_view
 from app.figures.context import FigureContext
 from app.figures.map import map_spec, selection_lonlat
@@ -46,6 +50,12 @@ class Deps:
     known: Known
     labels: dict[str, dict[str, str]]
     topojson_url: str
+    stories: dict[str, Narrative] = field(default_factory=dict)
+
+    @functools.cached_property
+    def story_steps(self) -> dict[str, list[str]]:
+        """narrative id -> the event id of each step."""
+        return {nid: [str(s.event["event_id"]) for s in story.steps] for nid, story in self.stories.items()}
 
     @functools.cached_property
     def views(self) -> Any:
@@ -54,15 +64,20 @@ class Deps:
         return functools.lru_cache(maxsize=128)(functools.partial(build_views, deps=self))
 
 
+N_OUT = len(CONTROL_IDS) + 6  # URL, the controls, three stores, the notice, the narrative picker
+PRESENT_TRIGGERS = (ids.PRESENT_SELECT, ids.PRESENT_PREV, ids.PRESENT_NEXT, ids.PRESENT_EXIT)
+
+
 def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None) -> tuple[Any, ...]:
     """URL <-> controls <-> stores, in one place (two callbacks would form a cycle).
 
     values = the 11 control values, reset clicks, timeline relayout, timeline click, map click,
-    grid cell click, and the current selection, filter store and view store.
+    grid cell click, the narrative picker and the previous/next/exit clicks; then the current
+    selection, filter store and view store.
     """
     controls = dict(zip(CONTROL_KEYS, values[:11], strict=True))
-    relayout, t_click, m_click, cell, selected = values[12:17]
-    current = values[17:19]
+    relayout, t_click, m_click, cell, story_pick = values[12:17]
+    selected, *current = values[20:23]
     notices: list[str] = []
     set_controls = True
     if not current[0]:
@@ -71,24 +86,29 @@ def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None
         trigger = ids.URL
     if trigger in (None, ids.URL):
         state, view, notices = parse_query(search, deps.known)
+        view = present_step(view, deps)
     elif trigger == ids.RESET:
         state, view = FilterState(), ViewState()
+    elif trigger in PRESENT_TRIGGERS:
+        state, view = FilterState.from_dict(current[0]), ViewState.from_dict({**(current[1] or {}), "selected": selected})
+        state, view = presentation_move(trigger, story_pick, state, view, deps)
     else:
         state, view = states_from_controls(controls, selected if isinstance(selected, str) else "")
+        previous = ViewState.from_dict(current[1])
+        view = replace(view, narrative=previous.narrative, step=previous.step)
         set_controls = False
         if trigger == ids.TIMELINE + ".relayoutData":
             changed, start, end = range_from_relayout(relayout)
             if not changed:
-                return (no_update,) * (len(CONTROL_IDS) + 5)
+                return (no_update,) * N_OUT
             state, set_controls = replace(state, start=start, end=end), True
         elif trigger in (ids.TIMELINE + ".clickData", ids.MAP + ".clickData", ids.GRID + ".cellClicked"):
             source = {ids.TIMELINE + ".clickData": t_click, ids.MAP + ".clickData": m_click}
             picked = event_from_cell(cell) if trigger.startswith(ids.GRID) else event_from_click(source[trigger])
             view = replace(view, selected=picked if picked in deps.known.events else view.selected)
-    if not set_controls and (state.to_dict(), {"lanes": view.lanes, "seats": view.seats}, view.selected) == (
-            current[0], current[1], selected):
+    if not set_controls and (state.to_dict(), view_store(view), view.selected) == (current[0], current[1], selected):
         # a control echoed the value it was given (e.g. after a URL load): nothing changed
-        return (no_update,) * (len(CONTROL_IDS) + 5)
+        return (no_update,) * N_OUT
     query = to_query(state, view)
     control_values = controls_from_states(state, view) if set_controls else {}
     outs = [control_values.get(k, no_update) for k in CONTROL_KEYS]
@@ -97,8 +117,36 @@ def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None
     write_url = trigger not in (None, ids.URL) and query != (search or "")
     reread = trigger in (None, ids.URL, ids.RESET)
     selection: Any = view.selected if reread or view.selected != selected else no_update
-    return (query if write_url else no_update, *outs, state.to_dict(),
-            {"lanes": view.lanes, "seats": view.seats}, selection, notice)
+    pick_out: Any = view.narrative or None
+    return (query if write_url else no_update, *outs, state.to_dict(), view_store(view), selection, notice, pick_out)
+
+
+def view_store(view: ViewState) -> dict[str, Any]:
+    """What the views need of the ViewState (the selection has its own store)."""
+    return {"lanes": view.lanes, "seats": view.seats, "narrative": view.narrative, "step": view.step}
+
+
+def present_step(view: ViewState, deps: Deps) -> ViewState:
+    """In presentation mode, the selection is the current step's event (the step clamped to the story)."""
+    steps = deps.story_steps.get(view.narrative)
+    if not steps:
+        return replace(view, narrative="", step=0)
+    step = max(0, min(view.step, len(steps) - 1))
+    return replace(view, step=step, selected=steps[step])
+
+
+def presentation_move(trigger: str, pick: Any, state: FilterState, view: ViewState, deps: Deps) -> tuple[
+        FilterState, ViewState]:
+    """Start (picker), step (previous/next) or leave (exit) a presentation."""
+    if trigger == ids.PRESENT_SELECT:
+        if isinstance(pick, str) and pick in deps.story_steps:
+            # a briefing shows every event; each step frames its own window
+            return FilterState(), present_step(replace(view, narrative=pick, step=0), deps)
+        return state, replace(view, narrative="", step=0)
+    if trigger == ids.PRESENT_EXIT or not view.narrative:
+        return state, replace(view, narrative="", step=0)
+    delta = 1 if trigger == ids.PRESENT_NEXT else -1
+    return state, present_step(replace(view, step=view.step + delta), deps)
 
 
 def update_views(filter_data: dict[str, Any] | None, view_data: dict[str, Any] | None,
@@ -112,9 +160,27 @@ def update_views(filter_data: dict[str, Any] | None, view_data: dict[str, Any] |
     timeline = {**timeline, "data": [*timeline["data"][:-1], _with_points(timeline["data"][-1], tx, ty)]}
     lon, lat = selection_lonlat(deps.cache(state), selected or "")
     geo = {**geo, "data": [*geo["data"][:-1], {**geo["data"][-1], "lon": lon, "lat": lat}]}
+    story = deps.stories.get(view.narrative)
+    if story is not None and 0 <= view.step < len(story.steps):
+        timeline, geo = frame_step(timeline, geo, story, view.step)
     name = slug(text)
     return (timeline, geo, rows, text, graph_config(f"geotimeline-timeline-{name}"),
             graph_config(f"geotimeline-map-{name}", deps.topojson_url))
+
+
+def frame_step(timeline: dict[str, Any], geo: dict[str, Any], story: Narrative, index: int) -> tuple[
+        dict[str, Any], dict[str, Any]]:
+    """A presentation step frames its window on the timeline and its region on the map (copies)."""
+    step = story.steps[index]
+    xaxis = {**timeline["layout"]["xaxis"], "range": [step.window[0].date().isoformat(),
+                                                       step.window[1].date().isoformat()]}
+    timeline = {**timeline, "layout": {**timeline["layout"], "xaxis": xaxis}}
+    if step.focus:
+        geo_layout = {**geo["layout"]["geo"], "fitbounds": False,
+                      "center": {"lon": step.focus["lon"], "lat": step.focus["lat"]},
+                      "projection": {**geo["layout"]["geo"]["projection"], "scale": step.focus["scale"]}}
+        geo = {**geo, "layout": {**geo["layout"], "geo": geo_layout}}
+    return timeline, geo
 
 
 def _undated(state: FilterState) -> FilterState:
@@ -158,6 +224,38 @@ def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
     return t_patch, m_patch, detail, rows
 
 
+def presentation_panel(view_data: dict[str, Any] | None, *, deps: Deps) -> tuple[Any, str]:
+    """view -> the step panel (title, progress, caption, facts) and the page's class."""
+    view = ViewState.from_dict(view_data)
+    story = deps.stories.get(view.narrative)
+    if story is None or not story.steps:
+        return [], "page"
+    step = story.steps[max(0, min(view.step, len(story.steps) - 1))]
+    n = len(story.steps)
+    return [
+        html.Div(story.title, className="present-story"),
+        html.Div([html.Span(f"Step {step.number} of {n}", className="present-count"),
+                  html.Progress(value=str(step.number), max=str(n), className="present-progress")]),
+        html.H2(str(step.event["title"]), className="present-title"),
+        html.P(step.caption, className="present-caption"),
+        html.P(event_facts(deps.ds, step.event), className="present-facts"),
+    ], "page presenting"
+
+
+def brief_download(n_pptx: int | None, n_html: int | None, view_data: dict[str, Any] | None, *, deps: Deps,
+                   trigger: str | None) -> Any:
+    """presentation buttons -> the narrative as a PPTX deck or an offline HTML file."""
+    story = deps.stories.get(ViewState.from_dict(view_data).narrative)
+    if story is None or trigger not in (ids.PRESENT_PPTX, ids.PRESENT_HTML):
+        return no_update
+    if trigger == ids.PRESENT_HTML:
+        content = snapshot_html(deps.ds, deps.ctx, deps.ds.events, story.title, story.summary, story)
+        return dcc.send_bytes(content, f"geotimeline-{story.narrative_id}.html")
+    with renderer() as r:
+        content = build_deck(deps.ds, deps.ctx, story, r)
+    return dcc.send_bytes(content, f"geotimeline-{story.narrative_id}.pptx")
+
+
 def download(n_csv: int | None, n_json: int | None, n_geo: int | None,
              filter_data: dict[str, Any] | None, *, deps: Deps, trigger: str | None) -> Any:
     """a download button -> the current view as CSV, JSON or GeoJSON."""
@@ -177,11 +275,13 @@ def register(app: Dash, deps: Deps) -> None:
         Output(ids.URL, "search"),
         *[Output(i, p, allow_duplicate=False) for i, p in zip(CONTROL_IDS, CONTROL_PROPS, strict=True)],
         Output(ids.FILTER_STORE, "data"), Output(ids.VIEW_STORE, "data"),
-        Output(ids.SELECTION_STORE, "data"), Output(ids.NOTICE, "children"),
+        Output(ids.SELECTION_STORE, "data"), Output(ids.NOTICE, "children"), Output(ids.PRESENT_SELECT, "value"),
         Input(ids.URL, "search"),
         *[Input(i, p) for i, p in zip(CONTROL_IDS, CONTROL_PROPS, strict=True)],
         Input(ids.RESET, "n_clicks"), Input(ids.TIMELINE, "relayoutData"),
         Input(ids.TIMELINE, "clickData"), Input(ids.MAP, "clickData"), Input(ids.GRID, "cellClicked"),
+        Input(ids.PRESENT_SELECT, "value"), Input(ids.PRESENT_PREV, "n_clicks"), Input(ids.PRESENT_NEXT, "n_clicks"),
+        Input(ids.PRESENT_EXIT, "n_clicks"),
         State(ids.SELECTION_STORE, "data"), State(ids.FILTER_STORE, "data"), State(ids.VIEW_STORE, "data"),
     )
     def _sync(search: str | None, *values: Any) -> tuple[Any, ...]:
@@ -220,6 +320,21 @@ def register(app: Dash, deps: Deps) -> None:
     )
     def _download(a: int | None, b: int | None, c: int | None, data: dict[str, Any] | None) -> Any:
         return download(a, b, c, data, deps=deps, trigger=ctx.triggered_id)
+
+    # view store -> presentation panel, page class (presenting or not)
+    app.callback(
+        Output(ids.PRESENT_PANEL, "children"), Output(ids.PAGE, "className"),
+        Input(ids.VIEW_STORE, "data"), prevent_initial_call=True,
+    )(functools.partial(presentation_panel, deps=deps))
+
+    # presentation download buttons -> deck or offline HTML of the narrative
+    @app.callback(
+        Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+        Input(ids.PRESENT_PPTX, "n_clicks"), Input(ids.PRESENT_HTML, "n_clicks"), State(ids.VIEW_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def _brief(a: int | None, b: int | None, data: dict[str, Any] | None) -> Any:
+        return brief_download(a, b, data, deps=deps, trigger=ctx.triggered_id)
 
     # copy-link / SVG buttons -> browser-only actions (clipboard, Plotly.downloadImage)
     app.clientside_callback(

@@ -9,6 +9,7 @@ from dash import Dash
 from flask import Response
 
 from app.dataset import Dataset, load_package
+from app.export.narrative import load_narrative, narrative_ids
 from app.figures.context import FigureContext, labels_for
 from app.filters import FilterCache
 from app.settings import Settings
@@ -42,9 +43,10 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         compress=False,
     )
     topojson_url = app.get_asset_url("topojson/")
+    stories = {nid: load_narrative(ds, nid, ctx.today) for nid in narrative_ids(ds)}
     deps = callbacks.Deps(
         ds=ds, ctx=ctx, cache=FilterCache(ds.events), known=Known.from_dataset(ds),
-        labels=labels_for(ds, ctx), topojson_url=topojson_url,
+        labels=labels_for(ds, ctx), topojson_url=topojson_url, stories=stories,
     )
     app.layout = build_layout(ds, ctx, topojson_url, data_notice(ds))
     callbacks.register(app, deps)

@@ -233,6 +233,31 @@ def footer(ds: Dataset) -> html.Footer:
     ], className="footer")
 
 
+def presentation_bar(ds: Dataset) -> html.Div:
+    """The narrative picker and the (hidden until presenting) step panel."""
+    stories = ds.narratives
+    picker = dcc.Dropdown(
+        id=ids.PRESENT_SELECT, value=None, clearable=True, searchable=False, placeholder="Present a narrative…",
+        options=[{"label": t, "value": n} for n, t in zip(stories.get("narrative_id", []), stories.get("title", []),
+                                                          strict=True)],
+        className="present-select",
+    )
+    panel = html.Section([
+        html.Div(id=ids.PRESENT_PANEL, className="present-body", **aria_live()),
+        html.Div([
+            html.Button("← Previous", id=ids.PRESENT_PREV, className="button", n_clicks=0,
+                        title="Previous step (← or PageUp)"),
+            html.Button("Next →", id=ids.PRESENT_NEXT, className="button", n_clicks=0,
+                        title="Next step (→ or PageDown)"),
+            html.Button("Leave presentation", id=ids.PRESENT_EXIT, className="button secondary", n_clicks=0,
+                        title="Esc"),
+            html.Button("Download deck (PPTX)", id=ids.PRESENT_PPTX, className="button secondary", n_clicks=0),
+            html.Button("Download offline HTML", id=ids.PRESENT_HTML, className="button secondary", n_clicks=0),
+        ], className="present-nav"),
+    ], className="present-panel card", **aria("Presentation"))
+    return html.Div([html.Div(picker, className="present-picker"), panel], className="present-bar")
+
+
 def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice: str) -> html.Div:
     opts = options(ds, ctx)
     controls = html.Div([
@@ -272,6 +297,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         html.Div([
             html.Div(id=ids.SUMMARY, className="summary", role="status", **aria_live()),
             html.Div([
+                presentation_bar(ds) if len(ds.narratives) else None,
                 html.Button("Copy link to this view", id=ids.COPY_LINK, className="button secondary"),
                 html.Button("Timeline as SVG", id=ids.TIMELINE_SVG, className="button secondary"),
                 html.Button("Map as SVG", id=ids.MAP_SVG, className="button secondary"),
@@ -330,4 +356,4 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         html.Div([help_panel(ds, ctx), about_panel(ds)], className="panels"),
         html.Main([controls, views], className="main"),
         footer(ds),
-    ], className="page")
+    ], id=ids.PAGE, className="page")

@@ -1,0 +1,129 @@
+"""Writing an import as a data package: the six CSVs, schema.json and datapackage.json.
+
+The schema is the bundled one with the *category* and *sub_category* vocabularies replaced by
+what the import found (an imported dataset brings its own categories; each category has a
+generic sub-category of the same name, plus any real sub-categories the source had). When ACLED
+actors have no type of ours, an "other" actor type is added. Files are written through a
+temporary file and a rename, so no half-written file is left behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from app.dataset import columns as C
+from app.dataset.schema import BUNDLED_SCHEMA
+from app.errors import OutputError, SchemaError
+from app.importers.model import FORMAT_NAMES, OTHER_ACTOR_TYPE, ImportResult
+from app.importers.text import slug
+
+LICENCE = {"name": "unknown", "title": "unknown — check the source"}
+
+
+def package_schema(result: ImportResult, schema_path: Path | None = None) -> dict[str, Any]:
+    """The bundled (or given) schema.json with the import's own category vocabularies."""
+    path = schema_path or BUNDLED_SCHEMA
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        vocabularies = schema["vocabularies"]
+    except FileNotFoundError as exc:
+        raise SchemaError(f"{path}: schema file not found") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise SchemaError(f"{path}: not a readable schema ({exc})") from exc
+    origin = result.source_path.name
+    vocabularies[C.CATEGORY]["values"] = [
+        {"value": value, "label": label, "description": f'Imported from {origin}: "{label}".'}
+        for value, label in result.categories.items()
+    ]
+    vocabularies[C.SUB_CATEGORY]["values"] = [
+        {"value": value, "category": category, "label": label,
+         "description": f'Imported from {origin}: "{label}"' + (" (the category as a whole)." if value == category
+                                                                 else ".")}
+        for value, (category, label) in result.sub_categories.items()
+    ]
+    actor_types = vocabularies.get("actor_type", {}).get("values", [])
+    if result.uses_other_actor_type and not any(t.get("value") == "other" for t in actor_types):
+        actor_types.append(dict(OTHER_ACTOR_TYPE))
+    schema["$comment"] = (f"Schema of a dataset imported from {origin} by geotimeline. The category and "
+                          "sub_category vocabularies are the ones found in the import. " + schema.get("$comment", ""))
+    return dict(schema)
+
+
+def package_metadata(result: ImportResult, today: dt.date | None = None) -> dict[str, Any]:
+    day = (today or dt.date.today()).isoformat()
+    origin = result.source_path.name
+    fmt = FORMAT_NAMES.get(result.fmt, result.fmt)
+    where = f", {result.dataset_url}" if result.dataset_url else ""
+    source: dict[str, str] = {"title": origin}
+    if result.dataset_url:
+        source["path"] = result.dataset_url
+    return {
+        "name": slug(result.title) or "imported-dataset",
+        "title": result.title,
+        "description": f"Events imported from {origin} ({fmt}) with geotimeline on {day}. Not yet reviewed: "
+                       "check every event against its source before citing it.",
+        "version": "0.1.0",
+        "last_reviewed": day,
+        "licenses": [dict(LICENCE)],
+        "citation": f"{result.title}. Imported from {origin} ({fmt}{where}) with geotimeline on {day}. "
+                    "Cite the original source, and check its licence before sharing.",
+        "sources": [source],
+        "curation_rules": [
+            "Imported automatically and not yet reviewed by a curator.",
+            "Verification is 'unverified' unless the source format says otherwise.",
+            "Dates are windows at the precision the source gives; nothing finer is invented.",
+        ],
+        "import": {
+            "format": result.fmt, "file": origin, "mapped": result.mapped, "unmapped": result.unmapped,
+            "dropped": [{"line": d.line, "reason": d.reason} for d in result.dropped], "notes": result.notes,
+        },
+        "resources": [{"name": name, "path": f"{name}.csv"} for name in result.tables],
+        "schema": "schema.json",
+    }
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_package(
+    result: ImportResult, out_dir: Path, schema_path: Path | None = None, force: bool = False,
+    today: dt.date | None = None,
+) -> list[Path]:
+    """Write the import as a data package in ``out_dir``; returns the files written.
+
+    Refuses a directory that exists and is not empty unless ``force`` (then the package's files
+    are replaced; other files in the directory are left alone).
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a directory")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        raise OutputError(f"{out_dir}: is not empty; choose a new directory or use --force")
+    schema = package_schema(result, schema_path)  # before writing anything: a bad schema writes nothing
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        for name, frame in result.tables.items():
+            path = out_dir / f"{name}.csv"
+            _write_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
+            written.append(path)
+        for name, data in (("schema.json", schema), ("datapackage.json", package_metadata(result, today))):
+            path = out_dir / name
+            _write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            written.append(path)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the package ({exc.strerror or exc})") from exc
+    return written

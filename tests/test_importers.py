@@ -1,0 +1,521 @@
+"""Importers: foreign event tables -> our data package, which must then load with 0 errors.
+
+Fixtures are small hand-written files in tests/fixtures/import/, one per format, each with the
+awkward cases (year-only dates, BCE, year 602, HTML/JS in text, missing and extra columns, a
+Latin-1 file, day-first dates). XLSX workbooks are built in the test with openpyxl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from app.dataset import load_package
+from app.errors import GeotimelineError, OutputError, UserInputError
+from app.importers import FORMATS, ImportError_, ImportResult, import_source, parse_mapping, write_package
+from app.importers.dates import DateProblem, parse_date, span, window_of
+from app.importers.text import plain_text
+
+FIX = Path(__file__).parent / "fixtures" / "import"
+TODAY = dt.date(2026, 11, 23)
+
+
+def rows(result: ImportResult, *cols: str) -> list[tuple[str, ...]]:
+    frame = result.events
+    return [tuple(r) for r in frame[list(cols)].itertuples(index=False, name=None)]
+
+
+def by_id(result: ImportResult, event_id: str) -> dict[str, Any]:
+    frame = result.events
+    match = frame[frame["event_id"] == event_id]
+    assert len(match) == 1, f"{event_id} not imported: {frame['event_id'].tolist()}"
+    return dict(match.iloc[0])
+
+
+def reasons(result: ImportResult) -> list[tuple[int, str]]:
+    return [(d.line, d.reason) for d in result.dropped]
+
+
+def loads_clean(result: ImportResult, tmp_path: Path) -> Any:
+    """Write the package, load it with our loader: no errors, and every event kept."""
+    out = tmp_path / "pkg"
+    write_package(result, out, today=TODAY)
+    ds = load_package(out)
+    assert [p.message for p in ds.errors] == []
+    assert {p.code for p in ds.warnings} <= {"no-source"}
+    assert len(ds.events) == len(result.events)
+    return ds
+
+
+# -- TimelineJS JSON ----------------------------------------------------------------------------
+def test_timelinejs_json_events_and_windows() -> None:
+    r = import_source(FIX / "timelinejs.json", "timelinejs")
+    assert r.title == "Example drone timeline"
+    assert rows(r, "event_id", "kind", "date_start", "date_end", "date_precision", "category") == [
+        ("summit-2022", "point", "2022-05-17", "2022-05-17", "day", "diplomacy"),
+        ("1990-01-01-year-only-event", "point", "1990-01-01", "1990-12-31", "year", "context"),
+        ("2020-08-01-a-span-of-months", "period", "2020-08-01", "2021-02-28", "month", "diplomacy"),
+        ("2019-03-01-only-a-text-no-headline", "point", "2019-03-01", "2019-03-01", "day", "uncategorised"),
+        ("2015-01-01-the-deal-years", "period", "2015-01-01", "2018-12-31", "year", "era"),
+    ]
+    summit = by_id(r, "summit-2022")
+    assert (summit["latitude"], summit["longitude"], summit["place_name"]) == ("38.5598", "68.787", "Dushanbe")
+    assert (summit["geo_precision"], summit["location_role"], summit["verification"]) == ("near", "site", "unverified")
+    assert by_id(r, "1990-01-01-year-only-event")["geo_precision"] == "none"
+    assert "Aug 2020 – Feb 2021" in by_id(r, "2020-08-01-a-span-of-months")["notes"]
+
+
+def test_timelinejs_json_drops_with_reasons() -> None:
+    r = import_source(FIX / "timelinejs.json", "timelinejs")
+    got = reasons(r)
+    assert [line for line, _ in got] == [3, 4, 5, 6, 7, 8]
+    assert "year 602" in got[0][1] and "1677-09-22" in got[0][1]
+    assert "BCE" in got[1][1]
+    assert "year 2300" in got[2][1]
+    assert got[3][1].endswith("has no start_date")
+    assert got[4][1] == 'id "summit-2022" is used by an earlier item'
+    assert "not a real date" in got[5][1]
+
+
+def test_timelinejs_json_html_reduced_to_safe_text() -> None:
+    r = import_source(FIX / "timelinejs.json", "timelinejs")
+    summit = by_id(r, "summit-2022")
+    assert summit["title"] == "Leaders meet in Dushanbe"
+    assert summit["description"] == "They opened a plant. See this."
+    text = " ".join(" ".join(frame.astype(str).to_numpy().ravel()) for frame in r.tables.values())
+    for bad in ("<", ">", "script", "alert", "onerror", "javascript"):
+        assert bad not in text
+
+
+def test_timelinejs_json_media_becomes_a_source_only_when_http() -> None:
+    r = import_source(FIX / "timelinejs.json", "timelinejs")
+    src = r.tables["sources"]
+    assert src[["publisher", "title", "author", "url"]].values.tolist() == [
+        ["example.org", "Report on the summit", "Example News", "https://example.org/news/summit"]]
+    assert r.tables["event_sources"][["event_id", "role"]].values.tolist() == [["summit-2022", "primary"]]
+    assert r.mapped["media.url"] == "sources.url"
+    assert r.unmapped == ["autolink", "background"]
+    assert any("no http(s) URL" in n for n in r.notes)
+
+
+def test_timelinejs_json_not_a_timeline(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text('{"slides": []}', encoding="utf-8")
+    with pytest.raises(ImportError_, match="not a TimelineJS file"):
+        import_source(bad, "timelinejs")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"events": [\n  {"a": 1,}\n]}', encoding="utf-8")
+    with pytest.raises(ImportError_, match=r"not valid JSON \(line 2"):
+        import_source(broken, "timelinejs")
+
+
+def test_timelinejs_json_non_object_items_are_dropped(tmp_path: Path) -> None:
+    f = tmp_path / "t.json"
+    f.write_text(json.dumps({"events": ["oops", {"start_date": {"year": "x"}, "text": {"headline": "h"}}]}))
+    r = import_source(f, "timelinejs")
+    assert reasons(r) == [(0, "events[0]: not an object"), (1, 'events[1] "h": start_date year "x" is not a number')]
+    assert r.events.empty
+
+
+# -- TimelineJS sheet ----------------------------------------------------------------------------
+def test_timelinejs_sheet_template() -> None:
+    r = import_source(FIX / "timelinejs-sheet.csv", "timelinejs-sheet")
+    assert r.title == "My sheet timeline"
+    assert rows(r, "event_id", "kind", "date_start", "date_end", "date_precision", "category") == [
+        ("2022-05-17-plant-opens", "point", "2022-05-17", "2022-05-17", "day", "production"),
+        ("1990-01-01-year-only", "point", "1990-01-01", "1990-12-31", "year", "context"),
+        ("2015-07-01-era-of-talks", "period", "2015-07-01", "2016-01-31", "month", "era"),
+        ("2023-01-01-month-only", "point", "2023-01-01", "2023-01-31", "month", "statement"),
+    ]
+    got = reasons(r)
+    assert [line for line, _ in got] == [6, 7, 8, 9]
+    assert "year 602" in got[0][1] and "BCE" in got[1][1] and "not a real date" in got[2][1]
+    assert got[3][1] == 'line 9 "No year at all": has no Year'
+    assert r.unmapped == ["Media Thumbnail", "Alt Text", "Background", "Curator note"]
+    plant = by_id(r, "2022-05-17-plant-opens")
+    assert plant["description"] == "A plant opens."
+    assert "Time in the source: 10:30" in plant["notes"]
+    assert by_id(r, "2023-01-01-month-only")["description"] == "Text with a script"
+    assert r.tables["sources"]["url"].tolist() == ["https://example.org/plant"]  # the relative path is not kept
+    assert r.tables["sources"]["author"].tolist() == ["Photo: Someone"]
+
+
+def test_timelinejs_sheet_without_newer_columns() -> None:
+    r = import_source(FIX / "timelinejs-sheet-old.csv", "timelinejs-sheet")
+    assert rows(r, "date_start", "date_end", "date_precision", "category") == [
+        ("2010-06-09", "2010-06-09", "day", "legal"),
+        ("2011-01-01", "2011-12-31", "year", "uncategorised"),
+    ]
+    assert r.unmapped == ["Media Thumbnail", "Background"]
+    assert r.dropped == []
+
+
+def test_timelinejs_sheet_needs_year_column() -> None:
+    with pytest.raises(ImportError_, match="not a TimelineJS sheet"):
+        import_source(FIX / "generic.csv", "timelinejs-sheet")
+
+
+# -- TimeMap ----------------------------------------------------------------------------------------
+def test_timemap_folder_of_sheet_tabs() -> None:
+    r = import_source(FIX / "timemap", "timemap")
+    assert rows(r, "event_id", "date_start", "date_precision", "category", "latitude", "longitude") == [
+        ("ev1", "2022-03-14", "day", "shelling", "47.0951", "37.5413"),
+        ("ev2", "2022-03-15", "day", "troop-movement", "47.1", "37.6"),
+        ("ev4", "2022-03-16", "day", "troop-movement", "", ""),  # latitude without longitude: none kept
+    ]
+    assert r.categories == {"shelling": "Shelling", "troop-movement": "Troop movement"}
+    assert r.events["title"].iloc[0] == "Shelling reported near the bridge"
+    assert "Filter: Time of day > Daytime" in by_id(r, "ev1")["notes"]
+    assert reasons(r) == [(4, 'line 4 "An event with a bad date": "13/45/2022": month 13 is not 1–12')]
+    assert r.unmapped == ["extra_col", "type"]
+    links = r.tables["event_sources"].merge(r.tables["sources"], on="source_id")
+    assert sorted(links[["event_id", "url"]].values.tolist()) == [
+        ["ev1", "https://example.org/photo/2"], ["ev1", "https://example.org/video/1"]]
+    video = r.tables["sources"].set_index("url").loc["https://example.org/video/1"]
+    assert (video["title"], video["author"], video["published"]) == ("Video of shelling", "Witness A", "2022-03-14")
+    assert any("missing-src" in n for n in r.notes)
+
+
+def test_timemap_combined_json_and_events_file_siblings() -> None:
+    r = import_source(FIX / "timemap.json", "timemap")
+    assert rows(r, "event_id", "date_start", "category") == [("a1", "2022-03-20", "strikes"),
+                                                            ("a2", "2022-03-21", "strikes")]
+    assert "Narrative: The depot story" in by_id(r, "a1")["notes"]
+    assert r.tables["sources"]["url"].tolist() == ["https://example.org/sat/1.jpg"]
+    # the events file alone: its sources and associations are found beside it
+    r2 = import_source(FIX / "timemap" / "export_events.csv", "timemap")
+    assert r2.events["category"].tolist() == ["shelling", "troop-movement", "troop-movement"]
+
+
+def test_timemap_day_first(tmp_path: Path) -> None:
+    (tmp_path / "events.csv").write_text("id,description,date\ne1,Day first,25/12/2021\ne2,Ambiguous,03/04/2021\n")
+    r = import_source(tmp_path, "timemap")
+    assert r.events["date_start"].tolist() == ["2021-12-25", "2021-04-03"]
+    assert any("day-first" in n for n in r.notes)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ImportError_, match="no events file"):
+        import_source(empty, "timemap")
+
+
+# -- ACLED ------------------------------------------------------------------------------------------
+def test_acled_rows() -> None:
+    r = import_source(FIX / "acled.csv", "acled")
+    assert rows(r, "event_id", "date_start", "date_end", "date_precision", "category", "sub_category",
+                "geo_precision", "country") == [
+        ("UKR1001", "2023-03-15", "2023-03-15", "day", "battles", "armed-clash", "exact", "UKR"),
+        ("UKR1002", "2023-03-17", "2023-03-23", "week", "explosions-remote-violence", "air-drone-strike", "near",
+         "UKR"),
+        ("UKR1003", "2023-04-01", "2023-04-30", "month", "protests", "peaceful-protest", "admin-region", "UKR"),
+        ("KOS1005", "2023-05-02", "2023-05-02", "day", "strategic-developments", "other", "exact", ""),
+    ]
+    assert reasons(r) == [(5, 'line 5 "UKR1004": "31 February 2023" is not a real date')]
+    clash = by_id(r, "UKR1001")
+    assert clash["title"] == "Armed clash in Bakhmut"
+    assert clash["description"] == "Clashes were reported near the town."
+    assert "Ukrainska Pravda; Reuters" in clash["notes"] and "Fatalities reported by ACLED: 3" in clash["notes"]
+    assert (clash["latitude"], clash["longitude"]) == ("48.5956", "38.0003")
+    assert "timestamp" in r.unmapped and "event_date" not in r.unmapped
+    # no URL for ACLED's named sources: none invented
+    assert r.tables["sources"].empty
+    assert any("dataset_url" in n for n in r.notes)
+
+
+def test_acled_actors_and_roles() -> None:
+    r = import_source(FIX / "acled.csv", "acled")
+    ea = r.tables["event_actors"].merge(r.tables["actors"], on="actor_id")
+    got = {(e, n, role, t) for e, n, role, t in ea[["event_id", "name", "role", "actor_type"]].values}
+    assert ("UKR1001", "Military Forces of Russia (2000-)", "attacker", "state-military") in got
+    assert ("UKR1001", "Military Forces of Ukraine (2019-)", "target", "state-military") in got
+    assert ("UKR1001", "Wagner Group", "participant", "other") in got
+    assert ("UKR1002", "Civilians (Ukraine)", "target", "other") in got
+    assert ("UKR1003", "Protesters (Ukraine)", "participant", "other") in got  # a protest has no attacker
+    assert r.uses_other_actor_type
+
+
+def test_acled_dataset_url_cites_the_export(tmp_path: Path) -> None:
+    url = "https://acleddata.com/data-export-tool/"
+    r = import_source(FIX / "acled.csv", "acled", {"dataset_url": url})
+    assert r.tables["sources"][["url", "source_type"]].values.tolist() == [[url, "reference"]]
+    assert len(r.tables["event_sources"]) == len(r.events)
+    ds = loads_clean(r, tmp_path)
+    assert not ds.warnings  # every event has a source now
+    assert "other" in ds.schema.vocab("actor_type").values
+
+
+# -- any CSV / XLSX ----------------------------------------------------------------------------------
+def test_generic_csv_autodetects_columns() -> None:
+    r = import_source(FIX / "generic.csv", "csv")
+    assert r.mapped == {"When": "date_start", "What": "title", "Details": "description", "Type": "category",
+                        "Country": "country", "Lat": "latitude", "Lng": "longitude", "Link": "url",
+                        "Publisher": "source"}
+    assert r.unmapped == ["Internal code"]
+    assert rows(r, "date_start", "date_end", "date_precision", "category", "country", "latitude", "geo_precision") == [
+        ("2022-05-17", "2022-05-17", "day", "production", "TJK", "38.5598", "near"),
+        ("2022-08-01", "2022-08-31", "month", "transfer", "IRN", "32.57", "country"),  # the country's centre
+        ("2019-01-01", "2019-12-31", "year", "uncategorised", "", "", "none"),
+        ("2023-01-05", "2023-01-05", "day", "production", "", "", "none"),  # latitude 149: no coordinates
+        ("2024-01-01", "2024-01-01", "day", "uncategorised", "", "", "none"),  # "Atlantis": no country
+    ]
+    assert [line for line, _ in reasons(r)] == [5, 6, 7, 10]
+    assert "year 602" in reasons(r)[0][1]
+    assert reasons(r)[3] == (10, 'line 10 "Missing date": the date is empty')
+    links = r.tables["event_sources"].merge(r.tables["sources"], on="source_id")
+    assert links[["url", "role", "publisher"]].values.tolist() == [
+        ["https://example.org/a", "primary", "Example News"], ["https://example.org/b", "corroborating", "example.org"]]
+    assert "Source named in the file: Some Paper" in r.events["notes"].iloc[1]
+    assert any("Atlantis" in n for n in r.notes) and any("latitude 149" in n for n in r.notes)
+
+
+def test_generic_csv_with_map() -> None:
+    mapping = parse_mapping(["date_start=Start", "end=Stop", "title=Event name", "description=Story",
+                             "place=Where", "lat=Y", "lon=X", "url=Reference"])
+    r = import_source(FIX / "mapped.csv", "csv", mapping)
+    assert rows(r, "kind", "date_start", "date_end", "place_name", "latitude", "longitude") == [
+        ("period", "2020-01-01", "2020-12-31", "Tehran", "35.6892", "51.389")]
+    assert r.mapped["Y"] == "latitude" and r.unmapped == []
+
+
+def test_bad_mapping_and_format_are_user_errors() -> None:
+    with pytest.raises(UserInputError, match="not a field"):
+        import_source(FIX / "mapped.csv", "csv", {"colour": "Start"})
+    with pytest.raises(UserInputError, match='no column "Nope"'):
+        import_source(FIX / "mapped.csv", "csv", {"date_start": "Nope"})
+    with pytest.raises(UserInputError, match="applies to the csv and xlsx formats"):
+        import_source(FIX / "acled.csv", "acled", {"date_start": "event_date"})
+    with pytest.raises(UserInputError, match="unknown format"):
+        import_source(FIX / "acled.csv", "geojson")
+    with pytest.raises(UserInputError, match="FIELD=COLUMN"):
+        parse_mapping(["date_start"])
+    assert set(FORMATS) == {"timelinejs", "timelinejs-sheet", "timemap", "acled", "csv", "xlsx"}
+
+
+def test_unreadable_inputs_raise_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ImportError_, match="no date column"):
+        import_source(FIX / "no-date.csv", "csv")
+    with pytest.raises(ImportError_, match="no such file"):
+        import_source(tmp_path / "missing.csv", "csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(ImportError_, match="empty"):
+        import_source(empty, "csv")
+    binary = tmp_path / "bin.csv"
+    binary.write_bytes(b"PK\x03\x04\x00\x00binary")
+    with pytest.raises(ImportError_, match="NUL"):
+        import_source(binary, "csv")
+    with pytest.raises(GeotimelineError) as exc:
+        import_source(FIX / "no-date.csv", "csv")
+    assert "\n" not in str(exc.value)
+
+
+def test_latin1_file_is_read_and_reported() -> None:
+    r = import_source(FIX / "latin1.csv", "csv")
+    assert r.events["title"].tolist() == ["Café meeting in Zürich", "São Paulo event"]
+    assert r.events["place_name"].tolist() == ["Zürich", "São Paulo"]
+    assert any("not UTF-8" in n and "line 2" in n for n in r.notes)
+
+
+def test_day_first_dates(tmp_path: Path) -> None:
+    r = import_source(FIX / "dayfirst.csv", "csv")
+    assert rows(r, "kind", "date_start", "date_end") == [
+        ("point", "2022-04-23", "2022-04-23"), ("period", "2022-06-05", "2022-06-07"),
+        ("point", "2022-12-01", "2022-12-01")]
+    assert any("day-first" in n for n in r.notes)
+    ambiguous = tmp_path / "amb.csv"
+    ambiguous.write_text("date,title\n05/06/2022,Ambiguous\n")
+    assert import_source(ambiguous, "csv").events["date_start"].tolist() == ["2022-05-06"]
+    assert import_source(ambiguous, "csv", dayfirst=True).events["date_start"].tolist() == ["2022-06-05"]
+
+
+def test_semicolon_and_decimal_comma() -> None:
+    r = import_source(FIX / "semicolon.csv", "csv")
+    assert rows(r, "latitude", "longitude") == [("10.5", "20.25")]
+    assert any("separated by ';'" in n for n in r.notes)
+
+
+def test_rows_with_too_many_fields_are_dropped(tmp_path: Path) -> None:
+    f = tmp_path / "shape.csv"
+    f.write_text('date,title\n2020-01-01,Fine\n2020-01-02,Too,many\n2020-01-03,"multi\nline"\n2020-01-04,Last,\n')
+    r = import_source(f, "csv")
+    assert r.events["title"].tolist() == ["Fine", "multi line", "Last"]
+    assert [line for line, _ in reasons(r)] == [3]
+
+
+def _workbook(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Events"
+    ws.append(["Date", "Title", "Latitude", "Longitude", "Score"])
+    ws.append([dt.datetime(2022, 5, 17), "From a date cell", 38.5, 68.7, "=1+1"])
+    ws.append([2019, "Year as a number", None, None, '=HYPERLINK("http://evil.example","x")'])
+    ws.append(["2020-03", '=CONCAT("a","b")', None, None, None])
+    other = wb.create_sheet("Other")
+    other.append(["date", "title"])
+    other.append(["2021-01-01", "On the second sheet"])
+    wb.save(path)
+
+
+def test_xlsx_cells_and_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "events.xlsx"
+    _workbook(path)
+    r = import_source(path, "xlsx")
+    assert rows(r, "date_start", "date_end", "date_precision", "title", "latitude") == [
+        ("2022-05-17", "2022-05-17", "day", "From a date cell", "38.5"),
+        ("2019-01-01", "2019-12-31", "year", "Year as a number", ""),
+    ]
+    # a formula is never kept as text: never calculated, the title is empty and the row is dropped
+    assert reasons(r) == [(4, "line 4: has neither a title nor a description")]
+    assert any("3 formula cell(s)" in n for n in r.notes)
+    assert r.unmapped == ["Score"]
+    r2 = import_source(path, "xlsx", {"sheet": "Other"})
+    assert r2.events["title"].tolist() == ["On the second sheet"]
+    with pytest.raises(ImportError_, match='no sheet named "Nope"'):
+        import_source(path, "xlsx", {"sheet": "Nope"})
+    loads_clean(r, tmp_path)
+
+
+def test_xlsx_refuses_zip_bombs_and_non_workbooks(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (4 * 1024 * 1024))
+    with pytest.raises(ImportError_, match="zip bomb"):
+        import_source(bomb, "xlsx")
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("date,title\n")
+    with pytest.raises(ImportError_, match=r"not an \.xlsx workbook"):
+        import_source(fake, "xlsx")
+
+
+# -- writing the package ----------------------------------------------------------------------------
+CASES = [
+    ("timelinejs.json", "timelinejs", {}),
+    ("timelinejs-sheet.csv", "timelinejs-sheet", {}),
+    ("timelinejs-sheet-old.csv", "timelinejs-sheet", {}),
+    ("timemap", "timemap", {}),
+    ("timemap.json", "timemap", {}),
+    ("acled.csv", "acled", {}),
+    ("generic.csv", "csv", {}),
+    ("mapped.csv", "csv", {"date_start": "Start", "title": "Event name"}),
+    ("latin1.csv", "csv", {}),
+    ("dayfirst.csv", "csv", {}),
+    ("semicolon.csv", "csv", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "fmt", "mapping"), CASES, ids=[c[0] for c in CASES])
+def test_every_import_loads_with_zero_errors(name: str, fmt: str, mapping: dict[str, str], tmp_path: Path) -> None:
+    r = import_source(FIX / name, fmt, mapping)
+    assert len(r.events) > 0
+    for table, frame in r.tables.items():
+        assert all(isinstance(v, str) for c in frame.columns for v in frame[c]), table
+    loads_clean(r, tmp_path)
+
+
+def test_written_package_schema_and_metadata(tmp_path: Path) -> None:
+    r = import_source(FIX / "acled.csv", "acled")
+    files = write_package(r, tmp_path / "out", today=TODAY)
+    assert sorted(p.name for p in files) == sorted(
+        ["events.csv", "sources.csv", "event_sources.csv", "actors.csv", "event_actors.csv", "systems.csv",
+         "schema.json", "datapackage.json"])
+    schema = json.loads((tmp_path / "out" / "schema.json").read_text(encoding="utf-8"))
+    cats = [v["value"] for v in schema["vocabularies"]["category"]["values"]]
+    assert cats == ["battles", "explosions-remote-violence", "protests", "strategic-developments"]
+    subs = {v["value"]: v["category"] for v in schema["vocabularies"]["sub_category"]["values"]}
+    assert subs["battles"] == "battles"  # each category has a generic sub-category of its own name
+    assert subs["armed-clash"] == "battles" and subs["other"] == "strategic-developments"
+    meta = json.loads((tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8"))
+    assert (meta["title"], meta["version"], meta["last_reviewed"]) == ("acled", "0.1.0", "2026-11-23")
+    assert meta["licenses"] == [{"name": "unknown", "title": "unknown — check the source"}]
+    assert "acled.csv" in meta["citation"]
+    assert meta["import"]["dropped"] == [{"line": 5, "reason": r.dropped[0].reason}]
+    ds = load_package(tmp_path / "out")
+    assert ds.title() == "acled" and ds.errors == []
+
+
+def test_write_refuses_non_empty_directory(tmp_path: Path) -> None:
+    r = import_source(FIX / "dayfirst.csv", "csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(OutputError, match="not empty"):
+        write_package(r, out)
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    write_package(r, out, force=True)
+    assert (out / "events.csv").exists() and (out / "keep.txt").read_text() == "mine"
+    assert load_package(out).errors == []
+
+
+def test_ids_are_stable_across_imports() -> None:
+    a = import_source(FIX / "timelinejs.json", "timelinejs")
+    b = import_source(FIX / "timelinejs.json", "timelinejs")
+    assert a.events["event_id"].tolist() == b.events["event_id"].tolist()
+    pd.testing.assert_frame_equal(a.tables["sources"], b.tables["sources"])
+
+
+def test_generated_ids_are_unique_and_valid(tmp_path: Path) -> None:
+    f = tmp_path / "dups.csv"
+    f.write_text("date,title,id\n2020-01-01,Same,\n2020-01-01,Same,\n2020-01-02,Other,bad id/ü\n")
+    r = import_source(f, "csv")
+    assert r.events["event_id"].tolist() == ["2020-01-01-same", "2020-01-01-same-2", "bad-id-u"]
+    loads_clean(r, tmp_path)
+
+
+# -- the small parts ------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2023-03-15", ("2023-03-15", "2023-03-15", "day")),
+    ("2023-03-15T10:30:00Z", ("2023-03-15", "2023-03-15", "day")),
+    ("15 March 2023", ("2023-03-15", "2023-03-15", "day")),
+    ("March 15, 2023", ("2023-03-15", "2023-03-15", "day")),
+    ("15-Mar-2023", ("2023-03-15", "2023-03-15", "day")),
+    ("March 2023", ("2023-03-01", "2023-03-31", "month")),
+    ("2024-02", ("2024-02-01", "2024-02-29", "month")),
+    ("2019", ("2019-01-01", "2019-12-31", "year")),
+    ("Q3 2022", ("2022-07-01", "2022-09-30", "quarter")),
+    ("8/23/2011", ("2011-08-23", "2011-08-23", "day")),
+])
+def test_parse_date_windows(text: str, expected: tuple[str, str, str]) -> None:
+    w = parse_date(text)
+    assert (w.start.isoformat(), w.end.isoformat(), w.precision) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("602", "year 602"), ("-44", "BCE"), ("500 BC", "BCE"), ("2300", "year 2300"), ("1677-01-01", "1677-09-22"),
+    ("2021-02-30", "not a real date"), ("23/04/22", "two-digit year"), ("someday", "not a date"), ("", "empty"),
+    ("23/04/2022", "only makes sense day-first"),
+])
+def test_parse_date_problems(text: str, message: str) -> None:
+    with pytest.raises(DateProblem, match=message):
+        parse_date(text)
+
+
+def test_span_and_kind() -> None:
+    day, year = window_of(2020, 3, 5), window_of(2020, None, None)
+    assert span(year, None) == ("point", year)
+    assert span(year, window_of(2020, None, None)) == ("point", year)
+    assert span(year, day) == ("point", year)  # an end inside the start's window adds nothing
+    kind, w = span(day, window_of(2020, 4, None))
+    assert (kind, w.start.isoformat(), w.end.isoformat(), w.precision) == ("period", "2020-03-05", "2020-04-30", "day")
+    with pytest.raises(DateProblem, match="before the start"):
+        span(day, window_of(2019, None, None))
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("<p>Hello <b>world</b></p><p>Two</p>", "Hello world Two"),
+    ("<script>alert(1)</script>Text", "Text"),
+    ("&lt;script&gt;alert(2)&lt;/script&gt;ok", "ok"),
+    ("AT&amp;T a < b", "AT&T a < b"),
+    ("x <y and more", "x <y and more"),
+    ("line<br>break", "line break"),
+    ("<a href='javascript:alert(1)'>click</a>", "click"),
+    (None, ""),
+])
+def test_plain_text(raw: str | None, expected: str) -> None:
+    assert plain_text(raw) == expected
