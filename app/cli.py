@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -247,6 +248,36 @@ def figure(kind: str, data_dir: Path | None, fmt: str, width: int, height: int, 
         spec = map_spec(shown, ctx, title=text)
     write_atomic(out, render(spec, fmt, (width, height)), force=force)
     click.echo(f"wrote the {kind} of {text} to {out}", err=True)
+
+
+@cli.command()
+@DATA_OPTION
+@click.option("--format", "fmt", type=click.Choice(["bibtex", "ris", "csl-json"]), required=True)
+@click.option("--dataset", "dataset_only", is_flag=True, help="Cite the dataset itself instead of the sources.")
+@click.option("--accessed", default=None, help="Access date for sources without one (YYYY-MM-DD; default: today).")
+@OUT_OPTION
+@FORCE_OPTION
+@filter_options
+def cite(data_dir: Path | None, fmt: str, dataset_only: bool, accessed: str | None, out: Path, force: bool,
+         **filters: Any) -> None:
+    """The sources of a view (each once) — or the dataset — as BibTeX, RIS or CSL-JSON."""
+    from app.export.citations import cite as cite_sources
+    from app.export.citations import cite_dataset
+
+    ds = _load(data_dir)
+    if dataset_only:
+        content = cite_dataset(ds, fmt)
+        what = "the dataset"
+    else:
+        state = state_from_options(ds, filters)
+        shown = apply_filters(ds.events, state)
+        content = cite_sources(shown, ds, fmt, accessed or date.today().isoformat())
+        what = f"the sources of {describe_view(state, len(shown), labels_for(ds, FigureContext.from_dataset(ds)))}"
+    if str(out) == "-":
+        click.echo(content.decode("utf-8"), nl=False)
+        return
+    write_atomic(out, content, force=force)
+    click.echo(f"wrote {what} to {out}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

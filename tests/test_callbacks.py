@@ -104,9 +104,12 @@ def test_update_selection_patches_and_details(deps) -> None:
 
 
 def test_download_uses_the_same_filter(deps) -> None:
-    sent = download(1, None, None, {"categories": ["production"]}, deps=deps, trigger=ids.DOWNLOAD_CSV)
+    sent = download({"categories": ["production"]}, deps=deps, trigger=ids.DOWNLOAD_CSV)
     assert sent["filename"] == "geotimeline-1-event-production.csv"
-    assert download(None, None, None, {}, deps=deps, trigger=None) is no_update
+    assert download({}, deps=deps, trigger=None) is no_update
+    cited = download({"categories": ["production"]}, deps=deps, trigger=ids.CITE_RIS)
+    assert cited["filename"] == "geotimeline-1-event-production-sources.ris"
+    assert download({}, deps=deps, trigger=ids.CITE_DATASET)["filename"] == "geotimeline-dataset.bib"
 
 
 @settings(max_examples=500, deadline=None)

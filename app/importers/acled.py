@@ -77,8 +77,10 @@ def import_acled(path: Path, col: Collector, dayfirst: bool = False, sheet: str 
 
 
 def _row(row: Row, cols: dict[str, str | None], col: Collector, dayfirst: bool) -> None:
+    cells = {name: plain_text(row.get(column)) for name, column in cols.items() if column}
+
     def get(name: str) -> str:
-        return plain_text(row.get(cols.get(name)))
+        return cells.get(name, "")
 
     sub, etype, location = get("sub_event_type"), get("event_type"), get("location")
     what = (sub if sub.lower() != "other" else "") or etype or "Event"

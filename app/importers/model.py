@@ -334,7 +334,7 @@ class Collector:
         categories: dict[str, str] = {}
         for d, _ in drafts:
             label = shorten(plain_text(d.category), 60)
-            value = slug(label) or UNCATEGORISED
+            value = (slug(label) or f"category-{short_hash(label)}") if label else UNCATEGORISED
             categories.setdefault(value, label or "Uncategorised")
             d.category = value
         # each category has a generic sub-category of the same name; real ones must stay unique
@@ -342,7 +342,7 @@ class Collector:
         assigned: dict[tuple[str, str], str] = {}
         for d, _ in drafts:
             label = shorten(plain_text(d.sub_category), 60)
-            value = slug(label)
+            value = (slug(label) or f"sub-{short_hash(label)}") if label else ""
             if not value or value == d.category:
                 d.sub_category = d.category
                 continue

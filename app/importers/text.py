@@ -27,6 +27,7 @@ _BLOCK_TAG = re.compile(
     r"<\s*/?\s*(?:br|p|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|section|article|hr|table)\b", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
+_NEEDS_CLEANING = re.compile(r"[<&\x00-\x1f\x7f]|\s\s|^\s|\s$|[^\S ]")
 _SLUG_BAD = re.compile(r"[^a-z0-9]+")
 _ID_BAD = re.compile(r"[^A-Za-z0-9._-]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
@@ -37,6 +38,8 @@ def plain_text(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
+    if text.isascii() and not _NEEDS_CLEANING.search(text):
+        return text  # the common case: already one line of plain text
     for _ in range(4):  # bounded: each pass removes one level of escaping
         if not _LOOKS_LIKE_HTML.search(text):
             break

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from app.dataset.package import Dataset
+from app.export.citations import CITATION_FORMATS, cite, cite_dataset
 from app.export.images import renderer
 from app.export.narrative import Narrative, event_facts
 from app.export.slides import build_deck
@@ -90,8 +92,8 @@ def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None
     elif trigger == ids.RESET:
         state, view = FilterState(), ViewState()
     elif trigger in PRESENT_TRIGGERS:
-        state, view = FilterState.from_dict(current[0]), ViewState.from_dict({**(current[1] or {}), "selected": selected})
-        state, view = presentation_move(trigger, story_pick, state, view, deps)
+        view = ViewState.from_dict({**(current[1] or {}), "selected": selected})
+        state, view = presentation_move(trigger, story_pick, FilterState.from_dict(current[0]), view, deps)
     else:
         state, view = states_from_controls(controls, selected if isinstance(selected, str) else "")
         previous = ViewState.from_dict(current[1])
@@ -256,15 +258,26 @@ def brief_download(n_pptx: int | None, n_html: int | None, view_data: dict[str, 
     return dcc.send_bytes(content, f"geotimeline-{story.narrative_id}.pptx")
 
 
-def download(n_csv: int | None, n_json: int | None, n_geo: int | None,
-             filter_data: dict[str, Any] | None, *, deps: Deps, trigger: str | None) -> Any:
-    """a download button -> the current view as CSV, JSON or GeoJSON."""
-    fmt = {ids.DOWNLOAD_CSV: "csv", ids.DOWNLOAD_JSON: "json", ids.DOWNLOAD_GEOJSON: "geojson"}.get(trigger or "")
-    if fmt is None:
-        return no_update
+CITE_BUTTONS = {ids.CITE_BIBTEX: "bibtex", ids.CITE_RIS: "ris", ids.CITE_CSL: "csl-json"}
+EXPORT_BUTTONS = {ids.DOWNLOAD_CSV: "csv", ids.DOWNLOAD_JSON: "json", ids.DOWNLOAD_GEOJSON: "geojson"}
+
+
+def download(filter_data: dict[str, Any] | None, *, deps: Deps, trigger: str | None) -> Any:
+    """a download button -> the current view as CSV/JSON/GeoJSON, its sources as citations, or
+    the dataset's own citation."""
     state = FilterState.from_dict(filter_data)
-    name, content = export_view(fmt, deps.cache(state), deps.ds, state, deps.labels)
-    return dcc.send_bytes(content, name)
+    shown = deps.cache(state)
+    name = "geotimeline-" + slug(describe(state, len(shown), deps.labels))
+    if trigger in EXPORT_BUTTONS:
+        name, content = export_view(EXPORT_BUTTONS[trigger], shown, deps.ds, state, deps.labels)
+        return dcc.send_bytes(content, name)
+    if trigger in CITE_BUTTONS:
+        fmt = CITE_BUTTONS[trigger]
+        ext = CITATION_FORMATS[fmt][1]
+        return dcc.send_bytes(cite(shown, deps.ds, fmt, date.today().isoformat()), f"{name}-sources.{ext}")
+    if trigger == ids.CITE_DATASET:
+        return dcc.send_bytes(cite_dataset(deps.ds, "bibtex"), "geotimeline-dataset.bib")
+    return no_update
 
 
 def register(app: Dash, deps: Deps) -> None:
@@ -311,15 +324,15 @@ def register(app: Dash, deps: Deps) -> None:
         prevent_initial_call=True,  # as above: the URL sync always sets the selection store
     )(functools.partial(update_selection, deps=deps))
 
-    # download buttons -> file of the current view
+    # download and cite buttons -> file of the current view
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
-        Input(ids.DOWNLOAD_CSV, "n_clicks"), Input(ids.DOWNLOAD_JSON, "n_clicks"),
-        Input(ids.DOWNLOAD_GEOJSON, "n_clicks"), State(ids.FILTER_STORE, "data"),
+        *[Input(i, "n_clicks") for i in (*EXPORT_BUTTONS, *CITE_BUTTONS, ids.CITE_DATASET)],
+        State(ids.FILTER_STORE, "data"),
         prevent_initial_call=True,
     )
-    def _download(a: int | None, b: int | None, c: int | None, data: dict[str, Any] | None) -> Any:
-        return download(a, b, c, data, deps=deps, trigger=ctx.triggered_id)
+    def _download(*args: Any) -> Any:
+        return download(args[-1], deps=deps, trigger=ctx.triggered_id)
 
     # view store -> presentation panel, page class (presenting or not)
     app.callback(

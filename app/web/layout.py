@@ -325,6 +325,13 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                     html.Button("Download JSON", id=ids.DOWNLOAD_JSON, className="button"),
                     html.Button("Download GeoJSON", id=ids.DOWNLOAD_GEOJSON, className="button"),
                 ], className="download-row"),
+                html.Div([
+                    html.Span("Cite these sources:", className="key-title"),
+                    html.Button("BibTeX", id=ids.CITE_BIBTEX, className="button secondary"),
+                    html.Button("RIS", id=ids.CITE_RIS, className="button secondary"),
+                    html.Button("CSL-JSON", id=ids.CITE_CSL, className="button secondary"),
+                    html.Button("Cite the dataset (BibTeX)", id=ids.CITE_DATASET, className="button secondary"),
+                ], className="download-row"),
             ], className="table-head"),
             dag.AgGrid(
                 id=ids.GRID, columnDefs=GRID_COLUMNS, rowData=[],

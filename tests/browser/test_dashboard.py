@@ -161,3 +161,36 @@ def test_xss_payloads_stay_inert(watched: Page, xss_url: str) -> None:
     assert watched.evaluate("window.__xss === undefined")
     assert watched.locator("a[href^='javascript']").count() == 0
     assert watched.locator("#detail-panel script, #detail-panel img, #detail-panel svg").count() == 0
+
+
+def test_presentation_keyboard_steps_and_step_links(watched: Page, server_url: str) -> None:
+    watched.set_viewport_size({"width": 1366, "height": 768})
+    watched.goto(server_url + "?story=dushanbe-to-alabuga&step=2")
+    expect(watched.locator("#present-panel")).to_contain_text("Step 2 of")
+    assert "presenting" in (watched.get_attribute("#page-root", "class") or "")
+    selected_before = watched.evaluate(
+        "document.getElementById('map-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].lon")
+    watched.keyboard.press("ArrowRight")
+    expect(watched.locator("#present-panel")).to_contain_text("Step 3 of")
+    assert "step=3" in watched.url
+    watched.wait_for_function(
+        "JSON.stringify(document.getElementById('map-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].lon)"
+        f" !== '{selected_before}'.replace(/ /g, '')")
+    watched.wait_for_function(
+        "document.getElementById('timeline-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].x.length == 1")
+    watched.keyboard.press("PageUp")
+    expect(watched.locator("#present-panel")).to_contain_text("Step 2 of")
+    shot(watched, "presentation-1366.png")
+    watched.keyboard.press("Escape")
+    expect(watched.locator("#page-root")).not_to_have_class("page presenting")
+    assert "story=" not in watched.url
+
+
+def test_cite_sources_download(watched: Page, server_url: str) -> None:
+    watched.goto(server_url + "?cat=transfer")
+    wait_ready(watched)
+    with watched.expect_download() as info:
+        watched.click("#cite-ris-button")
+    assert info.value.suggested_filename.endswith("-sources.ris")
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert text.count("TY  - ") == text.count("ER  - ") > 0
