@@ -61,7 +61,7 @@ class Known:
             for alias in [sid, name, *str(aliases).split(";")]:
                 if alias.strip():
                     systems[alias.strip().lower()] = sid
-        narratives = ds.narratives[C.NARRATIVE_ID] if len(ds.narratives) else []
+        narratives: list[str] = list(ds.narratives[C.NARRATIVE_ID]) if len(ds.narratives) else []
         return cls(
             categories=frozenset(schema.vocab(C.CATEGORY).values),
             actors=frozenset(ds.actors.get(C.ACTOR_ID, [])),

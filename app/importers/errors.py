@@ -13,3 +13,6 @@ from app.errors import GeotimelineError
 
 class ImportError_(GeotimelineError):
     """A file to import cannot be read at all (missing, too large, not CSV/JSON/XLSX, no usable columns)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))  # always one line, whatever a column name holds

@@ -52,12 +52,24 @@ class Table:
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, reason): could not be split
 
 
-def read_bytes(path: Path) -> bytes:
+def check_file(path: Path) -> None:
+    """A readable file of a size we agree to read; else ImportError_."""
     try:
+        if path.is_dir():
+            raise ImportError_(f"{path}: is a folder, not a file")
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImportError_(f"{path.name}: {size // (1024 * 1024)} MiB is larger than the "
-                               f"{MAX_FILE_BYTES // (1024 * 1024)} MiB this importer reads")
+    except FileNotFoundError as exc:
+        raise ImportError_(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise ImportError_(f"{path}: cannot be read ({exc.strerror})") from exc
+    if size > MAX_FILE_BYTES:
+        raise ImportError_(f"{path.name}: {size // (1024 * 1024)} MiB is larger than the "
+                           f"{MAX_FILE_BYTES // (1024 * 1024)} MiB this importer reads")
+
+
+def read_bytes(path: Path) -> bytes:
+    check_file(path)
+    try:
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise ImportError_(f"{path}: no such file") from exc
@@ -189,7 +201,7 @@ def cell_text(value: object) -> str:
 
 
 def read_xlsx(path: Path, sheet: str | None = None) -> Table:
-    read_bytes(path)  # existence and size checks, one message style
+    check_file(path)
     _check_zip(path)
     from openpyxl import load_workbook  # imported here: only the xlsx path needs it
 
