@@ -250,6 +250,18 @@ def test_acled_dataset_url_cites_the_export(tmp_path: Path) -> None:
     assert "other" in ds.schema.vocab("actor_type").values
 
 
+def test_acled_with_missing_columns() -> None:
+    r = import_source(FIX / "acled-minimal.csv", "acled")
+    assert rows(r, "event_id", "date_precision", "category", "country", "latitude", "geo_precision") == [
+        ("SYR1", "day", "battles", "SYR", "34.8", "country"),  # placed at the country's centre
+        ("SYR2", "day", "uncategorised", "SYR", "34.8", "country"),
+    ]
+    assert r.unmapped == ["my_extra"]
+    assert r.tables["actors"].empty and r.dropped == []
+    with pytest.raises(ImportError_, match="not an ACLED export"):
+        import_source(FIX / "mapped.csv", "acled")
+
+
 # -- any CSV / XLSX ----------------------------------------------------------------------------------
 def test_generic_csv_autodetects_columns() -> None:
     r = import_source(FIX / "generic.csv", "csv")
@@ -402,6 +414,7 @@ CASES = [
     ("timemap", "timemap", {}),
     ("timemap.json", "timemap", {}),
     ("acled.csv", "acled", {}),
+    ("acled-minimal.csv", "acled", {}),
     ("generic.csv", "csv", {}),
     ("mapped.csv", "csv", {"date_start": "Start", "title": "Event name"}),
     ("latin1.csv", "csv", {}),
