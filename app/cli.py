@@ -280,6 +280,31 @@ def cite(data_dir: Path | None, fmt: str, dataset_only: bool, accessed: str | No
     click.echo(f"wrote {what} to {out}", err=True)
 
 
+@cli.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--from", "fmt", required=True,
+              type=click.Choice(["timelinejs", "timelinejs-sheet", "timemap", "acled", "csv", "xlsx"]),
+              help="The format of SOURCE.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help="Use COLUMN for our FIELD (repeatable); also dataset_url=URL, dataset_title=…, sheet=NAME.")
+@click.option("--dayfirst", is_flag=True, help="Read ambiguous dates as day/month/year.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the new data package.")
+@FORCE_OPTION
+def import_(source: Path, fmt: str, maps: tuple[str, ...], dayfirst: bool, out: Path, force: bool) -> None:
+    """Convert a TimelineJS, TimeMap, ACLED, CSV or XLSX table into a data package and validate it."""
+    from app.importers import import_source, parse_mapping, write_package
+
+    result = import_source(source, fmt, parse_mapping(maps), dayfirst)
+    for line in result.report_lines():
+        click.echo(line)
+    write_package(result, out, force=force)
+    ds = load_package(out)
+    click.echo(f"\nwrote {out}: {summary_line(ds)}")
+    click.echo(f"open it with: python -m app serve --data {out}")
+    if ds.errors:
+        sys.exit(exit_code(ds))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns every failure into a one-line message."""
     try:

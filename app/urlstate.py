@@ -168,7 +168,7 @@ def parse_query(search: str | None, known: Known) -> tuple[FilterState, ViewStat
             notices.append(f'The narrative "{story[:60]}" is not in this dataset.')
     step = _one(params, "step")
     if step:
-        if step.isdigit() and 1 <= int(step) <= 1000:
+        if step.isascii() and step.isdigit() and 1 <= int(step) <= 1000:
             view = replace(view, step=int(step) - 1)
         else:
             notices.append(f'Ignored "step={step[:20]}": use a step number from 1.')

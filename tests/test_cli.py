@@ -103,3 +103,27 @@ def test_settings_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GEOTIMELINE_PORT", "9000")
     assert Settings.from_env().port == 9000
     assert Settings.from_env(port=9100).port == 9100
+
+
+IMPORTS = Path(__file__).parent / "fixtures" / "import"
+
+
+@pytest.mark.parametrize("source,fmt", [
+    ("timelinejs.json", "timelinejs"), ("timelinejs-sheet.csv", "timelinejs-sheet"),
+    ("timemap.json", "timemap"), ("acled.csv", "acled"), ("generic.csv", "csv"),
+])
+def test_import_command_writes_a_valid_package(source: str, fmt: str, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "pkg"
+    run_ok(["import", str(IMPORTS / source), "--from", fmt, "--out", str(out)], capsys)
+    ds = load_package(out)
+    assert ds.errors == [] and len(ds.events) > 0
+    # the imported vocabulary belongs to the data: the views use its categories
+    assert set(ds.events["category"]) <= set(ds.schema.vocab("category").values)
+    app = create_app(Settings(data_dir=out, today="2026-11-23"), ds)
+    assert app.server.test_client().get("/").status_code == 200
+
+
+def test_import_refuses_non_empty_folder(tmp_path: Path, capsys) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    code, _, err = run(["import", str(IMPORTS / "generic.csv"), "--from", "csv", "--out", str(tmp_path)], capsys)
+    assert code != 0 and "force" in err and (tmp_path / "keep.txt").read_text() == "mine"

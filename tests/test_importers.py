@@ -253,8 +253,8 @@ def test_acled_dataset_url_cites_the_export(tmp_path: Path) -> None:
 def test_acled_with_missing_columns() -> None:
     r = import_source(FIX / "acled-minimal.csv", "acled")
     assert rows(r, "event_id", "date_precision", "category", "country", "latitude", "geo_precision") == [
-        ("SYR1", "day", "battles", "SYR", "34.8", "country"),  # placed at the country's centre
-        ("SYR2", "day", "uncategorised", "SYR", "34.8", "country"),
+        ("SYR1", "day", "battles", "SYR", "35.02", "country"),  # placed at the country's centre
+        ("SYR2", "day", "uncategorised", "SYR", "35.02", "country"),
     ]
     assert r.unmapped == ["my_extra"]
     assert r.tables["actors"].empty and r.dropped == []

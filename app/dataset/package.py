@@ -191,10 +191,10 @@ def _derive(
     """Helper columns for filtering and display, computed once at load time."""
     out = events.copy()
     ea = event_actors.assign(**{C.ACTOR_ID: event_actors[C.ACTOR_ID].str.strip()})
-    grouped = ea.groupby(C.EVENT_ID, sort=False)
-    out[C.ACTOR_IDS] = out[C.EVENT_ID].map(grouped[C.ACTOR_ID].agg(lambda s: ";".join(dict.fromkeys(s)))).fillna("")
+    unique_actors = ea.drop_duplicates([C.EVENT_ID, C.ACTOR_ID])
+    out[C.ACTOR_IDS] = _per_event(out, join_per_key(unique_actors[C.EVENT_ID], unique_actors[C.ACTOR_ID], ";"))
     pairs = ea[C.ACTOR_ID] + ":" + ea[C.ROLE].str.strip()
-    out[C.ACTOR_ROLES] = out[C.EVENT_ID].map(pairs.groupby(ea[C.EVENT_ID]).agg(";".join)).fillna("")
+    out[C.ACTOR_ROLES] = _per_event(out, join_per_key(ea[C.EVENT_ID], pairs, ";"))
     names = country_names()
     out[C.COUNTRY_NAME] = out[C.COUNTRY].map(names).fillna("")
     out[C.SOURCE_COUNT] = out[C.EVENT_ID].map(event_sources.groupby(C.EVENT_ID).size()).fillna(0).astype("int64")
@@ -202,18 +202,19 @@ def _derive(
     # free text: title, description, notes, place, country, actor names + aliases, systems, source titles
     actor_text = (actors[C.NAME] + " " + actors[C.ALIASES].str.replace(";", " ")).set_axis(actors[C.ACTOR_ID])
     ea_text = _text(ea[C.ACTOR_ID].map(actor_text))
-    per_event_actor_text = ea_text.groupby(ea[C.EVENT_ID]).agg(" ".join)
+    per_event_actor_text = join_per_key(ea[C.EVENT_ID], ea_text, " ")
     src_title = (sources[C.PUBLISHER] + " " + sources[C.SOURCE_TITLE]).set_axis(sources[C.SOURCE_ID])
     es_text = _text(event_sources[C.SOURCE_ID].map(src_title))
-    per_event_source_text = es_text.groupby(event_sources[C.EVENT_ID]).agg(" ".join)
+    per_event_source_text = join_per_key(event_sources[C.EVENT_ID], es_text, " ")
     system_text = (systems[C.NAME] + " " + systems[C.ALIASES].str.replace(";", " ")).set_axis(systems[C.SYSTEM_ID])
     sys_ex = out[C.SYSTEMS_COL].str.split(";").explode().str.strip()
-    per_event_system_text = _text(sys_ex.map(system_text)).groupby(level=0).agg(" ".join)
+    sys_ex = sys_ex[sys_ex.fillna("") != ""]
+    per_event_system_text = join_per_key(pd.Series(sys_ex.index, dtype="int64"), _text(sys_ex.map(system_text)), " ")
     text = (
         out[C.TITLE] + " " + out[C.DESCRIPTION] + " " + out[C.NOTES] + " " + out[C.PLACE_NAME]
-        + " " + out[C.COUNTRY_NAME] + " " + out[C.EVENT_ID].map(per_event_actor_text).fillna("")
-        + " " + out[C.EVENT_ID].map(per_event_source_text).fillna("")
-        + " " + per_event_system_text.reindex(out.index).fillna("")
+        + " " + out[C.COUNTRY_NAME] + " " + _per_event(out, per_event_actor_text)
+        + " " + _per_event(out, per_event_source_text)
+        + " " + _text(per_event_system_text.reindex(out.index))
     )
     out[C.SEARCH_TEXT] = text.str.lower()
     out[C.DATE_LABEL] = window_labels(out)
@@ -242,6 +243,27 @@ def _narratives(
         problems.append(Problem(label, int(line), C.NARRATIVE_ID, nid, "empty-narrative",
                                 f'{label}, line {line}, field "{C.NARRATIVE_ID}": narrative "{nid}" has no steps'))
     return narratives.loc[~empty].reset_index(drop=True), typed
+
+
+def join_per_key(keys: pd.Series, values: pd.Series, sep: str) -> pd.Series:
+    """Values joined per key, in order: a vectorised ``groupby(keys).agg(sep.join)``.
+
+    groupby-agg with a Python function runs once per group (28 s for 100,000 events); this loops
+    over the rank within the group instead (a handful of whole-column passes).
+    """
+    frame = pd.DataFrame({"k": keys.to_numpy(), "v": values.astype("str").to_numpy()})
+    if frame.empty:
+        return pd.Series([], dtype="str")
+    rank = frame.groupby("k", sort=False).cumcount().to_numpy()
+    out = frame.loc[rank == 0].set_index("k")["v"]
+    for r in range(1, int(rank.max()) + 1):
+        part = frame.loc[rank == r].set_index("k")["v"]
+        out = out + (sep + part).reindex(out.index).fillna("")
+    return out
+
+
+def _per_event(events: pd.DataFrame, per_key: pd.Series) -> pd.Series:
+    return _text(events[C.EVENT_ID].map(per_key))
 
 
 def _text(series: pd.Series) -> pd.Series:

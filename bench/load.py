@@ -1,0 +1,385 @@
+"""Load benchmark: the app under gunicorn (2 workers) and locust users doing what people do.
+
+Starts `gunicorn -w 2 -b 127.0.0.1:PORT 'app.wsgi:create_server()'` on a free port (with
+GEOTIMELINE_TODAY=2026-11-23), runs bench/locustfile.py headless against it with N users for a
+bounded time, then prints: total requests, errors (non-2xx, bad answers and exceptions), p50 / p95
+/ p99 per request kind (ms), and the RSS of the gunicorn workers before and after the load with
+the growth, each next to its target (0 errors, p95 <= 500 ms, memory growth <= 10 %).
+
+Usage: python bench/load.py [--duration 120] [--users 50] [--spawn-rate 10]
+Needs the `bench` extra (locust, psutil). Only 127.0.0.1 is contacted. Every process it starts
+is stopped at the end, also on Ctrl-C or an error. Prints numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+LOCUSTFILE = Path(__file__).resolve().with_name("locustfile.py")
+TODAY = "2026-11-23"
+WORKERS = 2
+TARGET_ERRORS = 0
+TARGET_P95_MS = 500.0
+TARGET_GROWTH_PCT = 10.0
+KIND_ORDER = ["page", "layout", "dependencies", "deep-link", "filter-sync", "views", "select", "panel",
+              "download-csv"]
+MB = 1024 * 1024
+# no proxy may carry the traffic elsewhere; no locust setting from the environment changes the run
+DROP_ENV = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
+class Interrupted(Exception):
+    """SIGTERM / SIGHUP: stop like Ctrl-C."""
+
+
+def _raise_interrupted(signum: int, _frame: Any) -> None:
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: own session (Ctrl-C reaches us, we stop it), and SIGTERM when
+    this script dies without cleaning up (even by SIGKILL). Linux prctl; ignored elsewhere."""
+    os.setsid()
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in DROP_ENV and not k.startswith("LOCUST_")}
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    env["GEOTIMELINE_TODAY"] = TODAY
+    return env
+
+
+def http_get(url: str, timeout: float = 5.0) -> int:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url, timeout=timeout) as resp:
+        resp.read()
+        return int(resp.status)
+
+
+def executable(name: str) -> str:
+    for candidate in (Path(sys.executable).with_name(name), REPO / ".venv" / "bin" / name):
+        if candidate.exists():
+            return str(candidate)
+    sys.exit(f"{name} not found next to {sys.executable}: install the bench extra (pip install -e '.[bench]')")
+
+
+@dataclass
+class Memory:
+    """RSS of the gunicorn workers (the master's children), sampled during the run."""
+
+    master: psutil.Process
+    samples: list[tuple[float, dict[int, int]]] = field(default_factory=list)
+    pids_seen: set[int] = field(default_factory=set)
+
+    def workers(self) -> dict[int, int]:
+        rss = {}
+        for proc in self.master.children():
+            with contextlib.suppress(psutil.Error):
+                rss[proc.pid] = proc.memory_info().rss
+        return rss
+
+    def sample(self) -> dict[int, int]:
+        rss = self.workers()
+        self.samples.append((time.monotonic(), rss))
+        self.pids_seen |= set(rss)
+        return rss
+
+
+class Run:
+    """The processes this script starts, and how to stop them (always)."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.server: subprocess.Popen[bytes] | None = None
+        self.locust: subprocess.Popen[bytes] | None = None
+        self.server_log = workdir / "gunicorn.log"
+        self.locust_log = workdir / "locust.log"
+        self.all_pids: set[int] = set()
+
+    def start_server(self, port: int) -> subprocess.Popen[bytes]:
+        cmd = [executable("gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "app.wsgi:create_server()"]
+        if "--no-control-socket" in subprocess.run([cmd[0], "--help"], capture_output=True, text=True).stdout:
+            cmd.insert(1, "--no-control-socket")  # gunicorn >= 24: no shared ~/.gunicorn/gunicorn.ctl
+        with self.server_log.open("wb") as log:
+            self.server = subprocess.Popen(cmd, cwd=REPO, env=child_env(), stdin=subprocess.DEVNULL,
+                                           stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        self.all_pids.add(self.server.pid)
+        return self.server
+
+    def start_locust(self, host: str, users: int, spawn_rate: float, duration: int) -> subprocess.Popen[bytes]:
+        cmd = [executable("locust"), "-f", str(LOCUSTFILE), "--headless", "--host", host,
+               "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{duration}s",
+               "--stop-timeout", "10", "--csv", str(self.workdir / "locust"), "--only-summary",
+               "--exit-code-on-error", "0", "--loglevel", "WARNING"]
+        with self.locust_log.open("wb") as log:
+            self.locust = subprocess.Popen(cmd, cwd=self.workdir, env=child_env(), stdin=subprocess.DEVNULL,
+                                           stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        self.all_pids.add(self.locust.pid)
+        return self.locust
+
+    def track_children(self) -> None:
+        for proc in (self.server, self.locust):
+            if proc is not None and proc.poll() is None:
+                with contextlib.suppress(psutil.Error):
+                    self.all_pids |= {c.pid for c in psutil.Process(proc.pid).children(recursive=True)}
+
+    @staticmethod
+    def _stop(proc: subprocess.Popen[bytes] | None, first: signal.Signals, grace: float) -> None:
+        if proc is None or proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, first)  # its own session: the group is it and its children
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # anything left in the group (workers, greenlets)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+
+    def stop_locust(self) -> None:
+        self.track_children()
+        self._stop(self.locust, signal.SIGTERM, 20)  # locust writes its final CSV on SIGTERM
+
+    def stop_server(self) -> None:
+        self.track_children()
+        self._stop(self.server, signal.SIGTERM, 15)  # gunicorn: graceful stop of the workers
+
+    def leftovers(self) -> list[int]:
+        alive = []
+        for pid in self.all_pids:
+            with contextlib.suppress(psutil.Error):
+                proc = psutil.Process(pid)
+                if proc.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(pid)
+        return sorted(alive)
+
+
+def wait_ready(run: Run, url: str, timeout: float = 90.0) -> Memory:
+    """Wait until both workers have loaded the app and their memory has settled."""
+    assert run.server is not None
+    deadline = time.monotonic() + timeout
+    while True:
+        if run.server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with code {run.server.returncode}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not answer {url} within {timeout:.0f} s")
+        try:
+            if http_get(url, timeout=2) == 200:
+                break
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.2)
+    memory = Memory(psutil.Process(run.server.pid))
+    # concurrent requests, so that a worker still loading the app is waited for too
+    with ThreadPoolExecutor(max_workers=2 * WORKERS) as pool:
+        for status in pool.map(lambda path: http_get(url.rstrip("/") + path, timeout=60),
+                               ["/", "/_dash-layout", "/_dash-dependencies"] * 4 * WORKERS):
+            if status != 200:
+                raise RuntimeError(f"warm-up request answered {status}")
+    previous: dict[int, int] = {}
+    settle = time.monotonic() + 30
+    while time.monotonic() < settle:
+        rss = memory.workers()
+        if len(rss) == WORKERS and rss.keys() == previous.keys() and all(
+                abs(rss[p] - previous[p]) <= 0.005 * previous[p] for p in rss):
+            break
+        previous = rss
+        time.sleep(1.0)
+    return memory
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def number(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "", "N/A") else None
+    except ValueError:
+        return None
+
+
+def fmt_ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
+
+
+def mark(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
+
+
+def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss: dict[int, int],
+           end_rss: dict[int, int], elapsed: float, interrupted: bool) -> None:
+    stats = read_csv(run.workdir / "locust_stats.csv")
+    failures = read_csv(run.workdir / "locust_failures.csv")
+    exceptions = read_csv(run.workdir / "locust_exceptions.csv")
+    rows = {r["Name"]: r for r in stats if r.get("Name") and r["Name"] != "Aggregated"}
+    total = next((r for r in stats if r.get("Name") == "Aggregated"), None)
+
+    print()
+    title = "INTERRUPTED — partial results" if interrupted else "results"
+    print(f"== {title}: {args.users} users, {elapsed:.0f} s of load (asked {args.duration} s) ==")
+    if not stats:
+        print("no statistics were written by locust; its log:")
+        print(run.locust_log.read_text(errors="replace")[-3000:] if run.locust_log.exists() else "(none)")
+        return
+    order = [k for k in KIND_ORDER if k in rows] + sorted(k for k in rows if k not in KIND_ORDER)
+    print(f"{'kind':<14}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}   p95 target ≤ {TARGET_P95_MS:.0f} ms")
+    slow = []
+    for kind in order:
+        r = rows[kind]
+        p95 = number(r.get("95%"))
+        ok = p95 is not None and p95 <= TARGET_P95_MS
+        if not ok:
+            slow.append(f"{kind} {fmt_ms(p95)} ms")
+        print(f"{kind:<14}{r['Request Count']:>9}{r['Failure Count']:>8}{fmt_ms(number(r.get('50%'))):>9}"
+              f"{fmt_ms(p95):>9}{fmt_ms(number(r.get('99%'))):>9}   {mark(ok)}")
+    if total is not None:
+        print(f"{'all':<14}{total['Request Count']:>9}{total['Failure Count']:>8}"
+              f"{fmt_ms(number(total.get('50%'))):>9}{fmt_ms(number(total.get('95%'))):>9}"
+              f"{fmt_ms(number(total.get('99%'))):>9}")
+
+    n_requests = int(total["Request Count"]) if total else sum(int(r["Request Count"]) for r in rows.values())
+    non2xx = sum(int(f["Occurrences"]) for f in failures if f.get("Error", "").startswith("HTTP "))
+    bad = sum(int(f["Occurrences"]) for f in failures if f.get("Error", "").startswith("bad response"))
+    raised = sum(int(f["Occurrences"]) for f in failures) - non2xx - bad
+    code_errors = sum(int(e.get("Count") or 0) for e in exceptions)
+    errors = non2xx + bad + raised + code_errors
+    rate = number(total.get("Requests/s")) if total else None
+    print()
+    print(f"total requests: {n_requests}" + (f" ({rate:.1f}/s)" if rate else ""))
+    print(f"errors: {errors}  (non-2xx {non2xx}, wrong answers {bad}, request exceptions {raised}, "
+          f"locustfile exceptions {code_errors})   target {TARGET_ERRORS}: {mark(errors <= TARGET_ERRORS)}")
+    for f in failures[:8]:
+        print(f"  {f['Occurrences']:>6} × {f['Name']}: {f['Error'][:160]}")
+    for e in exceptions[:5]:
+        print(f"  {e.get('Count', '?'):>6} × locustfile: {e.get('Message', '')[:160]}")
+    print(f"p95 ≤ {TARGET_P95_MS:.0f} ms for every kind: {mark(not slow)}" + (f"  (over: {', '.join(slow)})" if slow else ""))
+
+    if memory is not None and start_rss and end_rss:
+        a, b = sum(start_rss.values()), sum(end_rss.values())
+        peak = max((sum(rss.values()) for _, rss in memory.samples if len(rss) == len(start_rss)), default=b)
+        growth = 100.0 * (b - a) / a
+        print(f"worker memory (RSS, {len(start_rss)} workers): start {a / MB:.1f} MB · end {b / MB:.1f} MB · "
+              f"peak {peak / MB:.1f} MB · growth {growth:+.1f} %   target ≤ {TARGET_GROWTH_PCT:.0f} %: "
+              f"{mark(growth <= TARGET_GROWTH_PCT)}")
+        for pid in sorted(set(start_rss) | set(end_rss)):
+            s, e = start_rss.get(pid), end_rss.get(pid)
+            line = f"  worker {pid}: " + (f"{s / MB:.1f} MB" if s else "—") + " → " + (f"{e / MB:.1f} MB" if e else "gone")
+            if s and e:
+                line += f" ({100.0 * (e - s) / s:+.1f} %)"
+            print(line)
+        if memory.pids_seen - set(start_rss):
+            print(f"  note: gunicorn replaced workers during the run (new pids {sorted(memory.pids_seen - set(start_rss))})")
+    log = run.server_log.read_text(errors="replace") if run.server_log.exists() else ""
+    timeouts, tracebacks = log.count("WORKER TIMEOUT"), log.count("Traceback (most recent call last)")
+    if timeouts or tracebacks:
+        print(f"server log: {timeouts} worker timeouts, {tracebacks} tracebacks ({run.server_log})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=120, help="seconds of load (default 120; 10..3600)")
+    parser.add_argument("--users", type=int, default=50, help="simulated users (default 50)")
+    parser.add_argument("--spawn-rate", type=float, default=10.0, help="users started per second (default 10)")
+    args = parser.parse_args()
+    if not 10 <= args.duration <= 3600:
+        parser.error("--duration must be between 10 and 3600 seconds")
+    if not 1 <= args.users <= 1000 or args.spawn_rate <= 0:
+        parser.error("--users must be 1..1000 and --spawn-rate positive")
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _raise_interrupted)
+    interrupted = False
+    failed = ""
+    memory: Memory | None = None
+    start_rss: dict[int, int] = {}
+    end_rss: dict[int, int] = {}
+    elapsed = 0.0
+    t0: float | None = None
+    left: list[int] = []
+    with tempfile.TemporaryDirectory(prefix="geotimeline-load-") as tmp:
+        run = Run(Path(tmp))
+        try:
+            port = free_port()
+            host = f"http://127.0.0.1:{port}"
+            print(f"starting gunicorn -w {WORKERS} on {host} (GEOTIMELINE_TODAY={TODAY}) …", flush=True)
+            run.start_server(port)
+            memory = wait_ready(run, host + "/")
+            start_rss = memory.sample()
+            print(f"ready: workers {sorted(start_rss)}, {sum(start_rss.values()) / MB:.1f} MB RSS; "
+                  f"locust: {args.users} users (+{args.spawn_rate:g}/s), {args.duration} s …", flush=True)
+            t0 = time.monotonic()
+            locust = run.start_locust(host, args.users, args.spawn_rate, args.duration)
+            hard_stop = t0 + args.duration + args.users / args.spawn_rate + 60
+            while locust.poll() is None:
+                if time.monotonic() > hard_stop:
+                    failed = "locust did not stop on time; it was stopped"
+                    break
+                if run.server.poll() is not None:  # type: ignore[union-attr]
+                    failed = f"gunicorn exited with code {run.server.returncode} during the run"  # type: ignore[union-attr]
+                    break
+                memory.sample()
+                run.track_children()
+                time.sleep(1.0)
+            elapsed = time.monotonic() - t0
+        except (KeyboardInterrupt, Interrupted):
+            interrupted = True
+            elapsed = time.monotonic() - t0 if t0 is not None else 0.0
+        except (RuntimeError, OSError, psutil.Error) as exc:
+            failed = str(exc)
+        finally:
+            # a second Ctrl-C must not cut the clean-up short (it is bounded: ~1 min at most)
+            previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+            run.stop_locust()
+            if memory is not None and run.server is not None and run.server.poll() is None:
+                time.sleep(1.0)  # the last requests finish
+                end_rss = memory.sample()
+            run.stop_server()
+            left = run.leftovers()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if failed:
+            print(f"error: {failed}", file=sys.stderr)
+            if run.server_log.exists():
+                print(run.server_log.read_text(errors="replace")[-2000:], file=sys.stderr)
+        report(args, run, memory, start_rss, end_rss, elapsed, interrupted)
+        print(f"stopped: gunicorn and locust; processes left behind: {left or 'none'}")
+    if interrupted:
+        return 130
+    return 1 if failed or left else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
