@@ -268,7 +268,7 @@ class Visitor(FastHttpUser):
         self.props = _layout_props(layout, Visitor.spec.tracked, {})
         self.props[f"{URL}.search"] = search  # dcc.Location announces the page's URL
         self.rows = []
-        return self.run(Visitor.spec.sync, [f"{URL}.search"], "deep-link")
+        return self.cascade(Visitor.spec.sync, [f"{URL}.search"], "deep-link")
 
     def entries(self, items: list[dict[str, str]]) -> list[dict[str, Any]]:
         out = []
@@ -324,7 +324,7 @@ class Visitor(FastHttpUser):
                     self.props[key] = value
         return set_keys
 
-    def run(self, first: Callback, changed: list[str], name: str) -> bool:
+    def cascade(self, first: Callback, changed: list[str], name: str) -> bool:
         """Call ``first`` then, round by round and in parallel like the renderer, every server
         callback an answer triggered (never one already run in this chain)."""
         assert Visitor.spec is not None
@@ -357,7 +357,7 @@ class Visitor(FastHttpUser):
         if key not in Visitor.spec.sync.input_keys:
             return  # the app has no such control (any more)
         self.props[key] = value
-        self.run(Visitor.spec.sync, [key], "filter-sync")
+        self.cascade(Visitor.spec.sync, [key], "filter-sync")
 
     # -- what people do ----------------------------------------------------------------------
 
@@ -426,7 +426,7 @@ class Visitor(FastHttpUser):
             return
         assert Visitor.spec is not None
         self.props[CSV_BUTTON] = (self.props.get(CSV_BUTTON) or 0) + 1
-        self.run(Visitor.spec.download, [CSV_BUTTON], "download-csv")
+        self.cascade(Visitor.spec.download, [CSV_BUTTON], "download-csv")
 
 
 @events.test_start.add_listener

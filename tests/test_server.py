@@ -124,3 +124,12 @@ def test_views_callback_over_http(app, client) -> None:
     n = int((ds.events["category"] == "transfer").sum())
     assert len(body["event-grid"]["rowData"]) == n
     assert body["summary-line"]["children"].startswith(f"{n} event")
+
+
+def test_callback_ids_exist_for_a_dataset_without_narratives(make_package) -> None:
+    other = create_app(Settings(data_dir=make_package(), today="2026-11-23"))
+    client = other.server.test_client()
+    found = set(layout_ids(client.get("/_dash-layout").get_json(), []))
+    for key, spec in other.callback_map.items():
+        used = {i["id"] for i in spec["inputs"] + spec["state"]} | {o.split(".")[0] for o in key.strip(".").split("...")}
+        assert used <= found, f"{key}: {used - found}"

@@ -255,7 +255,9 @@ def presentation_bar(ds: Dataset) -> html.Div:
             html.Button("Download offline HTML", id=ids.PRESENT_HTML, className="button secondary", n_clicks=0),
         ], className="present-nav"),
     ], className="present-panel card", **aria("Presentation"))
-    return html.Div([html.Div(picker, className="present-picker"), panel], className="present-bar")
+    # always in the layout (the callbacks use its ids); hidden when the dataset has no narratives
+    return html.Div([html.Div(picker, className="present-picker", hidden=not len(stories)), panel],
+                    className="present-bar")
 
 
 def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice: str) -> html.Div:
@@ -297,7 +299,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         html.Div([
             html.Div(id=ids.SUMMARY, className="summary", role="status", **aria_live()),
             html.Div([
-                presentation_bar(ds) if len(ds.narratives) else None,
+                presentation_bar(ds),
                 html.Button("Copy link to this view", id=ids.COPY_LINK, className="button secondary"),
                 html.Button("Timeline as SVG", id=ids.TIMELINE_SVG, className="button secondary"),
                 html.Button("Map as SVG", id=ids.MAP_SVG, className="button secondary"),
