@@ -9,37 +9,45 @@ import pandas as pd
 
 from app.dataset import columns as C
 
+MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+
+
+def _fmt(dates: pd.Series, precision: str) -> np.ndarray:
+    """Dates as text at a precision, with numpy string ops (strftime is ~5x slower at 100k rows)."""
+    valid = dates.notna().to_numpy()
+    year = dates.dt.year.fillna(0).astype("int64").to_numpy().astype(str)
+    if precision in ("year", "quarter"):
+        text = year if precision == "year" else np.char.add(
+            np.char.add("Q", dates.dt.quarter.fillna(1).astype("int64").to_numpy().astype(str)), np.char.add(" ", year))
+    else:
+        month = MONTHS[dates.dt.month.fillna(1).astype("int64").to_numpy() - 1]
+        text = np.char.add(np.char.add(month, " "), year)
+        if precision in ("day", "week"):
+            day = dates.dt.day.fillna(1).astype("int64").to_numpy().astype(str)
+            text = np.char.add(np.char.add(day, " "), text)
+    return np.where(valid, text, "")
+
 
 def window_labels(events: pd.DataFrame) -> pd.Series:
-    """A label per event: '17 May 2022', 'May 2022', 'Q3 2022', '2021', 'from Jan 2016 (in force)'."""
+    """A label per event: '17 May 2022', 'May 2022', 'Q3 2022', '2021', 'from 16 Jan 2016 (still in force)';
+    a window over several days/months/years reads 'a – b'."""
     start = events[C.DATE_START]
     end = events[C.DATE_END]
-    prec = events[C.DATE_PRECISION]
-    out = pd.Series("", index=events.index, dtype="str")
-    fmt = {
-        "day": "%-d %b %Y",
-        "week": "%-d %b %Y",
-        "month": "%b %Y",
-        "quarter": "%Y",
-        "year": "%Y",
-    }
-    for p, f in fmt.items():
-        m = (prec == p).to_numpy()
+    prec = events[C.DATE_PRECISION].to_numpy()
+    out = np.full(len(events), "", dtype=object)
+    for p in ("day", "week", "month", "quarter", "year"):
+        m = prec == p
         if not m.any():
             continue
-        s_txt = start[m].dt.strftime(f)
-        e_txt = end[m].dt.strftime(f).fillna("")
-        if p == "quarter":
-            s_txt = "Q" + start[m].dt.quarter.astype("str") + " " + s_txt
-            e_txt = ("Q" + end[m].dt.quarter.astype("Int64").astype("str") + " " + e_txt).where(
-                end[m].notna(), "")
+        s_txt = _fmt(start[m], p)
+        e_txt = _fmt(end[m], p)
         same = (s_txt == e_txt) | (e_txt == "")
-        label = s_txt.where(same, s_txt + " – " + e_txt)
-        out[m] = label.to_numpy()
+        out[m] = np.where(same, s_txt, np.char.add(np.char.add(s_txt.astype(str), " – "), e_txt.astype(str)))
+    labels = pd.Series(out, index=events.index, dtype="str")
     open_ended = events[C.OPEN_ENDED].to_numpy() if C.OPEN_ENDED in events else np.zeros(len(events), bool)
     if open_ended.any():
-        out[open_ended] = ("from " + out[open_ended] + " (still in force)").to_numpy()
-    return out
+        labels[open_ended] = ("from " + labels[open_ended] + " (still in force)").to_numpy()
+    return labels
 
 
 def today(setting: str = "") -> pd.Timestamp:

@@ -275,6 +275,9 @@ def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss:
     bad = sum(int(f["Occurrences"]) for f in failures if f.get("Error", "").startswith("bad response"))
     raised = sum(int(f["Occurrences"]) for f in failures) - non2xx - bad
     code_errors = sum(int(e.get("Count") or 0) for e in exceptions)
+    locust_log = run.locust_log.read_text(errors="replace") if run.locust_log.exists() else ""
+    # an exception that escaped a user's greenlet is only in the log
+    code_errors += locust_log.count("Traceback (most recent call last)")
     errors = non2xx + bad + raised + code_errors
     rate = number(total.get("Requests/s")) if total else None
     print()
@@ -285,6 +288,9 @@ def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss:
         print(f"  {f['Occurrences']:>6} × {f['Name']}: {f['Error'][:160]}")
     for e in exceptions[:5]:
         print(f"  {e.get('Count', '?'):>6} × locustfile: {e.get('Message', '')[:160]}")
+    if code_errors or not n_requests:
+        print("  locust log (end):")
+        print("\n".join("    " + line for line in locust_log.strip().splitlines()[-25:]))
     print(f"p95 ≤ {TARGET_P95_MS:.0f} ms for every kind: {mark(not slow)}" + (f"  (over: {', '.join(slow)})" if slow else ""))
 
     if memory is not None and start_rss and end_rss:
@@ -302,6 +308,8 @@ def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss:
             print(line)
         if memory.pids_seen - set(start_rss):
             print(f"  note: gunicorn replaced workers during the run (new pids {sorted(memory.pids_seen - set(start_rss))})")
+    if "CPU usage above" in locust_log or "CPU usage was too high" in locust_log:
+        print("note: locust (on this same machine) ran out of CPU: latencies include its own delays")
     log = run.server_log.read_text(errors="replace") if run.server_log.exists() else ""
     timeouts, tracebacks = log.count("WORKER TIMEOUT"), log.count("Traceback (most recent call last)")
     if timeouts or tracebacks:

@@ -25,6 +25,7 @@ from app.dataset.validate import (
     check_primary_key,
     check_reference,
     country_names,
+    isin,
 )
 from app.dates import window_labels
 from app.errors import DataUnreadableError
@@ -147,7 +148,7 @@ def build_dataset(
     event_sources = kept(C.EVENT_SOURCES)
     events = kept(C.EVENTS)
     if events_col is not None and len(events):
-        no_source = ~events[C.EVENT_ID].isin(event_sources[C.EVENT_ID])
+        no_source = ~isin(events[C.EVENT_ID], event_sources[C.EVENT_ID])
         for line, eid in zip(events.loc[no_source, LINE_COLUMN], events.loc[no_source, C.EVENT_ID], strict=True):
             problems.append(Problem(
                 tables[C.EVENTS].path, int(line), C.EVENT_ID, eid, "no-source",
