@@ -131,5 +131,6 @@ def test_callback_ids_exist_for_a_dataset_without_narratives(make_package) -> No
     client = other.server.test_client()
     found = set(layout_ids(client.get("/_dash-layout").get_json(), []))
     for key, spec in other.callback_map.items():
-        used = {i["id"] for i in spec["inputs"] + spec["state"]} | {o.split(".")[0] for o in key.strip(".").split("...")}
+        used = {i["id"] for i in spec["inputs"] + spec["state"]}
+        used |= {o.split(".")[0] for o in key.strip(".").split("...")}
         assert used <= found, f"{key}: {used - found}"
