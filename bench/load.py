@@ -156,10 +156,8 @@ class Run:
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, first)  # its own session: the group is it and its children
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            pass
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)  # anything left in the group (workers, greenlets)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -240,7 +238,7 @@ def mark(ok: bool) -> str:
 
 
 def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss: dict[int, int],
-           end_rss: dict[int, int], elapsed: float, interrupted: bool) -> None:
+           end_rss: dict[int, int], elapsed: float, interrupted: bool, locust_cpu: tuple[float, float]) -> None:
     stats = read_csv(run.workdir / "locust_stats.csv")
     failures = read_csv(run.workdir / "locust_failures.csv")
     exceptions = read_csv(run.workdir / "locust_exceptions.csv")
@@ -255,7 +253,8 @@ def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss:
         print(run.locust_log.read_text(errors="replace")[-3000:] if run.locust_log.exists() else "(none)")
         return
     order = [k for k in KIND_ORDER if k in rows] + sorted(k for k in rows if k not in KIND_ORDER)
-    print(f"{'kind':<14}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}   p95 target ≤ {TARGET_P95_MS:.0f} ms")
+    print(f"{'kind':<14}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+          f"   p95 target ≤ {TARGET_P95_MS:.0f} ms")
     slow = []
     for kind in order:
         r = rows[kind]
@@ -291,7 +290,8 @@ def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss:
     if code_errors or not n_requests:
         print("  locust log (end):")
         print("\n".join("    " + line for line in locust_log.strip().splitlines()[-25:]))
-    print(f"p95 ≤ {TARGET_P95_MS:.0f} ms for every kind: {mark(not slow)}" + (f"  (over: {', '.join(slow)})" if slow else ""))
+    over = f"  (over: {', '.join(slow)})" if slow else ""
+    print(f"p95 ≤ {TARGET_P95_MS:.0f} ms for every kind: {mark(not slow)}{over}")
 
     if memory is not None and start_rss and end_rss:
         a, b = sum(start_rss.values()), sum(end_rss.values())
@@ -301,13 +301,22 @@ def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss:
               f"peak {peak / MB:.1f} MB · growth {growth:+.1f} %   target ≤ {TARGET_GROWTH_PCT:.0f} %: "
               f"{mark(growth <= TARGET_GROWTH_PCT)}")
         for pid in sorted(set(start_rss) | set(end_rss)):
-            s, e = start_rss.get(pid), end_rss.get(pid)
-            line = f"  worker {pid}: " + (f"{s / MB:.1f} MB" if s else "—") + " → " + (f"{e / MB:.1f} MB" if e else "gone")
-            if s and e:
-                line += f" ({100.0 * (e - s) / s:+.1f} %)"
+            before, after = start_rss.get(pid), end_rss.get(pid)
+            line = f"  worker {pid}: " + (f"{before / MB:.1f} MB" if before else "—") + " → "
+            line += f"{after / MB:.1f} MB" if after else "gone"
+            if before and after:
+                line += f" ({100.0 * (after - before) / before:+.1f} %)"
             print(line)
-        if memory.pids_seen - set(start_rss):
-            print(f"  note: gunicorn replaced workers during the run (new pids {sorted(memory.pids_seen - set(start_rss))})")
+        during = [(t, sum(rss.values())) for t, rss in memory.samples[1:] if rss.keys() == start_rss.keys()]
+        if len(during) >= 4:
+            middle = during[len(during) // 2][1]
+            print(f"  second half of the run alone: {middle / MB:.1f} → {b / MB:.1f} MB "
+                  f"({100.0 * (b - middle) / middle:+.1f} %): caches filling level off, a leak keeps growing")
+        if new := sorted(memory.pids_seen - set(start_rss)):
+            print(f"  note: gunicorn replaced workers during the run (new pids {new})")
+    if locust_cpu[1] > 0:
+        print(f"load generator: locust used {100.0 * locust_cpu[0] / locust_cpu[1]:.0f} % of one core "
+              f"on this {os.cpu_count()}-core machine, beside the server")
     if "CPU usage above" in locust_log or "CPU usage was too high" in locust_log:
         print("note: locust (on this same machine) ran out of CPU: latencies include its own delays")
     log = run.server_log.read_text(errors="replace") if run.server_log.exists() else ""
@@ -327,6 +336,7 @@ def main() -> int:
     if not 1 <= args.users <= 1000 or args.spawn_rate <= 0:
         parser.error("--users must be 1..1000 and --spawn-rate positive")
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started with SIGINT ignored (`cmd &`)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _raise_interrupted)
     interrupted = False
@@ -336,6 +346,7 @@ def main() -> int:
     end_rss: dict[int, int] = {}
     elapsed = 0.0
     t0: float | None = None
+    locust_cpu = (0.0, 0.0)  # CPU seconds used by locust, wall seconds
     left: list[int] = []
     with tempfile.TemporaryDirectory(prefix="geotimeline-load-") as tmp:
         run = Run(Path(tmp))
@@ -360,6 +371,9 @@ def main() -> int:
                     break
                 memory.sample()
                 run.track_children()
+                with contextlib.suppress(psutil.Error):
+                    times = psutil.Process(locust.pid).cpu_times()
+                    locust_cpu = (times.user + times.system, time.monotonic() - t0)
                 time.sleep(1.0)
             elapsed = time.monotonic() - t0
         except (KeyboardInterrupt, Interrupted):
@@ -369,7 +383,8 @@ def main() -> int:
             failed = str(exc)
         finally:
             # a second Ctrl-C must not cut the clean-up short (it is bounded: ~1 min at most)
-            previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+            previous = {sig: signal.signal(sig, signal.SIG_IGN)
+                        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
             run.stop_locust()
             if memory is not None and run.server is not None and run.server.poll() is None:
                 time.sleep(1.0)  # the last requests finish
@@ -382,7 +397,8 @@ def main() -> int:
             print(f"error: {failed}", file=sys.stderr)
             if run.server_log.exists():
                 print(run.server_log.read_text(errors="replace")[-2000:], file=sys.stderr)
-        report(args, run, memory, start_rss, end_rss, elapsed, interrupted)
+        if run.locust is not None:
+            report(args, run, memory, start_rss, end_rss, elapsed, interrupted, locust_cpu)
         print(f"stopped: gunicorn and locust; processes left behind: {left or 'none'}")
     if interrupted:
         return 130

@@ -289,7 +289,7 @@ class Visitor(FastHttpUser):
         }
         if cb.state:
             payload["state"] = self.entries(cb.state)
-        with self.client.post(UPDATE, data=orjson.dumps(payload), name=name, catch_response=True,
+        with self.client.post(UPDATE, data=orjson.dumps(payload).decode(), name=name, catch_response=True,
                               headers={"Content-Type": "application/json", "Accept": "application/json"}) as r:
             if r.status_code == 204:  # every output no_update (PreventUpdate): nothing to apply
                 r.success()
