@@ -26,7 +26,7 @@ from app.figures.timeline import selection_coordinates, timeline_spec
 from app.filters import FilterCache, FilterState, ViewState, describe, slug
 from app.urlstate import Known, parse_query, to_query
 from app.web import ids
-from app.web.detail import detail_children
+from app.web.detail import detail_children, print_list
 from app.web.layout import graph_config
 from app.web.logic import (
     CONTROL_KEYS,
@@ -226,6 +226,13 @@ def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
     return t_patch, m_patch, detail, rows
 
 
+def printable(filter_data: dict[str, Any] | None, *, deps: Deps) -> list[Any]:
+    """filter state -> the event list with sources that only the print stylesheet shows."""
+    state = FilterState.from_dict(filter_data)
+    shown = deps.cache(state)
+    return print_list(deps.ds, shown, describe(state, len(shown), deps.labels))
+
+
 def presentation_panel(view_data: dict[str, Any] | None, *, deps: Deps) -> tuple[Any, str]:
     """view -> the step panel (title, progress, caption, facts) and the page's class."""
     view = ViewState.from_dict(view_data)
@@ -333,6 +340,11 @@ def register(app: Dash, deps: Deps) -> None:
     )
     def _download(*args: Any) -> Any:
         return download(args[-1], deps=deps, trigger=ctx.triggered_id)
+
+    # filter store -> the printable event list with sources (its own callback: never delays the views)
+    app.callback(
+        Output(ids.PRINT_LIST, "children"), Input(ids.FILTER_STORE, "data"), prevent_initial_call=True,
+    )(functools.partial(printable, deps=deps))
 
     # view store -> presentation panel, page class (presenting or not)
     app.callback(

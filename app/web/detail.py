@@ -93,6 +93,26 @@ def detail_children(ds: Dataset, ctx: FigureContext, event_id: str, query: str =
     return items
 
 
+PRINT_LIMIT = 500
+
+
+def print_list(ds: Dataset, shown: pd.DataFrame, heading: str) -> list[Any]:
+    """The events of the view with their sources, for the print stylesheet (hidden on screen)."""
+    if len(shown) > PRINT_LIMIT:
+        return [html.H2(heading), html.P(f"{len(shown)} events: narrow the filters to {PRINT_LIMIT} or fewer "
+                                         "to print the list with its sources.")]
+    items = []
+    for rec in shown.to_dict("records"):
+        place = ", ".join(p for p in (rec[C.PLACE_NAME], rec[C.COUNTRY_NAME]) if p) or "no place"
+        items.append(html.Li([
+            html.B(f"{rec[C.DATE_LABEL]} — {rec[C.TITLE]}"),
+            html.Div(f"{place} · {rec[C.VERIFICATION]}", className="muted"),
+            html.Div(rec[C.DESCRIPTION]),
+            html.Ol(_sources(ds, rec[C.EVENT_ID]), className="sources"),
+        ]))
+    return [html.H2(heading), html.Ol(items)]
+
+
 def _sub_label(ds: Dataset, value: str) -> str:
     voc = ds.schema.vocabularies.get(C.SUB_CATEGORY)
     return voc.label_of(value) if voc else value

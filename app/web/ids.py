@@ -44,6 +44,7 @@ ABOUT = "about-panel"
 CLIENT_DUMMY = "client-dummy-store"
 
 PAGE = "page-root"
+PRINT_LIST = "print-list"
 PRESENT_SELECT = "present-select"
 PRESENT_PANEL = "present-panel"
 PRESENT_PREV = "present-prev-button"

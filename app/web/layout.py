@@ -364,5 +364,6 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         html.Div(id=ids.NOTICE, className="notice", role="status"),
         html.Div([help_panel(ds, ctx), about_panel(ds)], className="panels"),
         html.Main([controls, views], className="main"),
+        html.Section(id=ids.PRINT_LIST, className="print-list"),
         footer(ds),
     ], id=ids.PAGE, className="page")
