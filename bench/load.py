@@ -316,7 +316,8 @@ def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss:
             print(f"  note: gunicorn replaced workers during the run (new pids {new})")
     if locust_cpu[1] > 0:
         print(f"load generator: locust used {100.0 * locust_cpu[0] / locust_cpu[1]:.0f} % of one core "
-              f"on this {os.cpu_count()}-core machine, beside the server")
+              f"on this {os.cpu_count()}-core machine, beside the server; machine load average at the end "
+              f"{os.getloadavg()[0]:.2f} (anything else running skews the latencies)")
     if "CPU usage above" in locust_log or "CPU usage was too high" in locust_log:
         print("note: locust (on this same machine) ran out of CPU: latencies include its own delays")
     log = run.server_log.read_text(errors="replace") if run.server_log.exists() else ""
@@ -358,7 +359,8 @@ def main() -> int:
             memory = wait_ready(run, host + "/")
             start_rss = memory.sample()
             print(f"ready: workers {sorted(start_rss)}, {sum(start_rss.values()) / MB:.1f} MB RSS; "
-                  f"locust: {args.users} users (+{args.spawn_rate:g}/s), {args.duration} s …", flush=True)
+                  f"locust: {args.users} users (+{args.spawn_rate:g}/s), {args.duration} s; "
+                  f"machine load average {os.getloadavg()[0]:.2f} …", flush=True)
             t0 = time.monotonic()
             locust = run.start_locust(host, args.users, args.spawn_rate, args.duration)
             hard_stop = t0 + args.duration + args.users / args.spawn_rate + 60

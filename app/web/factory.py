@@ -11,7 +11,7 @@ from flask import Response
 from app.dataset import Dataset, load_package
 from app.export.narrative import load_narrative, narrative_ids
 from app.figures.context import FigureContext, labels_for
-from app.filters import FilterCache
+from app.filters import FilterCache, FilterState
 from app.settings import Settings
 from app.urlstate import Known
 from app.web import callbacks
@@ -49,6 +49,8 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         labels=labels_for(ds, ctx), topojson_url=topojson_url, stories=stories,
     )
     app.layout = build_layout(ds, ctx, topojson_url, data_notice(ds))
+    # the default view is what most visitors open first: build it now, once, not on the first request
+    deps.views(FilterState(), "category", True)
     callbacks.register(app, deps)
     _harden(app)
     return app

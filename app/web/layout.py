@@ -151,13 +151,12 @@ def map_key() -> html.Div:
 
 
 def placeholder(kind: str) -> dict[str, Any]:
-    """The figure before the first callback answers: just the (empty) selection trace, so a
-    partial update of the highlight always has a trace to patch."""
-    trace = {"type": "scattergeo", "lon": [], "lat": []} if kind == "map" else {"type": "scatter", "x": [], "y": []}
-    layout: dict[str, Any] = {"xaxis": {"visible": False}, "yaxis": {"visible": False}}
-    if kind == "map":
-        layout = {"geo": {"projection": {"type": "natural earth"}, "fitbounds": False}}
-    return {"data": [trace], "layout": layout}
+    """The figure before the first callback answers: one empty trace, so a partial update of the
+    highlight always has a trace to patch. For the map too it is a plain (invisible) scatter:
+    drawing an empty world map first would cost a full geo render on every page load."""
+    del kind
+    return {"data": [{"type": "scatter", "x": [], "y": []}],
+            "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
 def help_panel(ds: Dataset, ctx: FigureContext) -> html.Details:
