@@ -206,3 +206,13 @@ def test_presentation_frames_the_step(story_deps) -> None:
     children, cls = presentation_panel({"narrative": "story", "step": 1}, deps=story_deps)
     assert cls == "page presenting" and "Step 2 of 2" in str(children) and "The visit." in str(children)
     assert presentation_panel({}, deps=story_deps) == ([], "page")
+
+
+def test_print_list_is_escaped_markdown(make_package) -> None:
+    from app.web.detail import print_list
+
+    base = (make_package() / "events.csv").read_text()
+    ds = load_package(make_package(events=base.replace("Plant opens in Dushanbe", "*bold* [x](javascript:alert(1))")))
+    text = print_list(ds, ds.events, "3 events").children
+    assert "\\*bold\\* \\[x\\]\\(javascript:alert\\(1\\)\\)" in text
+    assert "[Report A](<https://www.example.org/a>)" in text

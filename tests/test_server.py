@@ -48,7 +48,9 @@ def post_callback(client, app: Dash, key: str, values: dict[tuple[str, str], Any
     def entries(items: list[dict[str, str]]) -> list[dict[str, Any]]:
         return [{**i, "value": values.get((i["id"], i["property"]))} for i in items]
 
-    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
+    outputs: Any = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
+    if not key.startswith(".."):  # a single output is sent as an object, not a list
+        outputs = outputs[0]
     payload = {"output": key, "outputs": outputs, "inputs": entries(spec["inputs"]),
                "state": entries(spec["state"]), "changedPropIds": [changed]}
     return client.post("/_dash-update-component", json=payload)

@@ -226,7 +226,7 @@ def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
     return t_patch, m_patch, detail, rows
 
 
-def printable(filter_data: dict[str, Any] | None, *, deps: Deps) -> list[Any]:
+def printable(filter_data: dict[str, Any] | None, *, deps: Deps) -> Any:
     """filter state -> the event list with sources that only the print stylesheet shows."""
     state = FilterState.from_dict(filter_data)
     shown = deps.cache(state)
