@@ -181,7 +181,7 @@ def test_presentation_steps_through_a_narrative(story_deps) -> None:
     out = present(story_deps, ids.PRESENT_NEXT, view=out[13], selected=out[14])
     assert out[13]["step"] == 1 and out[14] == "ev-visit" and out[0].endswith("step=2")
     again = present(story_deps, ids.PRESENT_NEXT, view=out[13], selected=out[14])  # clamped at the last step
-    assert again[13]["step"] == 1
+    assert again[13] is no_update  # already at the last step: nothing to change
     back = present(story_deps, ids.PRESENT_PREV, view=out[13], selected=out[14])
     assert back[14] == "ev-plant"
     left = present(story_deps, ids.PRESENT_EXIT, view=out[13], selected=out[14])

@@ -15,10 +15,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from app.dataset.package import Dataset
 from app.export.citations import CITATION_FORMATS, cite, cite_dataset
-from app.export.images import renderer
 from app.export.narrative import Narrative, event_facts
-from app.export.slides import build_deck
-from app.export.snapshot import snapshot_html
 from app.export.tabular import export_view
 from app.figures.context import FigureContext
 from app.figures.map import map_spec, selection_lonlat
@@ -119,8 +116,11 @@ def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None
     write_url = trigger not in (None, ids.URL) and query != (search or "")
     reread = trigger in (None, ids.URL, ids.RESET)
     selection: Any = view.selected if reread or view.selected != selected else no_update
-    pick_out: Any = view.narrative or None
-    return (query if write_url else no_update, *outs, state.to_dict(), view_store(view), selection, notice, pick_out)
+    # unchanged stores are not re-sent: each one set wakes the callbacks that listen to it
+    new_view = view_store(view)
+    view_out: Any = new_view if reread or new_view != current[1] else no_update
+    pick_out: Any = (view.narrative or None) if view_out is not no_update else no_update
+    return (query if write_url else no_update, *outs, state.to_dict(), view_out, selection, notice, pick_out)
 
 
 def view_store(view: ViewState) -> dict[str, Any]:
@@ -226,8 +226,8 @@ def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
     return t_patch, m_patch, detail, rows
 
 
-def printable(filter_data: dict[str, Any] | None, *, deps: Deps) -> Any:
-    """filter state -> the event list with sources that only the print stylesheet shows."""
+def printable(n_clicks: int | None, filter_data: dict[str, Any] | None, *, deps: Deps) -> Any:
+    """print button -> the event list with sources that only the print stylesheet shows."""
     state = FilterState.from_dict(filter_data)
     shown = deps.cache(state)
     return print_list(deps.ds, shown, describe(state, len(shown), deps.labels))
@@ -257,6 +257,11 @@ def brief_download(n_pptx: int | None, n_html: int | None, view_data: dict[str, 
     story = deps.stories.get(ViewState.from_dict(view_data).narrative)
     if story is None or trigger not in (ids.PRESENT_PPTX, ids.PRESENT_HTML):
         return no_update
+    # imported here: the deck and snapshot builders (python-pptx, kaleido) are not needed to start
+    from app.export.images import renderer
+    from app.export.slides import build_deck
+    from app.export.snapshot import snapshot_html
+
     if trigger == ids.PRESENT_HTML:
         content = snapshot_html(deps.ds, deps.ctx, deps.ds.events, story.title, story.summary, story)
         return dcc.send_bytes(content, f"geotimeline-{story.narrative_id}.html")
@@ -341,10 +346,19 @@ def register(app: Dash, deps: Deps) -> None:
     def _download(*args: Any) -> Any:
         return download(args[-1], deps=deps, trigger=ctx.triggered_id)
 
-    # filter store -> the printable event list with sources (its own callback: never delays the views)
+    # print button -> the printable event list with sources (built only when asked: it is long)
     app.callback(
-        Output(ids.PRINT_LIST, "children"), Input(ids.FILTER_STORE, "data"), prevent_initial_call=True,
+        Output(ids.PRINT_LIST, "children"), Input(ids.PRINT_BUTTON, "n_clicks"), State(ids.FILTER_STORE, "data"),
+        prevent_initial_call=True,
     )(functools.partial(printable, deps=deps))
+
+    # the printable list has arrived -> open the browser's print dialog
+    app.clientside_callback(
+        "function(children) { if (children) { setTimeout(function () { window.print(); }, 300); }"
+        " return window.dash_clientside.no_update; }",
+        Output(ids.CLIENT_DUMMY, "data", allow_duplicate=True), Input(ids.PRINT_LIST, "children"),
+        prevent_initial_call=True,
+    )
 
     # view store -> presentation panel, page class (presenting or not)
     app.callback(

@@ -45,6 +45,7 @@ CLIENT_DUMMY = "client-dummy-store"
 
 PAGE = "page-root"
 PRINT_LIST = "print-list"
+PRINT_BUTTON = "print-button"
 PRESENT_SELECT = "present-select"
 PRESENT_PANEL = "present-panel"
 PRESENT_PREV = "present-prev-button"

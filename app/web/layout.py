@@ -302,6 +302,8 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                 html.Button("Copy link to this view", id=ids.COPY_LINK, className="button secondary"),
                 html.Button("Timeline as SVG", id=ids.TIMELINE_SVG, className="button secondary"),
                 html.Button("Map as SVG", id=ids.MAP_SVG, className="button secondary"),
+                html.Button("Print this view", id=ids.PRINT_BUTTON, className="button secondary",
+                            title="Prints the views, the selected event and every event with its sources"),
             ], className="summary-actions"),
         ], className="summary-row"),
         html.Section([
