@@ -30,6 +30,11 @@ class Settings:
     debug: bool = field(
         default=False, metadata={"help": "Dash debug mode (dev tools). Never in production."}
     )
+    frame_ancestors: str = field(
+        default="'self'",
+        metadata={"help": "CSP frame-ancestors: who may embed the dashboard in a frame "
+                          "(e.g. \"'self' https://intranet.example\")."},
+    )
     today: str = field(
         default="",
         metadata={"help": "Date used as 'today' for open-ended periods (YYYY-MM-DD; empty = real today)."},

@@ -136,3 +136,17 @@ def test_callback_ids_exist_for_a_dataset_without_narratives(make_package) -> No
         used = {i["id"] for i in spec["inputs"] + spec["state"]}
         used |= {o.split(".")[0] for o in key.strip(".").split("...")}
         assert used <= found, f"{key}: {used - found}"
+
+
+def test_content_security_policy(client) -> None:
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self' 'sha256-" in csp
+    assert "unsafe-eval" not in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'self'" in csp and "connect-src 'self'" in csp
+
+
+def test_frame_ancestors_configurable(make_package) -> None:
+    app = create_app(Settings(data_dir=make_package(), frame_ancestors="'self' https://intranet.example"))
+    resp = app.server.test_client().get("/")
+    assert "frame-ancestors 'self' https://intranet.example" in resp.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in resp.headers
