@@ -143,18 +143,29 @@ def state_from_options(ds: Dataset, values: dict[str, Any]) -> FilterState:
 @cli.command()
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
               help="Data package directory [default: the bundled data/].")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), required=True)
+@click.option("--format", "fmt", type=click.Choice([*sorted(FORMATS), "timelinejs", "package"]), required=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="Output file ('-' for standard output).")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+              help="Output file ('-' for standard output); a folder for --format package.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file (or write into a non-empty folder).")
 @filter_options
 def export(data_dir: Path | None, fmt: str, out: Path, force: bool, **filters: Any) -> None:
-    """Export the events of a view (the same filters as the dashboard's URL)."""
+    """Export the events of a view (the same filters as the dashboard's URL): CSV, JSON, GeoJSON,
+    TimelineJS JSON, or a clean data package of the view."""
+    from app.export.formats import to_timelinejs, write_view_package
+
     ds = _load(data_dir)
     state = state_from_options(ds, filters)
     shown = apply_filters(ds.events, state)
     ctx = FigureContext.from_dataset(ds)
-    _, content = export_view(fmt, shown, ds, state, labels_for(ds, ctx))
+    text = describe_view(state, len(shown), labels_for(ds, ctx))
+    if fmt == "package":
+        write_view_package(ds, shown, text, out, force=force)
+        click.echo(f"wrote a data package of {text} to {out}: {summary_line(load_package(out))}", err=True)
+        return
+    if fmt == "timelinejs":
+        content = to_timelinejs(ds, shown, text, ctx.today)
+    else:
+        _, content = export_view(fmt, shown, ds, state, labels_for(ds, ctx))
     if str(out) == "-":
         click.echo(content.decode("utf-8"), nl=False)
         return
