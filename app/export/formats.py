@@ -27,9 +27,9 @@ def _as_strings(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """A loaded table back to its CSV text form (dates as YYYY-MM-DD, empty for missing)."""
     out = pd.DataFrame(index=frame.index)
     for name in columns:
-        series = frame[name] if name in frame else pd.Series("", index=frame.index)
+        series: pd.Series = frame[name] if name in frame else pd.Series("", index=frame.index)
         if pd.api.types.is_datetime64_any_dtype(series):
-            out[name] = series.dt.strftime("%Y-%m-%d").fillna("")
+            out[name] = pd.to_datetime(series).dt.strftime("%Y-%m-%d").fillna("")
         elif pd.api.types.is_float_dtype(series):
             out[name] = series.map(lambda v: "" if pd.isna(v) else f"{v:g}" if abs(v) >= 1e-4 else str(v))
         else:
@@ -126,7 +126,7 @@ def to_timelinejs(ds: Dataset, shown: pd.DataFrame, view_text: str, today: pd.Ti
     the others are listed in the text. Text is HTML-escaped (TimelineJS renders HTML).
     """
     links = ds.event_sources.merge(ds.sources, on=C.SOURCE_ID, how="left")
-    by_event: dict[str, list[dict[str, Any]]] = {}
+    by_event: dict[str, list[dict[Any, Any]]] = {}
     for rec in links.to_dict("records"):
         by_event.setdefault(str(rec[C.EVENT_ID]), []).append(rec)
     slides = []
