@@ -85,22 +85,29 @@ def server_url() -> Iterator[str]:
     proc.wait(10)
 
 
-@pytest.fixture
-def watched(page: Page) -> Iterator[Page]:
-    """The page, recording external requests (aborted) and console errors; both must stay empty."""
-    external: list[str] = []
+def guard(page: Page, allowed: tuple[str, ...] = LOCAL) -> tuple[list[str], list[str]]:
+    """Abort and record every request whose URL does not start with ``allowed``; record console
+    errors. Returns the two lists (blocked requests, errors), filled as the page runs."""
+    blocked: list[str] = []
     errors: list[str] = []
 
     def route(r):  # type: ignore[no-untyped-def]
-        if r.request.url.startswith(LOCAL):
+        if r.request.url.startswith(allowed):
             r.continue_()
         else:
-            external.append(r.request.url)
+            blocked.append(r.request.url)
             r.abort()
 
     page.route("**/*", route)
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    return blocked, errors
+
+
+@pytest.fixture
+def watched(page: Page) -> Iterator[Page]:
+    """The page, recording external requests (aborted) and console errors; both must stay empty."""
+    external, errors = guard(page)
     yield page
     assert external == [], f"requests left 127.0.0.1: {external}"
     assert errors == [], f"console errors: {errors}"

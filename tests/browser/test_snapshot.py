@@ -7,25 +7,13 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from app.cli import main
-from tests.browser.conftest import shot
+from tests.browser.conftest import guard, shot
 
 
 def test_narrative_snapshot_offline_from_file(page: Page, tmp_path: Path) -> None:
     out = tmp_path / "brief.html"
     main(["brief", "dushanbe-to-alabuga", "--format", "html", "--out", str(out)])
-    blocked: list[str] = []
-    errors: list[str] = []
-
-    def route(r):  # type: ignore[no-untyped-def]
-        if r.request.url.startswith("file:"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    blocked, errors = guard(page, allowed=("file:",))
     page.goto(out.as_uri())
     page.wait_for_selector("#timeline .point")
     # the map draws country shapes from the inlined topojson
