@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from typing import Any
 
@@ -230,7 +230,4 @@ def slug(text: str, limit: int = 80) -> str:
     s = re.sub(r"[^A-Za-z0-9]+", "-", text.replace("–", "-")).strip("-").lower()
     return s[:limit].rstrip("-") or "events"
 
-
-def with_range(state: FilterState, start: dt.date | None, end: dt.date | None) -> FilterState:
-    return replace(state, start=start, end=end)
 

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,6 @@ class Dataset:
     data_dir: Path | None = None
     raw_event_count: int = 0
     unreadable: bool = False
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

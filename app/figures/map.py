@@ -26,7 +26,6 @@ from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, SEAT_SYMBOL, base_layout
 
 TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "web" / "assets" / "topojson"
 SPREAD_DEG = 1.3
-AGGREGATE_THRESHOLD = 4_000
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
 SEAT = "authority-seat"
 
