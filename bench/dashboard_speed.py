@@ -78,7 +78,8 @@ def main() -> None:
             t_http = time.perf_counter() - t0
             page.goto(url)
             page.wait_for_selector("#timeline-graph .scatterlayer .point", timeout=120_000)
-            page.wait_for_function("document.querySelectorAll('#map-graph .scattergeo .point').length > 0",
+            # predicates are passed as functions: the app's CSP forbids eval of bare expressions
+            page.wait_for_function("() => document.querySelectorAll('#map-graph .scattergeo .point').length > 0",
                                    timeout=120_000)
             t_visible = time.perf_counter() - t0
             page.evaluate(HOOK)
@@ -88,7 +89,7 @@ def main() -> None:
                 label = labels.nth(i % labels.count())
                 page.evaluate("() => { window.__draws = {timeline: 0, map: 0}; window.__input = 0; }")
                 label.click()
-                page.wait_for_function("window.__input > 0 && window.__draws.timeline > window.__input"
+                page.wait_for_function("() => window.__input > 0 && window.__draws.timeline > window.__input"
                                        " && window.__draws.map > window.__input", timeout=60_000)
                 times.append(page.evaluate(
                     "Math.max(window.__draws.timeline, window.__draws.map) - window.__input"))

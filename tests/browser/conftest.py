@@ -113,11 +113,17 @@ def watched(page: Page) -> Iterator[Page]:
     assert errors == [], f"console errors: {errors}"
 
 
+def until(page: Page, expression: str, timeout: float = 30_000) -> None:
+    """Wait until a JavaScript expression is true. Passed as a function, not a string to evaluate:
+    the app's Content-Security-Policy forbids eval, and Playwright evaluates bare expressions so."""
+    page.wait_for_function(f"() => ({expression})", timeout=timeout)
+
+
 def wait_ready(page: Page) -> None:
     """Wait until the summary line and both figures show events."""
     page.wait_for_selector("#summary-line:has-text('event')")
     page.wait_for_selector("#timeline-graph .scatterlayer .point")
-    page.wait_for_function("document.querySelectorAll('#map-graph .scattergeo .point').length > 0")
+    until(page, "document.querySelectorAll('#map-graph .scattergeo .point').length > 0")
 
 
 def summary_count(page: Page) -> int:

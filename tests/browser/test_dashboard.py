@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import grid_count, shot, start_server, summary_count, wait_ready
+from tests.browser.conftest import grid_count, shot, start_server, summary_count, until, wait_ready
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -50,7 +50,7 @@ def test_filter_updates_every_view(watched: Page, server_url: str) -> None:
     n = summary_count(watched)
     assert 0 < n < total
     assert grid_count(watched) == n
-    watched.wait_for_function(f"document.querySelectorAll('#map-graph .scattergeo .point').length != {map_before}")
+    until(watched, f"document.querySelectorAll('#map-graph .scattergeo .point').length != {map_before}")
     assert "cat=sanctions" in watched.url
     timeline_ids = watched.evaluate(
         "document.getElementById('timeline-graph').querySelector('.js-plotly-plot').data"
@@ -70,10 +70,10 @@ def test_click_in_table_opens_sources_and_highlights(watched: Page, server_url: 
     assert links.first.get_attribute("target") == "_blank"
     assert (links.first.get_attribute("href") or "").startswith(("http://", "https://"))
     assert "event=" in watched.url
-    watched.wait_for_function(
-        "document.getElementById('map-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].lon.length == 1")
-    watched.wait_for_function(
-        "document.getElementById('timeline-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].x.length >= 1")
+    until(watched, "document.getElementById('map-graph').querySelector('.js-plotly-plot').data.slice(-1)[0]"
+                   ".lon.length == 1")
+    until(watched, "document.getElementById('timeline-graph').querySelector('.js-plotly-plot').data.slice(-1)[0]"
+                   ".x.length >= 1")
 
 
 def test_click_on_map_selects(watched: Page, server_url: str) -> None:
@@ -168,16 +168,15 @@ def test_presentation_keyboard_steps_and_step_links(watched: Page, server_url: s
     watched.goto(server_url + "?story=dushanbe-to-alabuga&step=2")
     expect(watched.locator("#present-panel")).to_contain_text("Step 2 of")
     assert "presenting" in (watched.get_attribute("#page-root", "class") or "")
-    selected_before = watched.evaluate(
-        "document.getElementById('map-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].lon")
+    ring = "JSON.stringify(document.getElementById('map-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].lon)"
+    until(watched, f"{ring} !== '[]'")
+    ring_before = watched.evaluate(ring)
     watched.keyboard.press("ArrowRight")
     expect(watched.locator("#present-panel")).to_contain_text("Step 3 of")
     assert "step=3" in watched.url
-    watched.wait_for_function(
-        "JSON.stringify(document.getElementById('map-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].lon)"
-        f" !== '{selected_before}'.replace(/ /g, '')")
-    watched.wait_for_function(
-        "document.getElementById('timeline-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].x.length == 1")
+    until(watched, f"{ring} !== '{ring_before}'")  # the highlight moved on the map
+    until(watched, "document.getElementById('timeline-graph').querySelector('.js-plotly-plot').data.slice(-1)[0]"
+                   ".x.length == 1")
     watched.keyboard.press("PageUp")
     expect(watched.locator("#present-panel")).to_contain_text("Step 2 of")
     shot(watched, "presentation-1366.png")

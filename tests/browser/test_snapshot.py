@@ -7,7 +7,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from app.cli import main
-from tests.browser.conftest import guard, shot
+from tests.browser.conftest import guard, shot, until
 
 
 def test_narrative_snapshot_offline_from_file(page: Page, tmp_path: Path) -> None:
@@ -17,8 +17,7 @@ def test_narrative_snapshot_offline_from_file(page: Page, tmp_path: Path) -> Non
     page.goto(out.as_uri())
     page.wait_for_selector("#timeline .point")
     # the map draws country shapes from the inlined topojson
-    page.wait_for_function(
-        "(document.querySelector('#map .layer.countries path')?.getAttribute('d') || '').length > 10000")
+    until(page, "(document.querySelector('#map .layer.countries path')?.getAttribute('d') || '').length > 10000")
     assert page.locator("#timeline .point").count() > 20
     expect(page.locator("#step-progress")).to_have_text("Step 1 of 10")
     page.keyboard.press("ArrowRight")
