@@ -18,6 +18,7 @@ from app.web import callbacks
 from app.web.layout import build_layout
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+PREBUILD_LIMIT = 20_000
 
 
 def data_notice(ds: Dataset) -> str:
@@ -49,8 +50,10 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         labels=labels_for(ds, ctx), topojson_url=topojson_url, stories=stories,
     )
     app.layout = build_layout(ds, ctx, topojson_url, data_notice(ds))
-    # the default view is what most visitors open first: build it now, once, not on the first request
-    deps.views(FilterState(), "category", True)
+    # the default view is what most visitors open first: build it now, once, not on the first
+    # request — for tables of ordinary size (a huge one would only delay the start)
+    if len(ds.events) <= PREBUILD_LIMIT:
+        deps.views(FilterState(), "category", True)
     callbacks.register(app, deps)
     _harden(app, settings)
     return app
