@@ -27,7 +27,7 @@ from pathlib import Path
 from app.importers.dates import DateProblem, day_window, guess_dayfirst, parse_date
 from app.importers.errors import ImportError_
 from app.importers.model import ActorDraft, Collector, EventDraft
-from app.importers.places import PlaceProblem, coordinate, country_code
+from app.importers.places import country_code
 from app.importers.readers import Row, read_rows
 from app.importers.text import plain_text
 
@@ -55,10 +55,7 @@ FIELDS = {
 
 def import_acled(path: Path, col: Collector, dayfirst: bool = False, sheet: str | None = None) -> None:
     table = read_rows(path, sheet)
-    for note in table.notes:
-        col.note(note)
-    for line, reason in table.bad_rows:
-        col.drop(line, reason)
+    col.take_table(table)
     by_name = {c.strip().lower(): c for c in reversed(table.columns)}
     if "event_date" not in by_name:
         raise ImportError_(f"{table.label}: not an ACLED export (no event_date column; found: "
@@ -115,12 +112,7 @@ def _row(row: Row, cols: dict[str, str | None], col: Collector, dayfirst: bool) 
         place_name=location, country=country, geo_precision=GEO_PRECISION.get(get("geo_precision"), ""),
         location_role="site",
     )
-    try:
-        draft.latitude = coordinate(get("latitude"), "latitude")
-        draft.longitude = coordinate(get("longitude"), "longitude")
-    except PlaceProblem as exc:
-        col.tally(f"{exc}; kept without coordinates", f"line {row.line}")
-        draft.latitude = draft.longitude = None
+    col.place(draft, get("latitude"), get("longitude"), f"line {row.line}")
     violent = etype.lower() in VIOLENT
     for actor, assoc, inter, role in (("actor1", "assoc_actor_1", "inter1", "attacker"),
                                       ("actor2", "assoc_actor_2", "inter2", "target")):

@@ -13,7 +13,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -21,7 +21,7 @@ import pandas as pd
 from app.dataset import columns as C
 from app.dataset.schema import Schema, load_schema
 from app.importers.dates import DateProblem, Window, parse_date
-from app.importers.places import country_centre, country_name, format_coordinate
+from app.importers.places import PlaceProblem, coordinate, country_centre, country_name, format_coordinate
 from app.importers.text import DESCRIPTION_MAX, TITLE_MAX, plain_text, safe_id, short_hash, shorten, slug
 
 UNCATEGORISED = "uncategorised"
@@ -188,6 +188,23 @@ class Collector:
     def note(self, message: str) -> None:
         if message not in self.notes:
             self.notes.append(message)
+
+    def take_table(self, table: Any, bad_rows: bool = True) -> None:
+        """Forward a read table's notes (and, for the main table, its unreadable rows)."""
+        for message in table.notes:
+            self.note(message)
+        if bad_rows:
+            for line, reason in table.bad_rows:
+                self.drop(line, reason)
+
+    def place(self, draft: EventDraft, latitude: object, longitude: object, where: str) -> None:
+        """Set the draft's coordinates; a bad pair is noted and the event kept without them."""
+        try:
+            draft.latitude = coordinate(latitude, "latitude")
+            draft.longitude = coordinate(longitude, "longitude")
+        except PlaceProblem as exc:
+            self.tally(f"{exc}; kept without coordinates", where)
+            draft.latitude = draft.longitude = None
 
     def tally(self, message: str, where: str) -> None:
         """A problem that repeats over rows: one note per message, naming the first few places."""

@@ -13,7 +13,7 @@ from app.errors import UserInputError
 from app.importers.dates import PRECISIONS, DateProblem, Window, guess_dayfirst, parse_date, span, window_of
 from app.importers.errors import ImportError_
 from app.importers.model import Collector, EventDraft, SourceDraft, urls_in, vocab
-from app.importers.places import PlaceProblem, coordinate, country_code
+from app.importers.places import country_code
 from app.importers.readers import Row, Table
 from app.importers.text import header_key, plain_text, title_from
 from app.importers.timelinejs import year_of
@@ -171,12 +171,7 @@ def _row(row: Row, cols: dict[str, str], col: Collector, dayfirst: bool) -> None
         elif value:
             col.tally(f'{field} "{get(field)}" is not one of {", ".join(vocab(vocabulary))}; the default is used',
                       f"line {row.line}")
-    try:
-        draft.latitude = coordinate(get("latitude"), "latitude")
-        draft.longitude = coordinate(get("longitude"), "longitude")
-    except PlaceProblem as exc:
-        col.tally(f"{exc}; kept without coordinates", f"line {row.line}")
-        draft.latitude = draft.longitude = None
+    col.place(draft, get("latitude"), get("longitude"), f"line {row.line}")
     source_text = plain_text(get("source"))
     urls = urls_in(get("url")) or urls_in(get("source"))
     publisher = source_text if source_text and not urls_in(source_text) else ""

@@ -20,7 +20,6 @@ from typing import Any
 from app.importers.dates import DateProblem, Window, parse_date, span, to_int, window_of
 from app.importers.errors import ImportError_
 from app.importers.model import Collector, EventDraft, SourceDraft
-from app.importers.places import PlaceProblem, coordinate
 from app.importers.readers import Row, read_json, read_rows
 from app.importers.text import header_key, plain_text, title_from
 
@@ -135,12 +134,7 @@ def _slide(item: dict[str, Any], where: int, label: str, is_era: bool, col: Coll
                 author=plain_text(media.get("credit")), note="Media of the TimelineJS slide"))
     location = item.get("location")
     if isinstance(location, dict):
-        try:
-            draft.latitude = coordinate(location.get("lat"), "latitude")
-            draft.longitude = coordinate(location.get("lon", location.get("lng")), "longitude")
-        except PlaceProblem as exc:
-            col.tally(f"{exc}; kept without coordinates", label)
-            draft.latitude = draft.longitude = None
+        col.place(draft, location.get("lat"), location.get("lon", location.get("lng")), label)
         draft.place_name = plain_text(location.get("name"))
     col.add(draft)
 
@@ -157,10 +151,7 @@ _SHEET_FIELDS = {
 
 def import_sheet(path: Path, col: Collector, dayfirst: bool = False, sheet: str | None = None) -> None:
     table = read_rows(path, sheet)
-    for note in table.notes:
-        col.note(note)
-    for line, reason in table.bad_rows:
-        col.drop(line, reason)
+    col.take_table(table)
     by_key = {header_key(c): c for c in reversed(table.columns)}
     if "year" not in by_key or not ({"headline", "text"} & by_key.keys()):
         raise ImportError_(f"{table.label}: not a TimelineJS sheet (needs the Year and Headline or Text "

@@ -28,7 +28,6 @@ from typing import Any
 from app.importers.dates import DateProblem, guess_dayfirst, parse_date
 from app.importers.errors import ImportError_
 from app.importers.model import Collector, EventDraft, SourceDraft, is_http_url
-from app.importers.places import PlaceProblem, coordinate
 from app.importers.readers import read_json, read_rows
 from app.importers.text import plain_text, title_from
 
@@ -76,11 +75,7 @@ def _items(path: Path, col: Collector, what: str, cache: dict[Path, Any]) -> lis
             raise ImportError_(f"{path.name}: expected a JSON list of {what}")
         return [(i, f"{what}[{i}]", v if isinstance(v, dict) else {}) for i, v in enumerate(data)]
     table = read_rows(path)
-    for note in table.notes:
-        col.note(note)
-    if what == "events":
-        for line, reason in table.bad_rows:
-            col.drop(line, reason)
+    col.take_table(table, bad_rows=what == "events")
     return [(row.line, f"line {row.line}", _deep(row.values)) for row in table.rows]
 
 
@@ -184,12 +179,8 @@ def _event(
     draft = EventDraft(where=where, window=window, kind="point", title=title, description=description,
                        notes=notes, event_id=str(item.get("id") or ""), category=category,
                        place_name=plain_text(item.get("location")))
-    try:
-        draft.latitude = coordinate(item.get("latitude", item.get("lat")), "latitude")
-        draft.longitude = coordinate(item.get("longitude", item.get("long", item.get("lng"))), "longitude")
-    except PlaceProblem as exc:
-        col.tally(f"{exc}; kept without coordinates", label)
-        draft.latitude = draft.longitude = None
+    col.place(draft, item.get("latitude", item.get("lat")),
+              item.get("longitude", item.get("long", item.get("lng"))), label)
     for sid in _text_list(item.get("sources")):
         src = sources.get(sid)
         if src is None:
