@@ -132,10 +132,12 @@ def _contains_any(joined: pd.Series, values: Iterable[str]) -> np.ndarray:
     return joined.str.contains(pattern, regex=True).to_numpy(dtype=bool)
 
 
-def apply_filters(events: pd.DataFrame, state: FilterState, today: pd.Timestamp | None = None) -> pd.DataFrame:
+def apply_filters(events: pd.DataFrame, state: FilterState, today: pd.Timestamp | None = None,
+                  presorted: bool = False) -> pd.DataFrame:
     """The events that ``state`` lets through, in date order. Never mutates ``events``.
 
     The date range keeps every event whose window overlaps it; an open-ended period reaches today.
+    ``presorted``: ``events`` is already in date order (see ``date_order``), so the result is too.
     """
     if events.empty:
         return events
@@ -167,19 +169,24 @@ def apply_filters(events: pd.DataFrame, state: FilterState, today: pd.Timestamp 
     if state.text:
         for word in state.text.lower().split():
             mask &= events[C.SEARCH_TEXT].str.contains(word, regex=False).to_numpy(dtype=bool)
-    shown = events.loc[mask]
-    return shown.sort_values([C.DATE_START, C.EVENT_ID], kind="stable")
+    if presorted:
+        return events if mask.all() else events.loc[mask]  # nothing filtered: the same frame, no copy
+    return date_order(events.loc[mask])
+
+
+def date_order(events: pd.DataFrame) -> pd.DataFrame:
+    return events.sort_values([C.DATE_START, C.EVENT_ID], kind="stable")
 
 
 class FilterCache:
     """Filtered results per filter state, for one loaded (immutable) events frame."""
 
     def __init__(self, events: pd.DataFrame, maxsize: int = 64):
-        self.events = events
+        self.events = date_order(events)  # sorted once: each filtered view keeps this order
         self._apply = lru_cache(maxsize=maxsize)(self._compute)
 
     def _compute(self, state: FilterState) -> pd.DataFrame:
-        return apply_filters(self.events, state)
+        return apply_filters(self.events, state, presorted=True)
 
     def __call__(self, state: FilterState) -> pd.DataFrame:
         return self._apply(state)

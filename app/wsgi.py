@@ -8,6 +8,8 @@ dev tools are never on here: Dash's dev tools only exist under `app.run(debug=Tr
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Flask
 
 from app.settings import Settings
@@ -16,5 +18,9 @@ from app.settings import Settings
 def create_server() -> Flask:
     from app.web import create_app
 
-    settings = Settings.from_env()
-    return create_app(settings).server  # type: ignore[no-any-return]
+    # production: debug is off whatever the environment says (GEOTIMELINE_DEBUG, FLASK_DEBUG,
+    # DASH_DEBUG); dev tools exist only under `python -m app serve --debug`
+    settings = replace(Settings.from_env(), debug=False)
+    server = create_app(settings).server
+    server.debug = False
+    return server  # type: ignore[no-any-return]

@@ -14,7 +14,7 @@ from app.figures.context import FigureContext, labels_for
 from app.filters import FilterCache, FilterState
 from app.urlstate import Known
 from app.web import ids
-from app.web.callbacks import Deps, download, sync_state, update_selection, update_views
+from app.web.callbacks import Deps, download, grid_block, sync_state, update_selection, update_views
 from app.web.logic import event_from_click, range_from_relayout, states_from_controls
 
 NO_CONTROLS = [None, None, [], [], None, [], [], [], "", "category", ["seats"]]
@@ -75,8 +75,10 @@ def test_reset_clears_everything(deps) -> None:
 
 
 def test_update_views_filters_every_output(deps) -> None:
-    _, geo, rows, text, t_conf, m_conf = update_views(
+    _, geo, refresh, text, t_conf, m_conf = update_views(
         {"countries": ["RUS"]}, {"lanes": "category"}, "", deps=deps)
+    assert refresh["n"] == 1 and refresh["state"]["countries"] == ["RUS"]
+    rows = grid_block({"startRow": 0, "endRow": 100}, {"countries": ["RUS"]}, deps=deps)["rowData"]
     assert [r["event_id"] for r in rows] == ["ev-visit"]
     assert text == "1 event · Russian Federation"
     assert t_conf["toImageButtonOptions"]["filename"] == "geotimeline-timeline-1-event-russian-federation"
@@ -85,7 +87,8 @@ def test_update_views_filters_every_output(deps) -> None:
 
 
 def test_date_range_keeps_the_timeline_whole_but_zoomed(deps) -> None:
-    timeline, _, rows, _, _, _ = update_views({"start": "2023-01-01", "end": "2023-12-31"}, {}, "", deps=deps)
+    timeline, _, refresh, _, _, _ = update_views({"start": "2023-01-01", "end": "2023-12-31"}, {}, "", deps=deps)
+    rows = grid_block({"startRow": 0, "endRow": 100}, refresh["state"], deps=deps)["rowData"]
     assert {r["event_id"] for r in rows} == {"ev-visit", "ev-regime"}
     plotted = {row[0] for t in timeline["data"] if "customdata" in t for row in t["customdata"]}
     assert "ev-plant" in plotted  # outside the range, still on the zoomed-out timeline
@@ -216,3 +219,23 @@ def test_print_list_is_escaped_markdown(make_package) -> None:
     text = print_list(ds, ds.events, "3 events").children
     assert "\\*bold\\* \\[x\\]\\(javascript:alert\\(1\\)\\)" in text
     assert "[Report A](<https://www.example.org/a>)" in text
+
+
+def test_grid_pages_and_sorts_on_the_server(deps) -> None:
+    every = grid_block({"startRow": 0, "endRow": 100}, {}, deps=deps)
+    ids_by_date = [r["event_id"] for r in every["rowData"]]
+    assert every["rowCount"] == len(deps.ds.events) == len(ids_by_date)
+    starts = [r["start"] for r in every["rowData"]]
+    assert starts == sorted(starts)
+    # pages are disjoint slices of the same order
+    pages = [grid_block({"startRow": i, "endRow": i + 2}, {}, deps=deps)["rowData"] for i in range(0, len(starts), 2)]
+    assert [r["event_id"] for page in pages for r in page] == ids_by_date
+    by_title = grid_block({"startRow": 0, "endRow": 100, "sortModel": [{"colId": "title", "sort": "desc"}]}, {},
+                          deps=deps)["rowData"]
+    titles = [r["title"] for r in by_title]
+    assert titles == sorted(titles, reverse=True)
+    # junk requests change nothing; a huge block is clamped
+    for junk in (None, "x", {"startRow": "a"}, {}):
+        assert grid_block(junk, {}, deps=deps) is no_update
+    junk_sort = grid_block({"startRow": 0, "endRow": 10**9, "sortModel": [{"colId": "<script>"}, 5]}, {}, deps=deps)
+    assert [r["event_id"] for r in junk_sort["rowData"]] == ids_by_date

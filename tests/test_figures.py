@@ -147,3 +147,13 @@ def test_events_at_one_place_are_spread() -> None:
 def test_centroids_come_from_local_topojson() -> None:
     c = country_centroids()
     assert len(c) > 150 and "TJK" in c and "RUS" in c
+
+
+def test_a_lone_event_opens_on_a_season_not_milliseconds(ds, ctx) -> None:
+    from app.figures.timeline import MIN_SPAN_DAYS, timeline_spec
+
+    one = ds.events[ds.events["event_id"] == "ev-seat"]
+    lo, hi = timeline_spec(one, ctx)["layout"]["xaxis"]["range"]
+    assert (pd.Timestamp(hi) - pd.Timestamp(lo)).days == MIN_SPAN_DAYS
+    assert pd.Timestamp(lo) < pd.Timestamp("2022-11-15") < pd.Timestamp(hi)
+    assert "range" not in timeline_spec(ds.events, ctx)["layout"]["xaxis"]  # a wide table autoranges

@@ -124,7 +124,13 @@ def test_views_callback_over_http(app, client) -> None:
     body = resp.get_json()["response"]
     ds = load_package(Settings().data_dir)
     n = int((ds.events["category"] == "transfer").sum())
-    assert len(body["event-grid"]["rowData"]) == n
+    assert body["grid-refresh-store"]["data"]["n"] == n  # the table then asks the server for its rows
+    key = next(k for k in app.callback_map if k.startswith("event-grid.getRowsResponse"))
+    resp = post_callback(client, app, key, {("event-grid", "getRowsRequest"): {"startRow": 0, "endRow": 200},
+                                            ("filter-store", "data"): {"categories": ["transfer"]}},
+                         "event-grid.getRowsRequest")
+    rows = resp.get_json()["response"]["event-grid"]["getRowsResponse"]
+    assert rows["rowCount"] == n and len(rows["rowData"]) == n
     assert body["summary-line"]["children"].startswith(f"{n} event")
 
 

@@ -173,3 +173,11 @@ def _parse(raw: dict[str, Any], path: Path) -> Schema:
             optional=bool(spec.get("optional", False)),
         )
     return Schema(tables=tables, vocabularies=vocabularies, path=path)
+
+
+def schema_from_dict(raw: dict[str, Any], label: str) -> Schema:
+    """A schema already in memory (an upload's, built by the importers); ``label`` names it in errors."""
+    try:
+        return _parse(raw, Path(label))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SchemaError(f"{label}: malformed schema ({exc!r})") from exc

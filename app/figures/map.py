@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,9 @@ TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "web" / "assets" / "topojso
 SPREAD_DEG = 1.3
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
 SEAT = "authority-seat"
+DETAIL_LIMIT = 3_000  # more placed events than this are counted per area
+CELL_DEG = 2.0
+MAX_ARCS = 400
 
 
 @lru_cache(maxsize=1)
@@ -102,8 +106,11 @@ def map_spec(
     """The map of ``events`` (already filtered) as a figure dict. ``focus`` = {lon, lat, scale}."""
     data: list[dict[str, Any]] = []
     placed = _placed(events)
+    grouped = len(placed) > DETAIL_LIMIT
     arcs = transfer_arcs(events, ctx)
     if len(arcs):
+        # one line per supplier -> recipient pair, however many transfers share it
+        arcs = arcs.drop_duplicates(["lon0", "lat0", "lon1", "lat1"]).head(MAX_ARCS)
         # one trace, segments separated by None: plotly draws great-circle arcs
         lons: list[Any] = []
         lats: list[Any] = []
@@ -113,7 +120,9 @@ def map_spec(
         data.append({"type": "scattergeo", "lon": lons, "lat": lats, "mode": "lines",
                      "name": "Transfer (supplier → recipient)", "line": {"width": 2, "color": ctx.colour("transfer")},
                      "opacity": 0.7, "hoverinfo": "skip", "showlegend": legend})
-    sites = placed[placed[C.LOCATION_ROLE] != SEAT]
+    if grouped:
+        data.append(area_trace(placed if seats else placed[placed[C.LOCATION_ROLE] != SEAT], ctx))
+    sites = placed[placed[C.LOCATION_ROLE] != SEAT] if not grouped else placed.iloc[:0]
     if len(sites):
         colours = sites[C.CATEGORY].map(ctx.colours).fillna("#777777")
         approx = sites[C.GEO_PRECISION].isin(APPROXIMATE)
@@ -125,7 +134,7 @@ def map_spec(
                        "line": {"color": colours.where(approx, "white").tolist(), "width": 2}},
             "customdata": _custom(sites, ctx), "hovertemplate": HOVER,
         })
-    seat_rows = placed[placed[C.LOCATION_ROLE] == SEAT]
+    seat_rows = placed[placed[C.LOCATION_ROLE] == SEAT] if not grouped else placed.iloc[:0]
     if len(seat_rows):
         data.append({
             "type": "scattergeo", "lon": seat_rows["_lon"].to_numpy(), "lat": seat_rows["_lat"].to_numpy(),
@@ -136,7 +145,7 @@ def map_spec(
                        "line": {"color": "#333", "width": 1}},
             "customdata": _custom(seat_rows, ctx), "hovertemplate": HOVER,
         })
-    if len(placed):
+    if len(placed) and not grouped:
         visible = placed if seats else placed[placed[C.LOCATION_ROLE] != SEAT]
         groups = visible[visible["_n"] > 1].groupby([C.LATITUDE, C.LONGITUDE]).size().reset_index(name="n")
         if len(groups):
@@ -177,9 +186,38 @@ def map_figure(events: pd.DataFrame, ctx: FigureContext, **kwargs: Any) -> go.Fi
     return go.Figure(map_spec(events, ctx, **kwargs))
 
 
+def area_trace(placed: pd.DataFrame, ctx: FigureContext) -> dict[str, Any]:
+    """Many events: one marker per grid cell (CELL_DEG degrees), at the mean position of its events,
+    sized by their number and coloured by the most common category. The bytes sent depend on the
+    cells occupied, not on the events."""
+    lat = placed[C.LATITUDE].to_numpy(dtype=float)
+    lon = placed[C.LONGITUDE].to_numpy(dtype=float)
+    frame = pd.DataFrame({"r": np.floor(lat / CELL_DEG), "c": np.floor(lon / CELL_DEG), "lat": lat, "lon": lon,
+                          "cat": placed[C.CATEGORY].to_numpy()})
+    by_cat = frame.groupby(["r", "c", "cat"], sort=False, observed=True).size().reset_index(name="n")
+    top = by_cat.sort_values("n", ascending=False, kind="stable").drop_duplicates(["r", "c"]).set_index(["r", "c"])
+    cells = frame.groupby(["r", "c"], sort=False).agg(n=("lat", "size"), lat=("lat", "mean"), lon=("lon", "mean"))
+    cells = cells.join(top["cat"]).reset_index()
+    n = cells["n"].to_numpy()
+    mostly = [html_escape(str(x)) for x in cells["cat"].map(ctx.category_labels).fillna(cells["cat"])]
+    text = [f"<b>{k:,} event{'' if k == 1 else 's'}</b> in this area<br>mostly {m}" for k, m in zip(n, mostly,
+                                                                                              strict=True)]
+    colours = cells["cat"].map(ctx.colours).fillna("#777777").tolist()
+    return {
+        "type": "scattergeo", "lon": cells["lon"].round(2).to_numpy(), "lat": cells["lat"].round(2).to_numpy(),
+        "mode": "markers", "name": "Events (counted per area)", "showlegend": False, "text": text,
+        "hovertemplate": "%{text}<br>narrow the filters or the time range to see each one<extra></extra>",
+        "marker": {"color": colours, "size": np.clip(4 + 1.8 * np.sqrt(n), 4, 34).round(1), "opacity": 0.75,
+                   "line": {"color": "white", "width": 0.5}},
+    }
+
+
 def _placed(events: pd.DataFrame) -> pd.DataFrame:
-    """Events with coordinates, plus their spread display position (_lat, _lon) and group size (_n)."""
+    """Events with coordinates, plus their spread display position (_lat, _lon) and group size (_n).
+    A table too large to draw event by event is not spread (it is counted per area instead)."""
     placed = events[events[C.LATITUDE].notna() & events[C.LONGITUDE].notna()]
+    if len(placed) > DETAIL_LIMIT:
+        return placed.assign(_lat=placed[C.LATITUDE], _lon=placed[C.LONGITUDE], _n=1)
     if placed.empty:
         return placed.assign(_lat=pd.Series(dtype=float), _lon=pd.Series(dtype=float), _n=pd.Series(dtype=int))
     dlat, dlon, size = spread_offsets(placed[C.LATITUDE].to_numpy(), placed[C.LONGITUDE].to_numpy())

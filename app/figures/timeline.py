@@ -13,6 +13,8 @@ per category would multiply the work). ``timeline_figure`` wraps it in a ``go.Fi
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Mapping
 from html import escape as html_escape  # annotation text is HTML-ish in plotly: data is escaped
 from typing import Any
 
@@ -29,11 +31,17 @@ MAX_ACTOR_LANES = 24
 MAX_NAMED_PERIODS = 12
 PERIOD_LABEL_CHARS = 46
 PERIOD_ROW = 0.8  # vertical distance between period rows (a lane is 1)
-WEBGL_THRESHOLD = 5_000
+WEBGL_THRESHOLD = 1_000
+# above this many events the timeline counts them per month/week/day instead of drawing each:
+# beyond a few thousand marks neither the eye nor the browser gains anything from single events
+DETAIL_LIMIT = 3_000
 HATCH = {"confirmed": "", "corroborated": "", "single-source": "/", "claimed": "/",
          "disputed": "x", "unverified": "."}
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]} · %{customdata[4]}<extra></extra>"
 POINTS, WINDOWS, PERIODS = "Events known to the day", "Events known to a week, month or year", "Periods (in force)"
+
+
+MIN_SPAN_DAYS = 90  # the narrowest time span the timeline opens on
 
 
 def lane_assignments(events: pd.DataFrame, mode: str, ctx: FigureContext) -> tuple[pd.DataFrame, list[str]]:
@@ -56,29 +64,35 @@ def lane_assignments(events: pd.DataFrame, mode: str, ctx: FigureContext) -> tup
         label = points[C.COUNTRY_NAME].where(points[C.COUNTRY_NAME] != "", "No place")
         rows = points.assign(_label=label)
         return rows, list(rows["_label"].value_counts().index)
-    rows = points.assign(_label=points[C.CATEGORY].map(ctx.category_labels).fillna(points[C.CATEGORY]))
-    present = set(points[C.CATEGORY])
+    # labels through the distinct values: mapping each of 100,000 strings one by one is slow
+    codes, uniques = pd.factorize(points[C.CATEGORY])
+    label_of = np.array([ctx.category_labels.get(u, u) for u in uniques], dtype=object)
+    rows = points.assign(_label=label_of[codes] if len(codes) else pd.Series(dtype=object))
+    present = set(uniques)
     order = [ctx.category_labels.get(c, c) for c in ctx.categories if c in present]
     order += sorted(set(rows["_label"]) - set(order))
     return rows, order
 
 
 def pack_periods(periods: pd.DataFrame, end_col: str) -> np.ndarray:
-    """Greedy interval packing: the row (0 = top) of each period so none overlap in a row."""
-    order = np.argsort(periods[C.DATE_START].to_numpy(), kind="stable")
-    starts = periods[C.DATE_START].to_numpy()
-    ends = periods[end_col].to_numpy()
-    row_end: list[Any] = []
+    """Greedy interval packing: the row (0 = top) of each period so none overlap in a row. Each
+    period, in start order, takes the lowest row whose last period ended before it starts (first
+    fit), found with two heaps, so thousands of periods pack in milliseconds."""
+    starts = periods[C.DATE_START].to_numpy().astype("datetime64[ns]").astype(np.int64)
+    ends = periods[end_col].to_numpy().astype("datetime64[ns]").astype(np.int64)
     rows = np.zeros(len(periods), dtype=np.int64)
-    for i in order:
-        for r, last in enumerate(row_end):
-            if last < starts[i]:
-                rows[i] = r
-                row_end[r] = ends[i]
-                break
+    busy: list[tuple[int, int]] = []  # (end of its last period, row)
+    free: list[int] = []
+    n_rows = 0
+    for i in np.argsort(starts, kind="stable"):
+        while busy and busy[0][0] < starts[i]:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            row = heapq.heappop(free)
         else:
-            rows[i] = len(row_end)
-            row_end.append(ends[i])
+            row, n_rows = n_rows, n_rows + 1
+        rows[i] = row
+        heapq.heappush(busy, (int(ends[i]), row))
     return rows
 
 
@@ -142,6 +156,8 @@ def timeline_spec(
     ``legend=False`` when the page shows its own key (the dashboard); exported figures keep a
     legend on the right.
     """
+    if len(events) > DETAIL_LIMIT:
+        return density_spec(events, ctx, lanes=lanes, selected=selected, title=title, font_size=font_size)
     geo = _Geometry(events, ctx, lanes)
     data: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
@@ -210,7 +226,21 @@ def timeline_spec(
         "dragmode": "zoom",
         "legend": {"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "font": {"size": 12},
                    "tracegroupgap": 4},
-        "xaxis": {
+        "xaxis": _xaxis(),
+        "yaxis": {"tickvals": tickvals, "ticktext": ticktext, "range": [-0.7, top], "fixedrange": True,
+                  "showgrid": True, "gridcolor": "#f0f0f3", "zeroline": False, "automargin": True},
+    })
+    _min_span(events, layout)
+    if events.empty:
+        annotations.append({"text": "No events match these filters", "showarrow": False,
+                            "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                            "font": {"size": font_size + 2, "color": "#666"}})
+    layout["annotations"] = annotations
+    return {"data": data, "layout": layout}
+
+
+def _xaxis() -> dict[str, Any]:
+    return {
             "type": "date", "showgrid": True, "gridcolor": "#e6e6ea",
             "rangeslider": {"visible": True, "thickness": 0.07},
             "rangeselector": {
@@ -221,16 +251,131 @@ def timeline_spec(
                 ],
                 "font": {"size": 13}, "bgcolor": "#eef0f4", "activecolor": "#c9d3e6",
             },
-        },
-        "yaxis": {"tickvals": tickvals, "ticktext": ticktext, "range": [-0.7, top], "fixedrange": True,
-                  "showgrid": True, "gridcolor": "#f0f0f3", "zeroline": False, "automargin": True},
-    })
+        }
+
+
+def _min_span(events: pd.DataFrame, layout: dict[str, Any]) -> None:
+    """A few events close together would autorange to hours or milliseconds: show a season."""
     if events.empty:
-        annotations.append({"text": "No events match these filters", "showarrow": False,
-                            "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                            "font": {"size": font_size + 2, "color": "#666"}})
-    layout["annotations"] = annotations
+        return
+    lo, hi = events[C.DATE_START].min(), events[C.DATE_END].max()
+    if pd.notna(lo) and pd.notna(hi) and hi - lo < pd.Timedelta(days=MIN_SPAN_DAYS):
+        mid = lo + (hi - lo) / 2
+        half = pd.Timedelta(days=MIN_SPAN_DAYS / 2)
+        layout["xaxis"]["range"] = [(mid - half).date().isoformat(), (mid + half).date().isoformat()]
+
+
+def bin_frequency(span: pd.Timedelta) -> tuple[Any, str, str]:
+    """(numpy datetime unit, hover date format, words) for counting events over ``span``:
+    a few hundred bins at most, whatever the span."""
+    days = span / pd.Timedelta(days=1)
+    if days > 6 * 366:
+        return "M", "%b %Y", "month"
+    if days > 200:
+        return "W", "week from %d %b %Y", "week"  # numpy weeks start on Thursdays (1970-01-01)
+    return "D", "%d %b %Y", "day"
+
+
+def density_spec(
+    events: pd.DataFrame, ctx: FigureContext, *, lanes: str = "category", selected: str = "",
+    title: str | None = None, font_size: int = 15,
+) -> dict[str, Any]:
+    """The timeline of a large table: per lane, one WebGL marker per month (or week, or day) sized
+    by the number of events in it, and a lane counting the periods in force. The bytes sent and
+    the browser's work depend on lanes x bins, not on the number of events. Clicking a mark
+    zooms the views to its month (customdata "bin:START:END"); filtering or zooming further
+    brings back every event once few enough remain (DETAIL_LIMIT)."""
+    rows, order = lane_assignments(events, lanes, ctx)
+    lane_y = {label: len(order) - i for i, label in enumerate(order)}  # 0 = the periods lane
+    lo = events[C.DATE_START].min()
+    hi = events[C.DATE_END].fillna(ctx.today).max()
+    freq, fmt, unit_name = bin_frequency(hi - lo)
+    data: list[dict[str, Any]] = []
+    if len(rows):
+        binned = pd.DataFrame({"lane": rows["_label"].to_numpy(), "cat": rows[C.CATEGORY].to_numpy(),
+                               "bin": rows[C.DATE_START].to_numpy().astype(f"datetime64[{freq}]")})
+        by_cat = binned.groupby(["lane", "bin", "cat"], sort=False, observed=True).size().reset_index(name="n")
+        by_cat = by_cat.sort_values("n", ascending=False, kind="stable")
+        counts = by_cat.groupby(["lane", "bin"], sort=False, observed=True)["n"].sum()
+        top = by_cat.drop_duplicates(["lane", "bin"]).set_index(["lane", "bin"])["cat"]
+        cells = pd.DataFrame({"n": counts, "cat": top.reindex(counts.index)}).reset_index()
+        data.append(_bin_trace(cells, lane_y, ctx, fmt, "Events (counted)"))
+    periods = events[events[C.KIND] == "period"]
+    if len(periods):
+        step: Any = np.timedelta64(1, freq)
+        first: Any = np.datetime64(lo.to_datetime64(), freq)
+        last: Any = np.datetime64(hi.to_datetime64(), freq)
+        edges: Any = np.arange(first, last + step, step)
+        starts = np.sort(periods[C.DATE_START].to_numpy())
+        ends = np.sort(periods[C.DATE_END].fillna(ctx.today).to_numpy())
+        left = edges.astype("datetime64[ns]")
+        right = (edges + step).astype("datetime64[ns]") - np.timedelta64(1, "ns")
+        in_force = np.searchsorted(starts, right, side="right") - np.searchsorted(ends, left, side="left")
+        keep = in_force > 0
+        cells = pd.DataFrame({"lane": "", "bin": edges[keep], "n": in_force[keep], "cat": ""})
+        data.append(_bin_trace(cells, {"": 0}, ctx, fmt, "Periods in force (counted)", colour=PERIOD_EDGE))
+    sel_x, sel_y = density_selection(events, rows, lane_y, selected)
+    data.append({"type": "scatter", "x": sel_x, "y": sel_y, "mode": "markers", "name": "Selected",
+                 "showlegend": False, "hoverinfo": "skip",
+                 "marker": {"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}}})
+    layout = base_layout(title, font_size)
+    layout.update({
+        "showlegend": False, "hovermode": "closest", "clickmode": "event", "dragmode": "zoom",
+        "xaxis": _xaxis(),
+        "yaxis": {"tickvals": [0, *lane_y.values()], "ticktext": ["Periods in force", *lane_y],
+                  "range": [-0.7, len(order) + 0.7], "fixedrange": True, "showgrid": True,
+                  "gridcolor": "#f0f0f3", "zeroline": False, "automargin": True},
+        "annotations": [{
+            "text": html_escape(f"{len(events):,} events: each mark counts the events of one {unit_name} "
+                                "(larger = more). Click a mark, filter or zoom in to see single events."),
+            "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "xanchor": "left",
+            "yanchor": "bottom", "font": {"size": max(font_size - 3, 10), "color": "#444"}}],
+    })
     return {"data": data, "layout": layout}
+
+
+PERIOD_EDGE = "#6b6f78"
+
+
+def _bin_trace(cells: pd.DataFrame, lane_y: Mapping[str, float], ctx: FigureContext, fmt: str, name: str,
+               colour: str | None = None) -> dict[str, Any]:
+    bins = cells["bin"].to_numpy()
+    step: Any = np.datetime_data(bins.dtype)[0]
+    unit = np.timedelta64(1, step)
+    start = pd.DatetimeIndex(bins.astype("datetime64[ns]"))
+    end = pd.DatetimeIndex((bins + unit).astype("datetime64[ns]")) - pd.Timedelta(days=1)
+    mid = start + (end - start) / 2
+    n = cells["n"].to_numpy()
+    if colour is None:  # lane and category names are data: escaped, as plotly reads hover text as HTML
+        lanes = [html_escape(str(x)) for x in cells["lane"]]
+        mostly = [html_escape(str(x)) for x in cells["cat"].map(ctx.category_labels).fillna(cells["cat"])]
+        text = [f"<b>{k:,} event{'' if k == 1 else 's'}</b><br>{d}<br>{ln}" + (f" (mostly {m})" if m != ln else "")
+                for k, d, ln, m in zip(n, start.strftime(fmt), lanes, mostly, strict=True)]
+    else:
+        text = [f"<b>{k:,} period{'' if k == 1 else 's'} in force</b><br>{d}" for k, d in zip(n, start.strftime(fmt),
+                                                                                          strict=True)]
+    colours = cells["cat"].map(ctx.colours).fillna("#777777").tolist() if colour is None else colour
+    return {
+        "type": "scattergl", "mode": "markers", "name": name, "x": mid.strftime("%Y-%m-%d").tolist(),
+        "y": cells["lane"].map(lane_y).to_numpy(), "text": text,
+        "hovertemplate": "%{text}<extra></extra>",
+        "customdata": [[f"bin:{a}:{b}"] for a, b in zip(start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d"),
+                                                         strict=True)],
+        "marker": {"color": colours, "size": np.clip(5 + 2.4 * np.sqrt(n), 5, 30).round(1),
+                   "opacity": 0.8, "line": {"color": "white", "width": 1}},
+        "showlegend": False,
+    }
+
+
+def density_selection(events: pd.DataFrame, rows: pd.DataFrame, lane_y: Mapping[str, float],
+                      selected: str) -> tuple[list[Any], list[Any]]:
+    if not selected:
+        return [], []
+    hit = rows[rows[C.EVENT_ID] == selected]
+    if len(hit):
+        return _iso(hit[C.DATE_START] + pd.Timedelta(hours=12)), [lane_y[label] for label in hit["_label"]]
+    period = events[(events[C.EVENT_ID] == selected) & (events[C.KIND] == "period")]
+    return (_iso(period[C.DATE_START].head(1)), [0]) if len(period) else ([], [])
 
 
 def legend_entries(events: pd.DataFrame, ctx: FigureContext) -> list[dict[str, Any]]:
@@ -260,4 +405,9 @@ def timeline_figure(events: pd.DataFrame, ctx: FigureContext, **kwargs: Any) -> 
 def selection_coordinates(events: pd.DataFrame, ctx: FigureContext, lanes: str, selected: str) -> tuple[
         list[Any], list[Any]]:
     """The highlight position for a partial update, computed exactly as in the full figure."""
+    if len(events) > DETAIL_LIMIT:
+        if not selected:
+            return [], []
+        rows, order = lane_assignments(events, lanes, ctx)
+        return density_selection(events, rows, {label: len(order) - i for i, label in enumerate(order)}, selected)
     return _Geometry(events, ctx, lanes).selection(selected)

@@ -55,7 +55,7 @@ def import_source(
     """Read ``path`` in format ``fmt`` and return the tables and the report (see the module doc)."""
     if fmt not in FORMATS:
         raise UserInputError(f'unknown format "{fmt}"; use one of {", ".join(FORMATS)}')
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)  # a MemoryFile (an upload) stays one
     columns = dict(mapping or {})
     options = {k: columns.pop(k).strip() for k in OPTION_KEYS if k in columns}
     if columns and fmt not in ("csv", "xlsx"):

@@ -19,9 +19,10 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PosixPath, PurePosixPath
 from typing import Any
 
 from app.importers.errors import ImportError_
@@ -30,6 +31,8 @@ MAX_FILE_BYTES = 512 * 1024 * 1024  # what we agree to read into memory
 MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024  # sum of the zip members once inflated
 MAX_XLSX_RATIO = 200  # a member inflating more than 200x is treated as a zip bomb
 _DELIMITERS = (",", ";", "\t", "|")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,40 @@ class Table:
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, reason): could not be split
 
 
+class MemoryFile(PosixPath):
+    """A file held in memory (a browser upload) that the readers accept in place of a path: it has
+    the name (and so the suffix) of the uploaded file, and its bytes never touch the disk."""
+
+    data: bytes = b""
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> MemoryFile:
+        # only the final component of a browser-given name: never a path into our file system
+        file = cls(PurePosixPath(name.replace("\\", "/")).name or "upload")
+        file.data = data
+        return file
+
+    def read_bytes(self) -> bytes:
+        return self.data
+
+    def exists(self, *args: Any, **kwargs: Any) -> bool:
+        return True
+
+    def is_dir(self) -> bool:
+        return False
+
+    def size(self) -> int:
+        return len(self.data)
+
+
 def check_file(path: Path) -> None:
     """A readable file of a size we agree to read; else ImportError_."""
+    if isinstance(path, MemoryFile):
+        size = path.size()
+        if size > MAX_FILE_BYTES:
+            raise ImportError_(f"{path.name}: {size // (1024 * 1024)} MiB is larger than the "
+                               f"{MAX_FILE_BYTES // (1024 * 1024)} MiB this importer reads")
+        return
     try:
         if path.is_dir():
             raise ImportError_(f"{path}: is a folder, not a file")
@@ -165,9 +200,9 @@ def read_csv(path: Path) -> Table:
     return parse_csv_text(text, path.name, notes)
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path, data: bytes) -> None:
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except zipfile.BadZipFile as exc:
         raise ImportError_(f"{path.name}: not an .xlsx workbook (not a zip file)") from exc
@@ -200,15 +235,27 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def _clean_tree(value: Any) -> Any:
+    """A parsed JSON value with lone surrogates (which a \\udXXX escape can spell, but no UTF-8
+    file can hold, so that writing or printing the text would fail) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_clean_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean_tree(k): _clean_tree(v) for k, v in value.items()}
+    return value
+
+
 def read_xlsx(path: Path, sheet: str | None = None) -> Table:
-    check_file(path)
-    _check_zip(path)
+    data = read_bytes(path)  # read once: the zip check and both workbook views use these bytes
+    _check_zip(path, data)
     from openpyxl import load_workbook  # imported here: only the xlsx path needs it
 
     try:
         # two read-only views of the same file: formulas in one, Excel's cached values in the other
-        formulas = load_workbook(path, read_only=True, data_only=False)
-        values = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types (KeyError, InvalidFileException, XML errors)
         raise ImportError_(f"{path.name}: cannot be opened as an .xlsx workbook ({type(exc).__name__})") from exc
     try:
@@ -218,17 +265,10 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
             raise ImportError_(f'{path.name}: no sheet named "{name}" (sheets: {", ".join(names)})')
         label = f"{path.name} [{name}]"
         notes: list[str] = []
-        formula_cells = 0
-        rows: list[list[str]] = []
-        for f_row, v_row in zip(formulas[name].iter_rows(), values[name].iter_rows(), strict=False):
-            out: list[str] = []
-            for f_cell, v_cell in zip(f_row, v_row, strict=False):
-                if getattr(f_cell, "data_type", None) == "f":
-                    formula_cells += 1
-                    out.append(cell_text(v_cell.value) if not str(v_cell.value or "").startswith("=") else "")
-                else:
-                    out.append(cell_text(f_cell.value))
-            rows.append(out)
+        try:
+            rows, formula_cells = _sheet_rows(formulas[name], values[name])
+        except Exception as exc:  # read-only sheets parse as they go: broken XML, a bad cell value …
+            raise ImportError_(f"{label}: the sheet cannot be read ({type(exc).__name__}: {exc})") from exc
     finally:
         formulas.close()
         values.close()
@@ -236,6 +276,22 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         notes.append(f"{label}: {formula_cells} formula cell(s) were not evaluated; their values are the ones "
                      "Excel saved with the file (empty if it never calculated them)")
     return _table_from_rows(rows, label, notes)
+
+
+def _sheet_rows(formulas: Any, values: Any) -> tuple[list[list[str]], int]:
+    """The sheet's cells as text, and how many were formulas (their cached values are used)."""
+    formula_cells = 0
+    rows: list[list[str]] = []
+    for f_row, v_row in zip(formulas.iter_rows(), values.iter_rows(), strict=False):
+        out: list[str] = []
+        for f_cell, v_cell in zip(f_row, v_row, strict=False):
+            if getattr(f_cell, "data_type", None) == "f":
+                formula_cells += 1
+                out.append(cell_text(v_cell.value) if not str(v_cell.value or "").startswith("=") else "")
+            else:
+                out.append(cell_text(f_cell.value))
+        rows.append(out)
+    return rows, formula_cells
 
 
 def _table_from_rows(rows: list[list[str]], label: str, notes: list[str]) -> Table:
@@ -266,9 +322,12 @@ def read_json(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise ImportError_(f"{path.name}: JSON must be UTF-8 (bad byte at offset {exc.start})") from exc
     try:
-        return json.loads(text)
+        tree = json.loads(text)
+        return _clean_tree(tree) if _SURROGATE_ESCAPE.search(text) else tree
     except json.JSONDecodeError as exc:
         raise ImportError_(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+    except ValueError as exc:  # json.loads refuses integers of more than 4300 digits with a ValueError
+        raise ImportError_(f"{path.name}: cannot be read as JSON ({str(exc).split(':')[0]})") from exc
     except RecursionError as exc:
         raise ImportError_(f"{path.name}: JSON nested too deeply") from exc
 

@@ -23,16 +23,21 @@ from app.figures.timeline import selection_coordinates, timeline_spec
 from app.filters import FilterCache, FilterState, ViewState, describe, slug
 from app.urlstate import Known, parse_query, to_query
 from app.web import ids
+from app.web.datasets import GONE_MESSAGE, Registry, UploadGone
 from app.web.detail import detail_children, print_list
-from app.web.layout import graph_config
+from app.web.layout import graph_config, placeholder
 from app.web.logic import (
     CONTROL_KEYS,
+    bin_window,
+    block_bounds,
     compute_views,
     controls_from_states,
     event_from_cell,
     event_from_click,
+    grid_order,
     grid_rows,
     range_from_relayout,
+    sort_spec,
     states_from_controls,
 )
 
@@ -61,6 +66,13 @@ class Deps:
         """build_views memoised per (state, lanes, seats): the data never changes after loading,
         so a state seen before (a toggle undone, a shared link) is answered without rebuilding."""
         return functools.lru_cache(maxsize=128)(functools.partial(build_views, deps=self))
+
+    @functools.cached_property
+    def orders(self) -> Any:
+        """The table's row order per (state, sort): each page of a sorted view reuses one sort."""
+        def order(state: FilterState, spec: tuple[tuple[str, bool], ...]) -> Any:
+            return grid_order(self.cache(state), self.ctx, spec)
+        return functools.lru_cache(maxsize=32)(order)
 
 
 N_OUT = len(CONTROL_IDS) + 6  # URL, the controls, three stores, the notice, the narrative picker
@@ -104,6 +116,9 @@ def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None
         elif trigger in (ids.TIMELINE + ".clickData", ids.MAP + ".clickData", ids.GRID + ".cellClicked"):
             source = {ids.TIMELINE + ".clickData": t_click, ids.MAP + ".clickData": m_click}
             picked = event_from_cell(cell) if trigger.startswith(ids.GRID) else event_from_click(source[trigger])
+            window = bin_window(picked)
+            if window is not None:  # a counted mark of a large table: zoom the views to its month
+                state, set_controls = replace(state, start=window[0], end=window[1]), True
             view = replace(view, selected=picked if picked in deps.known.events else view.selected)
     if not set_controls and (state.to_dict(), view_store(view), view.selected) == (current[0], current[1], selected):
         # a control echoed the value it was given (e.g. after a URL load): nothing changed
@@ -156,9 +171,9 @@ def update_views(filter_data: dict[str, Any] | None, view_data: dict[str, Any] |
     """filter state + view -> timeline, map, table rows, summary line, graph configs."""
     state = FilterState.from_dict(filter_data)
     view = ViewState.from_dict(view_data)
-    timeline, geo, rows, text = deps.views(state, view.lanes, view.seats)
+    timeline, geo, count, text = deps.views(state, view.lanes, view.seats)
     # the cached figures have no highlight; put the current one in (copies: the cache is shared)
-    tx, ty = selection_coordinates(deps.cache(_undated(state)), deps.ctx, view.lanes, selected or "")
+    tx, ty = selection_coordinates(compute_views(deps.cache, state).timeline, deps.ctx, view.lanes, selected or "")
     timeline = {**timeline, "data": [*timeline["data"][:-1], _with_points(timeline["data"][-1], tx, ty)]}
     lon, lat = selection_lonlat(deps.cache(state), selected or "")
     geo = {**geo, "data": [*geo["data"][:-1], {**geo["data"][-1], "lon": lon, "lat": lat}]}
@@ -166,6 +181,8 @@ def update_views(filter_data: dict[str, Any] | None, view_data: dict[str, Any] |
     if story is not None and 0 <= view.step < len(story.steps):
         timeline, geo = frame_step(timeline, geo, story, view.step)
     name = slug(text)
+    # the table pages on the server: it is told the view changed (and its size), then asks for rows
+    rows = {"n": count, "state": state.to_dict()}
     return (timeline, geo, rows, text, graph_config(f"geotimeline-timeline-{name}"),
             graph_config(f"geotimeline-map-{name}", deps.topojson_url))
 
@@ -185,9 +202,6 @@ def frame_step(timeline: dict[str, Any], geo: dict[str, Any], story: Narrative, 
     return timeline, geo
 
 
-def _undated(state: FilterState) -> FilterState:
-    return replace(state, start=None, end=None)
-
 
 def _with_points(trace: dict[str, Any], x: list[Any], y: list[Any]) -> dict[str, Any]:
     return {**trace, "x": x, "y": y}
@@ -203,7 +217,19 @@ def build_views(state: FilterState, lanes: str, seats: bool, *, deps: Deps) -> t
         end = state.end or deps.ctx.today.date()
         timeline["layout"]["xaxis"]["range"] = [start.isoformat(), end.isoformat()]
     geo = map_spec(views.shown, deps.ctx, seats=seats, legend=False)
-    return timeline, geo, grid_rows(views.shown, deps.ctx), text
+    return timeline, geo, len(views.shown), text
+
+
+def grid_block(request: Any, filter_data: dict[str, Any] | None, *, deps: Deps) -> Any:
+    """The table's request for rows startRow..endRow of the current view, in its sort order."""
+    bounds = block_bounds(request)
+    if bounds is None:
+        return no_update
+    state = FilterState.from_dict(filter_data)
+    shown = deps.cache(state)
+    order = deps.orders(state, sort_spec(request.get("sortModel")))
+    part = shown.iloc[order[bounds[0]:bounds[1]]]
+    return {"rowData": grid_rows(part, deps.ctx), "rowCount": len(shown)}
 
 
 def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
@@ -292,8 +318,30 @@ def download(filter_data: dict[str, Any] | None, *, deps: Deps, trigger: str | N
     return no_update
 
 
-def register(app: Dash, deps: Deps) -> None:
-    """Register every callback on ``app`` (per app, never global)."""
+def register(app: Dash, registry: Registry) -> None:
+    """Register every callback on ``app`` (per app, never global). Each callback reads the tab's
+    dataset store last and answers from that dataset's Deps (the bundled one, or an upload)."""
+    dataset = State(ids.DATASET_STORE, "data")
+
+    def views_or_gone(filter_data: Any, view_data: Any, selected: Any, data: Any) -> tuple[Any, ...]:
+        try:
+            deps = registry.get(data)
+        except UploadGone:
+            empty = placeholder("timeline")
+            return (empty, empty, {"n": 0}, GONE_MESSAGE, no_update, no_update)
+        return update_views(filter_data, view_data, selected, deps=deps)
+
+    def with_deps(fn: Any) -> Any:
+        """fn(*values, deps=…) as a callback whose last value is the dataset store; when the upload
+        is not held here, nothing changes (the views already say why)."""
+        @functools.wraps(fn)
+        def call(*args: Any) -> Any:
+            try:
+                deps = registry.get(args[-1])
+            except UploadGone:
+                return no_update
+            return fn(*args[:-1], deps=deps)
+        return call
 
     # URL, controls, reset, timeline zoom/clicks, map clicks, table clicks -> URL, controls, stores, notice
     @app.callback(
@@ -308,49 +356,67 @@ def register(app: Dash, deps: Deps) -> None:
         Input(ids.PRESENT_SELECT, "value"), Input(ids.PRESENT_PREV, "n_clicks"), Input(ids.PRESENT_NEXT, "n_clicks"),
         Input(ids.PRESENT_EXIT, "n_clicks"),
         State(ids.SELECTION_STORE, "data"), State(ids.FILTER_STORE, "data"), State(ids.VIEW_STORE, "data"),
+        # a dataset switch presses reset (app.web.upload): the views start unfiltered on the new data
+        dataset,
     )
-    def _sync(search: str | None, *values: Any) -> tuple[Any, ...]:
+    def _sync(search: str | None, *args: Any) -> tuple[Any, ...]:
+        *values, data = args
         prop = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
         trigger = prop if prop.endswith(("relayoutData", "clickData", "cellClicked")) else ctx.triggered_id
         if isinstance(trigger, str) and trigger.startswith(ids.URL):
             trigger = ids.URL
-        return sync_state(search, *values, deps=deps, trigger=trigger)
+        return sync_state(search, *values, deps=registry.get_or_bundled(data), trigger=trigger)
 
     # filter store + view store -> timeline, map, table, summary, graph configs
     app.callback(
-        Output(ids.TIMELINE, "figure"), Output(ids.MAP, "figure"), Output(ids.GRID, "rowData"),
+        Output(ids.TIMELINE, "figure"), Output(ids.MAP, "figure"), Output(ids.GRID_REFRESH, "data"),
         Output(ids.SUMMARY, "children"), Output(ids.TIMELINE, "config"), Output(ids.MAP, "config"),
         Input(ids.FILTER_STORE, "data"), Input(ids.VIEW_STORE, "data"),
-        State(ids.SELECTION_STORE, "data"),
+        State(ids.SELECTION_STORE, "data"), dataset,
         # not on page load: the stores are filled from the URL first, and a concurrent initial
         # call with empty stores could answer last and overwrite the linked view
         prevent_initial_call=True,
-    )(functools.partial(update_views, deps=deps))
+    )(views_or_gone)
+
+    # the table asks for a block of rows (scrolling, sorting, or after a refresh)
+    app.callback(
+        Output(ids.GRID, "getRowsResponse"), Input(ids.GRID, "getRowsRequest"), State(ids.FILTER_STORE, "data"),
+        dataset, prevent_initial_call=True,
+    )(with_deps(grid_block))
+
+    # the view changed -> the table drops its rows and asks again (from the top)
+    app.clientside_callback(
+        "function(v) { if (v && window.dash_ag_grid) { dash_ag_grid.getApiAsync('" + ids.GRID + "')"
+        ".then(function (api) { api.purgeInfiniteCache(); api.ensureIndexVisible(0, 'top'); }); }"
+        " return window.dash_clientside.no_update; }",
+        Output(ids.CLIENT_DUMMY, "data", allow_duplicate=True), Input(ids.GRID_REFRESH, "data"),
+        prevent_initial_call=True,
+    )
 
     # selection -> highlight (Patch) on timeline and map, detail panel, table selection
     app.callback(
         Output(ids.TIMELINE, "figure", allow_duplicate=True), Output(ids.MAP, "figure", allow_duplicate=True),
         Output(ids.DETAIL, "children"), Output(ids.GRID, "selectedRows"),
         Input(ids.SELECTION_STORE, "data"),
-        State(ids.FILTER_STORE, "data"), State(ids.VIEW_STORE, "data"), State(ids.URL, "search"),
+        State(ids.FILTER_STORE, "data"), State(ids.VIEW_STORE, "data"), State(ids.URL, "search"), dataset,
         prevent_initial_call=True,  # as above: the URL sync always sets the selection store
-    )(functools.partial(update_selection, deps=deps))
+    )(with_deps(update_selection))
 
     # download and cite buttons -> file of the current view
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
         *[Input(i, "n_clicks") for i in (*EXPORT_BUTTONS, *CITE_BUTTONS, ids.CITE_DATASET)],
-        State(ids.FILTER_STORE, "data"),
+        State(ids.FILTER_STORE, "data"), dataset,
         prevent_initial_call=True,
     )
     def _download(*args: Any) -> Any:
-        return download(args[-1], deps=deps, trigger=ctx.triggered_id)
+        return download(args[-2], deps=registry.get_or_bundled(args[-1]), trigger=ctx.triggered_id)
 
     # print button -> the printable event list with sources (built only when asked: it is long)
     app.callback(
         Output(ids.PRINT_LIST, "children"), Input(ids.PRINT_BUTTON, "n_clicks"), State(ids.FILTER_STORE, "data"),
-        prevent_initial_call=True,
-    )(functools.partial(printable, deps=deps))
+        dataset, prevent_initial_call=True,
+    )(with_deps(printable))
 
     # the printable list has arrived -> open the browser's print dialog
     app.clientside_callback(
@@ -363,17 +429,17 @@ def register(app: Dash, deps: Deps) -> None:
     # view store -> presentation panel, page class (presenting or not)
     app.callback(
         Output(ids.PRESENT_PANEL, "children"), Output(ids.PAGE, "className"),
-        Input(ids.VIEW_STORE, "data"), prevent_initial_call=True,
-    )(functools.partial(presentation_panel, deps=deps))
+        Input(ids.VIEW_STORE, "data"), dataset, prevent_initial_call=True,
+    )(with_deps(presentation_panel))
 
     # presentation download buttons -> deck or offline HTML of the narrative
     @app.callback(
         Output(ids.DOWNLOAD, "data", allow_duplicate=True),
         Input(ids.PRESENT_PPTX, "n_clicks"), Input(ids.PRESENT_HTML, "n_clicks"), State(ids.VIEW_STORE, "data"),
-        prevent_initial_call=True,
+        dataset, prevent_initial_call=True,
     )
-    def _brief(a: int | None, b: int | None, data: dict[str, Any] | None) -> Any:
-        return brief_download(a, b, data, deps=deps, trigger=ctx.triggered_id)
+    def _brief(a: int | None, b: int | None, data: dict[str, Any] | None, which: Any) -> Any:
+        return brief_download(a, b, data, deps=registry.get_or_bundled(which), trigger=ctx.triggered_id)
 
     # copy-link / SVG buttons -> browser-only actions (clipboard, Plotly.downloadImage)
     app.clientside_callback(

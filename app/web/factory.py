@@ -6,19 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from dash import Dash
-from flask import Response
+from flask import Response, request
 
 from app.dataset import Dataset, load_package
 from app.export.narrative import load_narrative, narrative_ids
 from app.figures.context import FigureContext, labels_for
 from app.filters import FilterCache, FilterState
+from app.importers.inmemory import MAX_UPLOAD_BYTES
 from app.settings import Settings
 from app.urlstate import Known
-from app.web import callbacks
+from app.web import callbacks, upload
+from app.web.datasets import Registry
 from app.web.layout import build_layout
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-PREBUILD_LIMIT = 20_000
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * 4 // 3 + 2 * 1048576
+MAX_OTHER_REQUEST_BYTES = 64 * 1024
 
 
 def data_notice(ds: Dataset) -> str:
@@ -44,19 +47,25 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         compress=False,
     )
     topojson_url = app.get_asset_url("topojson/")
+    deps = make_deps(ds, ctx, topojson_url)
+    app.layout = build_layout(ds, ctx, topojson_url, data_notice(ds))
+    # the default view is what most visitors open first: build it now, once, not on the first
+    # request (large tables are counted per month and area, so this stays about a second at 100k)
+    deps.views(FilterState(), "category", True)
+    registry = Registry(deps, lambda other: make_deps(other, FigureContext.from_dataset(other, today=settings.today),
+                                                     topojson_url))
+    callbacks.register(app, registry)
+    upload.register(app, registry)
+    _harden(app, settings)
+    return app
+
+
+def make_deps(ds: Dataset, ctx: FigureContext, topojson_url: str) -> callbacks.Deps:
     stories = {nid: load_narrative(ds, nid, ctx.today) for nid in narrative_ids(ds)}
-    deps = callbacks.Deps(
+    return callbacks.Deps(
         ds=ds, ctx=ctx, cache=FilterCache(ds.events), known=Known.from_dataset(ds),
         labels=labels_for(ds, ctx), topojson_url=topojson_url, stories=stories,
     )
-    app.layout = build_layout(ds, ctx, topojson_url, data_notice(ds))
-    # the default view is what most visitors open first: build it now, once, not on the first
-    # request — for tables of ordinary size (a huge one would only delay the start)
-    if len(ds.events) <= PREBUILD_LIMIT:
-        deps.views(FilterState(), "category", True)
-    callbacks.register(app, deps)
-    _harden(app, settings)
-    return app
 
 
 def content_security_policy(app: Dash, frame_ancestors: str) -> str:
@@ -82,6 +91,26 @@ def _harden(app: Dash, settings: Settings) -> None:
     """Error pages that never show a traceback; security headers (CSP included) on every response."""
     server = app.server
     policy: dict[str, str] = {}
+    # the largest request we read: an upload (base64 makes it 4/3 of the file) plus the JSON around
+    # it; Flask answers 413 above this before reading the body. Everything else is small.
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    # dev tools and Flask's debugger only ever come from `serve --debug` (app.run); a stray
+    # FLASK_DEBUG in the environment must not switch on tracebacks in responses
+    server.debug = settings.debug
+    server.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @server.before_request
+    def _small_unless_callback() -> Response | None:
+        # only Dash's callback endpoint takes a body of any size (uploads go through it)
+        length = request.content_length or 0
+        if length > MAX_OTHER_REQUEST_BYTES and not request.path.endswith("/_dash-update-component"):
+            return Response("Request too large.", status=413, mimetype="text/plain")
+        return None
+
+    @server.errorhandler(413)
+    def _too_large(_: Exception) -> Response:
+        return Response(f"Request too large: at most {MAX_REQUEST_BYTES // 1048576} MB "
+                        f"(an upload may have {MAX_UPLOAD_BYTES // 1048576} MB).", status=413, mimetype="text/plain")
 
     @server.errorhandler(500)
     def _internal(_: Exception) -> Response:

@@ -64,8 +64,12 @@ def date_picker(component_id: str, placeholder: str) -> dcc.DatePickerSingle:
     )
 
 
-def options(ds: Dataset, ctx: FigureContext) -> dict[str, list[dict[str, Any]]]:
-    """Dropdown/checklist options built from the dataset's own vocabulary and tables."""
+def options(ds: Dataset, ctx: FigureContext, plain: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """Dropdown/checklist options built from the dataset's own vocabulary and tables.
+
+    ``plain``: text labels only. Options sent by a callback (a dataset switch) must be plain: Dash
+    4's renderer fails on component labels in options that a callback replaces (the colour key
+    above the timeline still shows each category's colour)."""
     schema = ds.schema
     actors = ds.actors.sort_values(C.NAME) if len(ds.actors) else ds.actors
     used_actors = set(";".join(ds.events[C.ACTOR_IDS]).split(";")) if len(ds.events) else set()
@@ -84,12 +88,12 @@ def options(ds: Dataset, ctx: FigureContext) -> dict[str, list[dict[str, Any]]]:
         system_opts.append({"label": label, "value": sid, "search": f"{label} {sid}"})
     return {
         "categories": [
-            {"label": html.Span([_swatch(ctx.colour(t.value)), t.label], title=t.description),
+            {"label": t.label if plain else html.Span([_swatch(ctx.colour(t.value)), t.label], title=t.description),
              "value": t.value}
             for t in schema.vocab(C.CATEGORY).terms
         ],
         "verification": [
-            {"label": html.Span(t.label, title=t.description), "value": t.value}
+            {"label": t.label if plain else html.Span(t.label, title=t.description), "value": t.value}
             for t in schema.vocab(C.VERIFICATION).terms
         ],
         "roles": [{"label": t.label, "value": t.value} for t in schema.vocab("actor_role").terms]
@@ -221,15 +225,15 @@ def about_panel(ds: Dataset) -> html.Details:
     ], id=ids.ABOUT, className="panel")
 
 
-def footer(ds: Dataset) -> html.Footer:
+def footer_children(ds: Dataset) -> list[html.Span]:
     meta = ds.metadata
     licences = meta.get("licenses") or []
     licence = ", ".join(str(lic.get("name")) for lic in licences if isinstance(lic, dict)) or "licence unknown"
-    return html.Footer([
+    return [
         html.Span(f"{ds.title()} · version {meta.get('version', '?')} · {licence} · "
                   f"last reviewed {meta.get('last_reviewed', '?')}"),
         html.Span(f"Cite as: {meta.get('citation', '')}", className="footer-cite"),
-    ], className="footer")
+    ]
 
 
 def presentation_bar(ds: Dataset) -> html.Div:
@@ -237,9 +241,7 @@ def presentation_bar(ds: Dataset) -> html.Div:
     stories = ds.narratives
     picker = dcc.Dropdown(
         id=ids.PRESENT_SELECT, value=None, clearable=True, searchable=False, placeholder="Present a narrative…",
-        options=[{"label": t, "value": n} for n, t in zip(stories.get("narrative_id", []), stories.get("title", []),
-                                                          strict=True)],
-        className="present-select",
+        options=narrative_options(ds), className="present-select",
     )
     panel = html.Section([
         html.Div(id=ids.PRESENT_PANEL, className="present-body", **aria_live()),
@@ -255,8 +257,37 @@ def presentation_bar(ds: Dataset) -> html.Div:
         ], className="present-nav"),
     ], className="present-panel card", **aria("Presentation"))
     # always in the layout (the callbacks use its ids); hidden when the dataset has no narratives
-    return html.Div([html.Div(picker, className="present-picker", hidden=not len(stories)), panel],
-                    className="present-bar")
+    return html.Div([html.Div(picker, id=ids.PRESENT_PICKER, className="present-picker", hidden=not len(stories)),
+                     panel], className="present-bar")
+
+
+def narrative_options(ds: Dataset) -> list[dict[str, str]]:
+    stories = ds.narratives
+    return [{"label": t, "value": n}
+            for n, t in zip(stories.get("narrative_id", []), stories.get("title", []), strict=True)]
+
+
+def upload_panel() -> html.Details:
+    """"Open your own data": a file picker whose file stays in this browser tab and the server's memory."""
+    return html.Details([
+        html.Summary("Open your own data"),
+        html.Div([
+            html.P("Show your own events in these views: a CSV or Excel (.xlsx) table with a date and a title "
+                   "column (common column names are recognised; ACLED exports and TimelineJS sheets too), or a "
+                   "TimelineJS .json file. The file is checked and a report is shown below. It is held only "
+                   "for this browser tab — nothing is saved, and reloading the page returns to the bundled "
+                   "dataset. Limits: 25 MB, 100,000 events, 300 columns; for more, use the command line "
+                   "(python -m app import, then python -m app serve --data DIR)."),
+            dcc.Upload(
+                id=ids.UPLOAD, multiple=False, max_size=-1,
+                accept=".csv,.tsv,.txt,.xlsx,.json,text/csv,application/json,"
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                children=html.Div(["Drop a file here, or ", html.Span("choose a file", className="upload-link")]),
+                className="upload-drop", className_active="upload-drop active",
+            ),
+            html.Div(id=ids.UPLOAD_REPORT, className="upload-report", **aria_live()),
+        ], className="help-body"),
+    ], className="panel upload-panel")
 
 
 def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice: str) -> html.Div:
@@ -307,7 +338,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
             ], className="summary-actions"),
         ], className="summary-row"),
         html.Section([
-            timeline_key(ds, ctx),
+            html.Div(timeline_key(ds, ctx), id=ids.KEY_AREA),
             dcc.Graph(id=ids.TIMELINE, className="timeline-graph", figure=placeholder("timeline"),
                       config=graph_config("geotimeline-timeline"),  # type: ignore[arg-type]
                       style={"height": "100%"}),
@@ -337,10 +368,13 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                 ], className="download-row"),
             ], className="table-head"),
             dag.AgGrid(
-                id=ids.GRID, columnDefs=GRID_COLUMNS, rowData=[],
+                # rows come from the server a block at a time, sorted there: a 100,000-event view
+                # costs the browser one block, not the whole table
+                id=ids.GRID, columnDefs=GRID_COLUMNS, rowModelType="infinite",
                 defaultColDef={"resizable": True, "sortable": True, "filter": False},
                 dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                   "enableClickSelection": True},
+                                 "cacheBlockSize": 200, "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
                                  "domLayout": "normal", "animateRows": False},
                 getRowId="params.data.event_id",
                 className="ag-theme-quartz event-grid", style={"height": "420px", "width": "100%"},
@@ -354,17 +388,25 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         dcc.Store(id=ids.VIEW_STORE, data={}),
         dcc.Store(id=ids.SELECTION_STORE, data=""),
         dcc.Store(id=ids.CLIENT_DUMMY),
+        dcc.Store(id=ids.GRID_REFRESH),
+        dcc.Store(id=ids.DATASET_STORE, data=None, storage_type="memory"),
+        dcc.Store(id=ids.UPLOAD_PAYLOAD, data=None, storage_type="memory"),
         dcc.Download(id=ids.DOWNLOAD),
         html.Header([
-            html.H1(ds.title()),
+            html.H1(ds.title(), id=ids.HEADER_TITLE),
             html.P("A sourced event table, shown in time and on the map. Every event lists its sources.",
                    className="subtitle"),
         ], className="header"),
         html.Div(data_notice, id=ids.DATA_NOTICE, className="notice warning",
                  hidden=not data_notice, role="alert"),
+        html.Div([
+            html.Span(id=ids.DATASET_BANNER_TEXT),
+            html.Button("Back to the bundled dataset", id=ids.BUNDLED_BUTTON, className="button", n_clicks=0),
+        ], id=ids.DATASET_BANNER, className="notice dataset-banner", hidden=True, role="status"),
         html.Div(id=ids.NOTICE, className="notice", role="status"),
-        html.Div([help_panel(ds, ctx), about_panel(ds)], className="panels"),
+        html.Div([upload_panel(), html.Div([help_panel(ds, ctx), about_panel(ds)], id=ids.PANELS,
+                                           className="panels-inner")], className="panels"),
         html.Main([controls, views], className="main"),
         html.Section(id=ids.PRINT_LIST, className="print-list"),
-        footer(ds),
+        html.Footer(footer_children(ds), id=ids.FOOTER, className="footer"),
     ], id=ids.PAGE, className="page")

@@ -7,10 +7,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from app.dataset import columns as C
 from app.figures.context import FigureContext
+from app.figures.timeline import DETAIL_LIMIT as TIMELINE_DETAIL_LIMIT
 from app.filters import FilterCache, FilterState, ViewState, clean_tuple, parse_date
 
 CONTROL_KEYS = ("start", "end", "categories", "actors", "actor_role", "countries", "systems",
@@ -110,6 +112,10 @@ class Views:
 def compute_views(cache: FilterCache, state: FilterState) -> Views:
     shown = cache(state)
     timeline = cache(replace(state, start=None, end=None)) if (state.start or state.end) else shown
+    if len(timeline) > TIMELINE_DETAIL_LIMIT:
+        # a large table is counted per month on the timeline; zoomed in, the timeline shows the
+        # zoomed window only, so the counts get finer (weeks, days) and then become single events
+        timeline = shown
     return Views(shown=shown, timeline=timeline)
 
 
@@ -128,3 +134,65 @@ def grid_rows(shown: pd.DataFrame, ctx: FigureContext) -> list[dict[str, Any]]:
         "source_count": shown[C.SOURCE_COUNT],
     })
     return [{str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
+GRID_BLOCK_MAX = 1000  # the most rows one grid request may ask for
+SORT_KEYS = {  # grid column -> what it sorts by (labels sort like the labels the table shows)
+    "start": C.DATE_START, "date_label": C.DATE_START, "title": C.TITLE, "category_label": C.CATEGORY,
+    "place": C.PLACE_NAME, "verification_label": C.VERIFICATION, "source_count": C.SOURCE_COUNT,
+    "event_id": C.EVENT_ID,
+}
+
+
+def sort_spec(sort_model: Any) -> tuple[tuple[str, bool], ...]:
+    """The grid's sortModel -> ((column, ascending), ...): unknown columns and junk are ignored;
+    the date then the id always break ties, so pages never overlap or skip a row."""
+    out: list[tuple[str, bool]] = []
+    if isinstance(sort_model, list):
+        for item in sort_model[:4]:
+            if isinstance(item, dict) and item.get("colId") in SORT_KEYS:
+                out.append((str(item["colId"]), item.get("sort") != "desc"))
+    return tuple(out)
+
+
+def grid_order(shown: pd.DataFrame, ctx: FigureContext, spec: tuple[tuple[str, bool], ...]) -> np.ndarray:
+    """Row positions of ``shown`` in the table's order (stable)."""
+    if shown.empty:
+        return np.arange(0)
+    keys: list[str] = []
+    ascending: list[bool] = []
+    frame: dict[str, Any] = {}
+    for i, (col, asc) in enumerate((*spec, ("start", True), ("event_id", True))):
+        series = shown[SORT_KEYS[col]]
+        if col == "category_label":
+            series = series.map(lambda c: ctx.category_labels.get(c, c))
+        elif col == "verification_label":
+            series = series.map(lambda v: ctx.verification_labels.get(v, v))
+        elif col == "place":
+            series = shown[C.PLACE_NAME].where(shown[C.PLACE_NAME] != "", shown[C.COUNTRY_NAME])
+        frame[f"k{i}"] = series.to_numpy()
+        keys.append(f"k{i}")
+        ascending.append(asc)
+    order = pd.DataFrame(frame).sort_values(keys, ascending=ascending, kind="stable").index.to_numpy()
+    return np.asarray(order)
+
+
+def block_bounds(request: Any) -> tuple[int, int] | None:
+    """The grid's getRowsRequest -> (start, end) row numbers, clamped; None when malformed."""
+    if not isinstance(request, dict):
+        return None
+    start, end = request.get("startRow"), request.get("endRow")
+    if not isinstance(start, int | float) or not isinstance(end, int | float):
+        return None
+    first = max(0, int(start))
+    return first, max(first, min(int(end), first + GRID_BLOCK_MAX))
+
+
+def bin_window(picked: str) -> tuple[Any, Any] | None:
+    """customdata "bin:START:END" of a counted timeline mark -> (start, end) dates, else None."""
+    if not picked.startswith("bin:"):
+        return None
+    _, _, rest = picked.partition(":")
+    a, _, b = rest.partition(":")
+    start, end = parse_date(a), parse_date(b)
+    return (start, end) if start and end and start <= end else None

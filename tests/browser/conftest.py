@@ -134,6 +134,12 @@ def grid_count(page: Page) -> int:
     return int(page.evaluate("dash_ag_grid.getApi('event-grid').getDisplayedRowCount()"))
 
 
+def wait_grid(page: Page, n: int) -> None:
+    """Wait until the table (paged from the server) reports ``n`` rows and shows its first ones."""
+    until(page, f"window.dash_ag_grid && dash_ag_grid.getApi('event-grid').getDisplayedRowCount() === {n}"
+                f" && ({n} === 0 || document.querySelectorAll('#event-grid .ag-row[row-id]').length > 0)")
+
+
 def shot(page: Page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name

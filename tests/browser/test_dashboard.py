@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import grid_count, shot, start_server, summary_count, until, wait_ready
+from tests.browser.conftest import shot, start_server, summary_count, until, wait_grid, wait_ready
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -25,7 +25,7 @@ def test_loads_offline_with_events_in_both_views(watched: Page, server_url: str)
     # the map's country shapes came from the local topojson: a long SVG path
     d = watched.get_attribute("#map-graph .layer.countries path", "d") or ""
     assert len(d) > 10_000
-    assert grid_count(watched) == n
+    wait_grid(watched, n)
     shot(watched, "dashboard-1280.png")
 
 
@@ -49,7 +49,7 @@ def test_filter_updates_every_view(watched: Page, server_url: str) -> None:
     expect(watched.locator("#summary-line")).to_contain_text("Sanctions")
     n = summary_count(watched)
     assert 0 < n < total
-    assert grid_count(watched) == n
+    wait_grid(watched, n)
     until(watched, f"document.querySelectorAll('#map-graph .scattergeo .point').length != {map_before}")
     assert "cat=sanctions" in watched.url
     timeline_ids = watched.evaluate(

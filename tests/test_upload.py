@@ -1,0 +1,232 @@
+"""'Open your own data': in-memory import of an upload, its caps and refusals, the per-tab registry,
+and the request limits and production defaults around it."""
+
+from __future__ import annotations
+
+import base64
+import builtins
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dash import no_update
+
+from app.importers.errors import ImportError_
+from app.importers.inmemory import MAX_UPLOAD_COLUMNS, detect_format, load_upload
+from app.settings import Settings
+from app.web import create_app, ids
+from app.web.datasets import GONE_MESSAGE, Registry, UploadGone
+from app.web.upload import SWITCH_OUTPUTS, decode_payload, open_upload
+
+IMPORT = Path(__file__).parent / "fixtures" / "import"
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+
+
+def payload(name: str, data: bytes) -> dict[str, str]:
+    return {"name": name, "contents": "data:application/octet-stream;base64," + base64.b64encode(data).decode()}
+
+
+def xlsx_bytes(rows: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("name", "fmt", "events"), [
+    ("timelinejs.json", "timelinejs", 5), ("timelinejs-sheet.csv", "timelinejs-sheet", 4),
+    ("acled.csv", "acled", 4), ("generic.csv", "csv", 5), ("latin1.csv", "csv", 2), ("timemap.json", "timemap", 2),
+])
+def test_each_upload_kind_is_recognised_and_validated(name: str, fmt: str, events: int) -> None:
+    up = load_upload(name, (IMPORT / name).read_bytes())
+    assert up.fmt == fmt
+    assert len(up.dataset.events) == events
+    assert up.dataset.errors == []  # the importers write what the validator accepts
+    assert up.dataset.data_dir is None  # nothing on disk behind it
+
+
+def test_xlsx_upload_and_its_formula_cells() -> None:
+    data = xlsx_bytes([["date", "title", "country"], ["2022-05-17", "Plant opens", "TJK"],
+                       ["2023-01-05", "=HYPERLINK(\"http://x\")", "RUS"]])
+    up = load_upload("mine.xlsx", data)
+    assert up.fmt == "xlsx"
+    titles = list(up.dataset.events["title"])
+    assert "Plant opens" in titles
+    assert not any(t.startswith("=") for t in titles)  # a formula is never kept as text
+    assert any("formula" in n for n in up.result.notes)
+
+
+def test_upload_never_touches_the_disk(monkeypatch) -> None:
+    real_open = builtins.open
+
+    def guarded(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if any(m in mode for m in "wax+"):
+            raise AssertionError(f"upload tried to write {file}")
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    monkeypatch.setattr("tempfile.mkstemp", lambda *a, **k: (_ for _ in ()).throw(AssertionError("temp file")))
+    for name in ("timelinejs.json", "acled.csv"):
+        assert len(load_upload(name, (IMPORT / name).read_bytes()).dataset.events) > 0
+    assert len(load_upload("x.xlsx", xlsx_bytes([["date", "title"], ["2020-01-01", "a"]])).dataset.events) == 1
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("big.csv", b"date,title\n" + b"2020-01-01,x\n" * (2_200_000), "25 MB"),
+    ("wide.csv", (",".join(f"c{i}" for i in range(MAX_UPLOAD_COLUMNS + 1)) + "\n").encode(), "columns"),
+    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "unsupported file type"),
+    ("junk.csv", b"\x00\x01\x02garbage\x00" * 50, "NUL"),
+    ("junk.xlsx", b"PK\x03\x04 not really a zip", "not an .xlsx"),
+    ("empty.csv", b"   \n", "empty"),
+    ("nodate.csv", (IMPORT / "no-date.csv").read_bytes(), "no date column"),
+    ("bad.json", b'{"events": [', "not valid JSON"),
+])
+def test_refusals_say_why(name: str, data: bytes, message: str) -> None:
+    with pytest.raises(ImportError_, match=message):
+        load_upload(name, data)
+
+
+def test_row_cap(monkeypatch) -> None:
+    monkeypatch.setattr("app.importers.inmemory.MAX_UPLOAD_ROWS", 3)
+    with pytest.raises(ImportError_, match="at most 3"):
+        load_upload("generic.csv", (IMPORT / "generic.csv").read_bytes())
+
+
+def test_zip_bomb_xlsx_is_refused() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"0" * (40 * 1024 * 1024))
+    with pytest.raises(ImportError_, match="zip bomb"):
+        load_upload("bomb.xlsx", buf.getvalue())
+
+
+def test_hostile_files_are_refused_or_loaded_cleanly() -> None:
+    for path in sorted(HOSTILE.iterdir()):
+        try:
+            up = load_upload(path.name, path.read_bytes())
+        except ImportError_ as exc:
+            assert str(exc) and "\n" not in str(exc)
+        else:
+            assert up.dataset is not None
+
+
+def test_detect_format_by_header() -> None:
+    assert detect_format("a.csv", b"event_id_cnty,event_date\n") == "acled"
+    assert detect_format("a.csv", b"Year;Month;Headline\n") == "timelinejs-sheet"
+    assert detect_format("a.txt", b"when,what\n") == "csv"
+    assert detect_format("t.json", json.dumps({"events": [{"start_date": {"year": 1}}]}).encode()) == "timelinejs"
+
+
+def test_decode_payload_refuses_malformed() -> None:
+    for bad in (None, {}, {"name": "a.csv"}, {"name": "a.csv", "contents": "no comma"},
+                {"name": "a.csv", "contents": "data:;base64,@@@"}):
+        with pytest.raises(ValueError):
+            decode_payload(bad)
+    assert decode_payload(payload("../../etc/x.csv", b"a"))[1] == b"a"
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app(Settings(today="2026-11-23"))
+
+
+def registry_of(app) -> Registry:
+    # the registry is bound into the callbacks; fetch it from the upload callback's closure
+    fn = app.callback_map[next(k for k in app.callback_map if k.startswith(".." + ids.DATASET_STORE))]["callback"]
+    return next(c.cell_contents for c in fn.__wrapped__.__closure__ if isinstance(c.cell_contents, Registry))
+
+
+def test_open_upload_switches_and_back(app) -> None:
+    registry = registry_of(app)
+    out = open_upload(payload("timelinejs.json", (IMPORT / "timelinejs.json").read_bytes()),
+                      registry=registry, trigger=ids.UPLOAD_PAYLOAD)
+    named = dict(zip([f"{i}.{p}" for i, p in SWITCH_OUTPUTS], out, strict=False))
+    store = named[f"{ids.DATASET_STORE}.data"]
+    assert store["name"] == "timelinejs.json" and len(store["token"]) == 32
+    assert named[f"{ids.DATASET_BANNER}.hidden"] is False
+    assert "5 events" in named[f"{ids.DATASET_BANNER_TEXT}.children"]
+    deps = registry.get(store)
+    assert len(deps.ds.events) == 5 and deps is not registry.bundled
+    # the category options are the upload's own vocabulary
+    values = {o["value"] for o in named[f"{ids.CATEGORIES}.options"]}
+    assert values == set(deps.ds.events["category"])
+    assert "dropped" in str(out[-1])  # the report lists what was left out
+    back = open_upload(None, registry=registry, trigger=ids.BUNDLED_BUTTON)
+    assert back[0] is None and back[1] is True
+
+
+def test_refused_upload_changes_nothing(app) -> None:
+    registry = registry_of(app)
+    out = open_upload(payload("junk.xlsx", b"PK junk"), registry=registry, trigger=ids.UPLOAD_PAYLOAD)
+    assert all(v is no_update for v in out[:-1])
+    assert "Not opened" in str(out[-1])
+
+
+def test_unknown_token_is_gone_not_another_dataset(app) -> None:
+    registry = registry_of(app)
+    with pytest.raises(UploadGone):
+        registry.get({"token": "0" * 32})
+    assert registry.get(None) is registry.bundled
+    key = next(k for k in app.callback_map if k.startswith(".." + ids.TIMELINE + ".figure"))
+    views = app.callback_map[key]["callback"].__wrapped__
+    out = views({}, {}, "", {"token": "0" * 32})
+    assert out[3] == GONE_MESSAGE and out[2] == {"n": 0}
+
+
+def test_registry_evicts_the_oldest(app) -> None:
+    registry = registry_of(app)
+    bundled = registry.bundled
+    small = Registry(bundled, lambda ds: bundled, capacity=2)
+    tokens = [small.add(bundled.ds, bytes([i]), "f.csv") for i in range(3)]
+    with pytest.raises(UploadGone):
+        small.get({"token": tokens[0]})
+    assert small.get({"token": tokens[2]}) is bundled
+
+
+def test_upload_through_http_callback(app) -> None:
+    client = app.server.test_client()
+    key = next(k for k in app.callback_map if k.startswith(".." + ids.DATASET_STORE + ".data"))
+    spec = app.callback_map[key]
+    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
+    body = {"output": key, "outputs": outputs, "changedPropIds": [ids.UPLOAD_PAYLOAD + ".data"],
+            "inputs": [{**i, "value": payload("acled.csv", (IMPORT / "acled.csv").read_bytes())
+                        if i["id"] == ids.UPLOAD_PAYLOAD else 0} for i in spec["inputs"]],
+            "state": [{**i, "value": 3} for i in spec["state"]]}
+    resp = client.post("/_dash-update-component", json=body)
+    assert resp.status_code == 200
+    data = resp.get_json()["response"]
+    assert data[ids.DATASET_STORE]["data"]["name"] == "acled.csv"
+    assert data[ids.RESET]["n_clicks"] == 4  # "presses" reset: the new data opens unfiltered
+
+
+def test_request_size_limits(app) -> None:
+    client = app.server.test_client()
+    huge = b"x" * (app.server.config["MAX_CONTENT_LENGTH"] + 10)
+    resp = client.post("/_dash-update-component", data=huge, content_type="application/json")
+    assert resp.status_code == 413 and b"Request too large" in resp.data and b"Traceback" not in resp.data
+    resp = client.post("/", data=b"x" * 100_000)
+    assert resp.status_code == 413
+
+
+def test_production_server_ignores_debug_switches(monkeypatch) -> None:
+    for name, value in (("GEOTIMELINE_DEBUG", "1"), ("FLASK_DEBUG", "1"), ("DASH_DEBUG", "true"),
+                        ("GEOTIMELINE_TODAY", "2026-11-23")):
+        monkeypatch.setenv(name, value)
+    from app.wsgi import create_server
+
+    server = create_server()
+    assert server.debug is False
+    client = server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    config = json.loads(page.split('<script id="_dash-config" type="application/json">')[1].split("</script>")[0])
+    assert config.get("ui") is False and "hot_reload" not in config
+    resp = client.post("/_dash-update-component", json={"output": "nope.children", "inputs": "junk"})
+    assert resp.status_code in (400, 500) and b"Traceback" not in resp.data and b"File \"" not in resp.data
