@@ -207,7 +207,7 @@ def area_trace(placed: pd.DataFrame, ctx: FigureContext) -> dict[str, Any]:
         "type": "scattergeo", "lon": cells["lon"].round(2).to_numpy(), "lat": cells["lat"].round(2).to_numpy(),
         "mode": "markers", "name": "Events (counted per area)", "showlegend": False, "text": text,
         "hovertemplate": "%{text}<br>narrow the filters or the time range to see each one<extra></extra>",
-        "marker": {"color": colours, "size": np.clip(4 + 1.8 * np.sqrt(n), 4, 34).round(1), "opacity": 0.75,
+        "marker": {"color": colours, "size": np.clip(4 + 1.4 * np.sqrt(n), 4, 26).round(1), "opacity": 0.7,
                    "line": {"color": "white", "width": 0.5}},
     }
 

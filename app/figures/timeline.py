@@ -31,7 +31,9 @@ MAX_ACTOR_LANES = 24
 MAX_NAMED_PERIODS = 12
 PERIOD_LABEL_CHARS = 46
 PERIOD_ROW = 0.8  # vertical distance between period rows (a lane is 1)
-WEBGL_THRESHOLD = 1_000
+# No WebGL (scattergl), by choice: where WebGL is unavailable (GPU-less VMs, locked-down briefing
+# laptops, headless browsers) plotly shows "WebGL is not supported" instead of the chart. Large
+# tables are counted instead (DETAIL_LIMIT), so no trace ever holds more marks than SVG draws fast.
 # above this many events the timeline counts them per month/week/day instead of drawing each:
 # beyond a few thousand marks neither the eye nor the browser gains anything from single events
 DETAIL_LIMIT = 3_000
@@ -204,7 +206,7 @@ def timeline_spec(
     if len(singles):
         colours = _colours(singles, ctx)
         data.append({
-            "type": "scattergl" if len(singles) > WEBGL_THRESHOLD else "scatter", "name": POINTS,
+            "type": "scatter", "name": POINTS,
             "mode": "markers", "x": _iso(singles[C.DATE_START] + pd.Timedelta(hours=12)),
             "y": singles["_label"].map(geo.lane_y).to_numpy(),
             "marker": {"color": colours, "size": 13,
@@ -280,7 +282,7 @@ def density_spec(
     events: pd.DataFrame, ctx: FigureContext, *, lanes: str = "category", selected: str = "",
     title: str | None = None, font_size: int = 15,
 ) -> dict[str, Any]:
-    """The timeline of a large table: per lane, one WebGL marker per month (or week, or day) sized
+    """The timeline of a large table: per lane, one marker per month (or week, or day) sized
     by the number of events in it, and a lane counting the periods in force. The bytes sent and
     the browser's work depend on lanes x bins, not on the number of events. Clicking a mark
     zooms the views to its month (customdata "bin:START:END"); filtering or zooming further
@@ -299,7 +301,7 @@ def density_spec(
         counts = by_cat.groupby(["lane", "bin"], sort=False, observed=True)["n"].sum()
         top = by_cat.drop_duplicates(["lane", "bin"]).set_index(["lane", "bin"])["cat"]
         cells = pd.DataFrame({"n": counts, "cat": top.reindex(counts.index)}).reset_index()
-        data.append(_bin_trace(cells, lane_y, ctx, fmt, "Events (counted)"))
+        data.append(_bin_trace(cells, lane_y, ctx, freq, fmt, "Events (counted)"))
     periods = events[events[C.KIND] == "period"]
     if len(periods):
         step: Any = np.timedelta64(1, freq)
@@ -313,7 +315,7 @@ def density_spec(
         in_force = np.searchsorted(starts, right, side="right") - np.searchsorted(ends, left, side="left")
         keep = in_force > 0
         cells = pd.DataFrame({"lane": "", "bin": edges[keep], "n": in_force[keep], "cat": ""})
-        data.append(_bin_trace(cells, {"": 0}, ctx, fmt, "Periods in force (counted)", colour=PERIOD_EDGE))
+        data.append(_bin_trace(cells, {"": 0}, ctx, freq, fmt, "Periods in force (counted)", colour=PERIOD_EDGE))
     sel_x, sel_y = density_selection(events, rows, lane_y, selected)
     data.append({"type": "scatter", "x": sel_x, "y": sel_y, "mode": "markers", "name": "Selected",
                  "showlegend": False, "hoverinfo": "skip",
@@ -337,11 +339,11 @@ def density_spec(
 PERIOD_EDGE = "#6b6f78"
 
 
-def _bin_trace(cells: pd.DataFrame, lane_y: Mapping[str, float], ctx: FigureContext, fmt: str, name: str,
-               colour: str | None = None) -> dict[str, Any]:
-    bins = cells["bin"].to_numpy()
-    step: Any = np.datetime_data(bins.dtype)[0]
-    unit = np.timedelta64(1, step)
+def _bin_trace(cells: pd.DataFrame, lane_y: Mapping[str, float], ctx: FigureContext, freq: Any, fmt: str,
+               name: str, colour: str | None = None) -> dict[str, Any]:
+    # pandas keeps datetimes in s/ns: back to the bin's own unit (a month is not a fixed length)
+    bins = cells["bin"].to_numpy().astype(f"datetime64[{freq}]")
+    unit = np.timedelta64(1, freq)
     start = pd.DatetimeIndex(bins.astype("datetime64[ns]"))
     end = pd.DatetimeIndex((bins + unit).astype("datetime64[ns]")) - pd.Timedelta(days=1)
     mid = start + (end - start) / 2
@@ -356,12 +358,12 @@ def _bin_trace(cells: pd.DataFrame, lane_y: Mapping[str, float], ctx: FigureCont
                                                                                           strict=True)]
     colours = cells["cat"].map(ctx.colours).fillna("#777777").tolist() if colour is None else colour
     return {
-        "type": "scattergl", "mode": "markers", "name": name, "x": mid.strftime("%Y-%m-%d").tolist(),
+        "type": "scatter", "mode": "markers", "name": name, "x": mid.strftime("%Y-%m-%d").tolist(),
         "y": cells["lane"].map(lane_y).to_numpy(), "text": text,
         "hovertemplate": "%{text}<extra></extra>",
         "customdata": [[f"bin:{a}:{b}"] for a, b in zip(start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d"),
                                                          strict=True)],
-        "marker": {"color": colours, "size": np.clip(5 + 2.4 * np.sqrt(n), 5, 30).round(1),
+        "marker": {"color": colours, "size": (3 + 11 * np.sqrt(n / max(int(n.max()), 1))).round(1),
                    "opacity": 0.8, "line": {"color": "white", "width": 1}},
         "showlegend": False,
     }

@@ -1,0 +1,46 @@
+"""A 100,000-event package in a real browser: the page opens with counted views, a filter change
+completes in every view, and a click on a count zooms in. No timing assertions (bench/ measures)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import shot, start_server, summary_count, until, wait_grid
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def big_url(tmp_path_factory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("ev100k")
+    subprocess.run([sys.executable, str(REPO / "bench" / "make_events.py"), "--n", "100000", "--out", str(out)],
+                   check=True, capture_output=True)
+    proc, url = start_server(out)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_100k_events_load_and_filter(watched: Page, big_url: str) -> None:
+    watched.goto(big_url)
+    expect(watched.locator("#summary-line")).to_have_text("100000 events · all", timeout=60_000)
+    # counted marks: one per lane and month on the timeline, one per area on the map
+    until(watched, "document.querySelectorAll('#timeline-graph .scatterlayer .point').length > 100")
+    until(watched, "document.querySelectorAll('#map-graph .scattergeo .point').length > 100")
+    expect(watched.locator("#timeline-graph")).to_contain_text("each mark counts")
+    wait_grid(watched, 100_000)
+    shot(watched, "scale-100k.png")
+    watched.locator("#category-checklist label").first.click()
+    expect(watched.locator("#summary-line")).not_to_have_text("100000 events · all", timeout=60_000)
+    n = summary_count(watched)
+    assert 0 < n < 100_000
+    wait_grid(watched, n)
+    assert "cat=" in watched.url
