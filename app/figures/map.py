@@ -29,8 +29,9 @@ TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "web" / "assets" / "topojso
 SPREAD_DEG = 1.3
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
 SEAT = "authority-seat"
-DETAIL_LIMIT = 3_000  # more placed events than this are counted per area
-CELL_DEG = 2.0
+DETAIL_LIMIT = 2_000  # more placed events than this are counted per area
+CELL_DEG = 2.0  # the finest area cell (degrees); doubled while there would be more than MAX_AREAS
+MAX_AREAS = 800
 MAX_ARCS = 400
 
 
@@ -187,12 +188,15 @@ def map_figure(events: pd.DataFrame, ctx: FigureContext, **kwargs: Any) -> go.Fi
 
 
 def area_trace(placed: pd.DataFrame, ctx: FigureContext) -> dict[str, Any]:
-    """Many events: one marker per grid cell (CELL_DEG degrees), at the mean position of its events,
+    """Many events: one marker per grid cell (CELL_DEG degrees or coarser), at the mean position of its events,
     sized by their number and coloured by the most common category. The bytes sent depend on the
     cells occupied, not on the events."""
     lat = placed[C.LATITUDE].to_numpy(dtype=float)
     lon = placed[C.LONGITUDE].to_numpy(dtype=float)
-    frame = pd.DataFrame({"r": np.floor(lat / CELL_DEG), "c": np.floor(lon / CELL_DEG), "lat": lat, "lon": lon,
+    deg = CELL_DEG
+    while deg < 16 and len(np.unique(np.floor(lat / deg) * 1000 + np.floor(lon / deg))) > MAX_AREAS:
+        deg *= 2  # coarser cells until the markers are few enough to redraw quickly
+    frame = pd.DataFrame({"r": np.floor(lat / deg), "c": np.floor(lon / deg), "lat": lat, "lon": lon,
                           "cat": placed[C.CATEGORY].to_numpy()})
     by_cat = frame.groupby(["r", "c", "cat"], sort=False, observed=True).size().reset_index(name="n")
     top = by_cat.sort_values("n", ascending=False, kind="stable").drop_duplicates(["r", "c"]).set_index(["r", "c"])

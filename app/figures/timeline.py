@@ -36,7 +36,7 @@ PERIOD_ROW = 0.8  # vertical distance between period rows (a lane is 1)
 # tables are counted instead (DETAIL_LIMIT), so no trace ever holds more marks than SVG draws fast.
 # above this many events the timeline counts them per month/week/day instead of drawing each:
 # beyond a few thousand marks neither the eye nor the browser gains anything from single events
-DETAIL_LIMIT = 3_000
+DETAIL_LIMIT = 2_000
 HATCH = {"confirmed": "", "corroborated": "", "single-source": "/", "claimed": "/",
          "disputed": "x", "unverified": "."}
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]} · %{customdata[4]}<extra></extra>"
@@ -267,15 +267,20 @@ def _min_span(events: pd.DataFrame, layout: dict[str, Any]) -> None:
         layout["xaxis"]["range"] = [(mid - half).date().isoformat(), (mid + half).date().isoformat()]
 
 
-def bin_frequency(span: pd.Timedelta) -> tuple[Any, str, str]:
-    """(numpy datetime unit, hover date format, words) for counting events over ``span``:
-    a few hundred bins at most, whatever the span."""
-    days = span / pd.Timedelta(days=1)
-    if days > 6 * 366:
-        return "M", "%b %Y", "month"
-    if days > 200:
-        return "W", "week from %d %b %Y", "week"  # numpy weeks start on Thursdays (1970-01-01)
-    return "D", "%d %b %Y", "day"
+BINS = (("D", "%d %b %Y", "day"), ("W", "week from %d %b %Y", "week"),  # numpy weeks start on Thursdays
+        ("M", "%b %Y", "month"), ("Y", "%Y", "year"))
+MAX_MARKS = 900  # counted marks the timeline may draw: what SVG redraws quickly, twice (the slider)
+
+
+def bin_frequency(lanes: np.ndarray, starts: np.ndarray) -> tuple[Any, str, str]:
+    """(numpy datetime unit, hover date format, words): the finest of day, week, month, year
+    that keeps the marks (occupied lane x bin cells) within MAX_MARKS."""
+    codes = pd.factorize(lanes)[0].astype(np.int64) if len(lanes) else np.zeros(0, np.int64)
+    for unit, fmt, words in BINS:
+        bins = starts.astype(f"datetime64[{unit}]").astype(np.int64)
+        if len(np.unique(codes * 1_000_003 + (bins - bins.min() if len(bins) else bins))) <= MAX_MARKS:
+            return unit, fmt, words
+    return BINS[-1]
 
 
 def density_spec(
@@ -291,7 +296,7 @@ def density_spec(
     lane_y = {label: len(order) - i for i, label in enumerate(order)}  # 0 = the periods lane
     lo = events[C.DATE_START].min()
     hi = events[C.DATE_END].fillna(ctx.today).max()
-    freq, fmt, unit_name = bin_frequency(hi - lo)
+    freq, fmt, unit_name = bin_frequency(rows["_label"].to_numpy(), rows[C.DATE_START].to_numpy())
     data: list[dict[str, Any]] = []
     if len(rows):
         binned = pd.DataFrame({"lane": rows["_label"].to_numpy(), "cat": rows[C.CATEGORY].to_numpy(),
@@ -323,7 +328,9 @@ def density_spec(
     layout = base_layout(title, font_size)
     layout.update({
         "showlegend": False, "hovermode": "closest", "clickmode": "event", "dragmode": "zoom",
-        "xaxis": _xaxis(),
+        # no range slider here: it would draw every mark a second time (zoom by dragging, the
+        # 1 y / 5 y / All buttons, or a click on a mark)
+        "xaxis": {**_xaxis(), "rangeslider": {"visible": False}},
         "yaxis": {"tickvals": [0, *lane_y.values()], "ticktext": ["Periods in force", *lane_y],
                   "range": [-0.7, len(order) + 0.7], "fixedrange": True, "showgrid": True,
                   "gridcolor": "#f0f0f3", "zeroline": False, "automargin": True},

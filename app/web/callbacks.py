@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from app.dataset.package import Dataset
@@ -71,7 +72,10 @@ class Deps:
     def orders(self) -> Any:
         """The table's row order per (state, sort): each page of a sorted view reuses one sort."""
         def order(state: FilterState, spec: tuple[tuple[str, bool], ...]) -> Any:
-            return grid_order(self.cache(state), self.ctx, spec)
+            shown = self.cache(state)
+            if spec in ((), (("start", True),), (("date_label", True),)):
+                return np.arange(len(shown))  # the cache keeps every view in date order already
+            return grid_order(shown, self.ctx, spec)
         return functools.lru_cache(maxsize=32)(order)
 
 
