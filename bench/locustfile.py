@@ -61,6 +61,8 @@ CONTROLS = {
     "zoom": "timeline-graph.relayoutData",
     "reset": "reset-button.n_clicks",
 }
+GRID_ROWS = "event-grid.getRowsResponse"
+GRID_REQUEST = "event-grid.getRowsRequest"
 CLICKS = {"grid": "event-grid.cellClicked", "timeline": "timeline-graph.clickData", "map": "map-graph.clickData"}
 CSV_BUTTON = "download-csv-button.n_clicks"
 
@@ -135,6 +137,8 @@ def _kind(output: str, inputs: list[dict[str, str]]) -> str:
         return "download-csv"
     if output.startswith("..present-panel.children"):
         return "panel"
+    if output == GRID_ROWS:
+        return "grid-rows"
     first = output.strip(".").split("...")[0]
     return "callback:" + first.split(".")[0]
 
@@ -207,8 +211,11 @@ def _check(name: str, response: dict[str, Any]) -> str | None:
     if name == "views":
         if not isinstance(response.get("summary-line", {}).get("children"), str):
             return "views: no summary line"
-        if not isinstance(response.get("event-grid", {}).get("rowData"), list):
-            return "views: no table rows"
+        if not isinstance(response.get("grid-refresh-store", {}).get("data"), dict):
+            return "views: the table was not told to refresh"
+    elif name == "grid-rows":
+        if not isinstance(response.get("event-grid", {}).get("getRowsResponse", {}).get("rowData"), list):
+            return "grid-rows: no table rows"
     elif name == "select" and "detail-panel" not in response:
         return "select: no detail panel"
     elif name == "download-csv":
@@ -318,8 +325,9 @@ class Visitor(FastHttpUser):
             for prop, value in props.items():
                 key = _key(cid, prop)
                 set_keys.add(key)
-                if key == "event-grid.rowData" and isinstance(value, list):
-                    self.rows = [str(row["event_id"]) for row in value if isinstance(row, dict) and "event_id" in row]
+                if key == GRID_ROWS and isinstance(value, dict) and isinstance(value.get("rowData"), list):
+                    self.rows = [str(row["event_id"]) for row in value["rowData"]
+                                 if isinstance(row, dict) and "event_id" in row]
                 if key in Visitor.spec.tracked and not (isinstance(value, dict) and "__dash_patch_update" in value):
                     self.props[key] = value
         return set_keys
@@ -340,6 +348,11 @@ class Visitor(FastHttpUser):
             for answer in answers:
                 set_keys |= self.apply(answer or {})
             round_ = []
+            if "grid-refresh-store.data" in set_keys:
+                # the page's table drops its rows and asks the server for the first block
+                self.props[GRID_REQUEST] = {"startRow": 0, "endRow": 200,
+                                            "sortModel": [{"colId": "start", "sort": "asc"}]}
+                set_keys.add(GRID_REQUEST)
             for cb in Visitor.spec.server:
                 triggered = [k for k in cb.input_keys if k in set_keys]
                 if triggered and cb.output not in done:
