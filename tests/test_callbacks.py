@@ -235,7 +235,7 @@ def test_grid_pages_and_sorts_on_the_server(deps) -> None:
     titles = [r["title"] for r in by_title]
     assert titles == sorted(titles, reverse=True)
     # junk requests change nothing; a huge block is clamped
-    for junk in (None, "x", {"startRow": "a"}, {}):
+    for junk in (None, "x", {"startRow": "a"}, {}, {"startRow": 0, "endRow": float("inf")}):
         assert grid_block(junk, {}, deps=deps) is no_update
     junk_sort = grid_block({"startRow": 0, "endRow": 10**9, "sortModel": [{"colId": "<script>"}, 5]}, {}, deps=deps)
     assert [r["event_id"] for r in junk_sort["rowData"]] == ids_by_date

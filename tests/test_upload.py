@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from dash import no_update
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.importers.errors import ImportError_
 from app.importers.inmemory import MAX_UPLOAD_COLUMNS, detect_format, load_upload
@@ -230,3 +232,28 @@ def test_production_server_ignores_debug_switches(monkeypatch) -> None:
     assert config.get("ui") is False and "hot_reload" not in config
     resp = client.post("/_dash-update-component", json={"output": "nope.children", "inputs": "junk"})
     assert resp.status_code in (400, 500) and b"Traceback" not in resp.data and b"File \"" not in resp.data
+
+
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
+                       lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
+                                                                                     max_size=4), max_leaves=12)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=JSONISH | st.fixed_dictionaries({"name": st.text(max_size=30), "contents": st.text(max_size=200)}),
+       trigger=st.sampled_from([ids.UPLOAD_PAYLOAD, ids.BUNDLED_BUTTON, None, "junk"]))
+def test_open_upload_never_raises(app, payload: Any, trigger: Any) -> None:
+    out = open_upload(payload, registry=registry_of(app), trigger=trigger)
+    assert len(out) == len(SWITCH_OUTPUTS) + 1
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(request=JSONISH | st.fixed_dictionaries({"startRow": st.integers(-5, 10**6) | st.floats(),
+                                                "endRow": st.integers(-5, 10**9) | st.floats(),
+                                                "sortModel": JSONISH}),
+       filters=JSONISH)
+def test_grid_block_never_raises(app, request: Any, filters: Any) -> None:
+    from app.web.callbacks import grid_block
+
+    out = grid_block(request, filters if isinstance(filters, dict) else None, deps=registry_of(app).bundled)
+    assert out is no_update or (isinstance(out["rowData"], list) and len(out["rowData"]) <= 1000)

@@ -3,6 +3,7 @@ so every rule is unit-tested without a browser."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -183,6 +184,8 @@ def block_bounds(request: Any) -> tuple[int, int] | None:
         return None
     start, end = request.get("startRow"), request.get("endRow")
     if not isinstance(start, int | float) or not isinstance(end, int | float):
+        return None
+    if not (math.isfinite(start) and math.isfinite(end)):  # JSON can carry 1e999 (inf); never NaN rows
         return None
     first = max(0, int(start))
     return first, max(first, min(int(end), first + GRID_BLOCK_MAX))
