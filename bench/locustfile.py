@@ -118,7 +118,6 @@ class Callback:
 @dataclass
 class Spec:
     sync: Callback
-    views: Callback
     select: Callback
     download: Callback
     server: list[Callback] = field(default_factory=list)
@@ -129,8 +128,6 @@ def _kind(output: str, inputs: list[dict[str, str]]) -> str:
     keys = {_key(i["id"], i["property"]) for i in inputs}
     if output.startswith(f"..{URL}.search"):
         return "sync"  # named per trigger: deep-link or filter-sync
-    if output.startswith("..timeline-graph.figure..."):
-        return "views"
     if "selection-store.data" in keys and "detail-panel.children" in output:
         return "select"
     if output.split("@")[0] == "download-file.data" and CSV_BUTTON in keys:
@@ -156,11 +153,11 @@ def parse_dependencies(deps: list[dict[str, Any]]) -> Spec:
         state = [{"id": s["id"], "property": s["property"]} for s in dep.get("state", [])]
         server.append(Callback(output, outputs, inputs, state, _kind(output, inputs)))
     by_kind = {cb.name: cb for cb in server}
-    missing = [k for k in ("sync", "views", "select", "download-csv") if k not in by_kind]
+    missing = [k for k in ("sync", "select", "download-csv", "grid-rows") if k not in by_kind]
     if missing:
         raise RuntimeError(f"/_dash-dependencies has no {', '.join(missing)} callback: the app changed")
     tracked = frozenset(_key(i["id"], i["property"]) for cb in server for i in cb.inputs + cb.state)
-    return Spec(by_kind["sync"], by_kind["views"], by_kind["select"], by_kind["download-csv"], server, tracked)
+    return Spec(by_kind["sync"], by_kind["select"], by_kind["download-csv"], server, tracked)
 
 
 def _layout_props(node: Any, tracked: frozenset[str], found: dict[str, Any]) -> dict[str, Any]:
@@ -208,11 +205,12 @@ def deep_link_query() -> str:
 
 def _check(name: str, response: dict[str, Any]) -> str | None:
     """What the browser needs from each answer; None if it is there."""
-    if name == "views":
+    if name in ("deep-link", "filter-sync") and "grid-refresh-store" in response:
+        # the URL/filter callback answers with the views when the view changed
         if not isinstance(response.get("summary-line", {}).get("children"), str):
-            return "views: no summary line"
+            return f"{name}: no summary line with the views"
         if not isinstance(response.get("grid-refresh-store", {}).get("data"), dict):
-            return "views: the table was not told to refresh"
+            return f"{name}: the table was not told to refresh"
     elif name == "grid-rows":
         if not isinstance(response.get("event-grid", {}).get("getRowsResponse", {}).get("rowData"), list):
             return "grid-rows: no table rows"

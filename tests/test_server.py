@@ -117,11 +117,16 @@ def test_hand_edited_urls_never_5xx(app, client) -> None:
 
 
 def test_views_callback_over_http(app, client) -> None:
-    key = next(k for k in app.callback_map if k.startswith("..timeline-graph.figure"))
-    resp = post_callback(client, app, key, {("filter-store", "data"): {"categories": ["transfer"]},
-                                            ("view-store", "data"): {"lanes": "category"}}, "filter-store.data")
+    # a filter change answers with the views in the same response (one round trip)
+    resp = post_callback(client, app, sync_key(app), {
+        ("url-location", "search"): "", ("category-checklist", "value"): ["transfer"],
+        ("lanes-radio", "value"): "category", ("seats-checklist", "value"): ["seats"],
+        ("filter-store", "data"): {"categories": []}, ("view-store", "data"): {"lanes": "category"},
+    }, "category-checklist.value")
     assert resp.status_code == 200
     body = resp.get_json()["response"]
+    assert body["url-location"]["search"] == "?cat=transfer"
+    assert body["timeline-graph"]["figure"]["data"] and body["map-graph"]["figure"]["data"]
     ds = load_package(Settings().data_dir)
     n = int((ds.events["category"] == "transfer").sum())
     assert body["grid-refresh-store"]["data"]["n"] == n  # the table then asks the server for its rows
@@ -156,3 +161,20 @@ def test_frame_ancestors_configurable(make_package) -> None:
     resp = app.server.test_client().get("/")
     assert "frame-ancestors 'self' https://intranet.example" in resp.headers["Content-Security-Policy"]
     assert "X-Frame-Options" not in resp.headers
+
+
+def test_a_click_does_not_resend_the_figures(app, client) -> None:
+    base = {("url-location", "search"): "", ("lanes-radio", "value"): "category",
+            ("seats-checklist", "value"): ["seats"], ("filter-store", "data"): {"categories": []},
+            ("view-store", "data"): {"lanes": "category", "seats": True, "narrative": "", "step": 0}}
+    first = post_callback(client, app, sync_key(app), {**base, ("category-checklist", "value"): []},
+                          "category-checklist.value").get_json()["response"]
+    state = first["filter-store"]["data"]
+    ds = load_package(Settings().data_dir)
+    event = str(ds.events["event_id"].iloc[0])
+    click = {"points": [{"customdata": [event, "", "", "", ""]}]}
+    resp = post_callback(client, app, sync_key(app), {
+        **base, ("filter-store", "data"): state, ("category-checklist", "value"): [],
+        ("map-graph", "clickData"): click}, "map-graph.clickData").get_json()["response"]
+    assert resp["selection-store"]["data"] == event
+    assert "timeline-graph" not in resp or "figure" not in resp["timeline-graph"]  # the highlight is a Patch

@@ -177,10 +177,13 @@ def test_unknown_token_is_gone_not_another_dataset(app) -> None:
     with pytest.raises(UploadGone):
         registry.get({"token": "0" * 32})
     assert registry.get(None) is registry.bundled
-    key = next(k for k in app.callback_map if k.startswith(".." + ids.TIMELINE + ".figure"))
-    views = app.callback_map[key]["callback"].__wrapped__
-    out = views({}, {}, "", {"token": "0" * 32})
-    assert out[3] == GONE_MESSAGE and out[2] == {"n": 0}
+    from tests.test_server import post_callback, sync_key
+
+    resp = post_callback(app.server.test_client(), app, sync_key(app), {
+        ("url-location", "search"): "", ("category-checklist", "value"): [], ("lanes-radio", "value"): "category",
+        ("seats-checklist", "value"): ["seats"], (ids.DATASET_STORE, "data"): {"token": "0" * 32},
+    }, "url-location.search").get_json()["response"]
+    assert resp[ids.SUMMARY]["children"] == GONE_MESSAGE and resp[ids.GRID_REFRESH]["data"] == {"n": 0}
 
 
 def test_registry_evicts_the_oldest(app) -> None:

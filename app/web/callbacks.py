@@ -80,6 +80,7 @@ class Deps:
 
 
 N_OUT = len(CONTROL_IDS) + 6  # URL, the controls, three stores, the notice, the narrative picker
+N_VIEWS = 6  # timeline, map, table refresh, summary, the two figure configs
 PRESENT_TRIGGERS = (ids.PRESENT_SELECT, ids.PRESENT_PREV, ids.PRESENT_NEXT, ids.PRESENT_EXIT)
 
 
@@ -347,12 +348,17 @@ def register(app: Dash, registry: Registry) -> None:
             return fn(*args[:-1], deps=deps)
         return call
 
-    # URL, controls, reset, timeline zoom/clicks, map clicks, table clicks -> URL, controls, stores, notice
+    # URL, controls, reset, timeline zoom/clicks, map clicks, table clicks -> URL, controls, stores,
+    # notice — and, when the view changed, the views themselves (timeline, map, table refresh,
+    # summary, figure configs). One callback, not a chain of two: a filter change costs one round
+    # trip to the server, not two (the stores still carry the state for the other callbacks).
     @app.callback(
         Output(ids.URL, "search"),
         *[Output(i, p, allow_duplicate=False) for i, p in zip(CONTROL_IDS, CONTROL_PROPS, strict=True)],
         Output(ids.FILTER_STORE, "data"), Output(ids.VIEW_STORE, "data"),
         Output(ids.SELECTION_STORE, "data"), Output(ids.NOTICE, "children"), Output(ids.PRESENT_SELECT, "value"),
+        Output(ids.TIMELINE, "figure"), Output(ids.MAP, "figure"), Output(ids.GRID_REFRESH, "data"),
+        Output(ids.SUMMARY, "children"), Output(ids.TIMELINE, "config"), Output(ids.MAP, "config"),
         Input(ids.URL, "search"),
         *[Input(i, p) for i, p in zip(CONTROL_IDS, CONTROL_PROPS, strict=True)],
         Input(ids.RESET, "n_clicks"), Input(ids.TIMELINE, "relayoutData"),
@@ -369,18 +375,22 @@ def register(app: Dash, registry: Registry) -> None:
         trigger = prop if prop.endswith(("relayoutData", "clickData", "cellClicked")) else ctx.triggered_id
         if isinstance(trigger, str) and trigger.startswith(ids.URL):
             trigger = ids.URL
-        return sync_state(search, *values, deps=registry.get_or_bundled(data), trigger=trigger)
+        out = sync_state(search, *values, deps=registry.get_or_bundled(data), trigger=trigger)
+        return (*out, *sync_views(out, values, trigger, data))
 
-    # filter store + view store -> timeline, map, table, summary, graph configs
-    app.callback(
-        Output(ids.TIMELINE, "figure"), Output(ids.MAP, "figure"), Output(ids.GRID_REFRESH, "data"),
-        Output(ids.SUMMARY, "children"), Output(ids.TIMELINE, "config"), Output(ids.MAP, "config"),
-        Input(ids.FILTER_STORE, "data"), Input(ids.VIEW_STORE, "data"),
-        State(ids.SELECTION_STORE, "data"), dataset,
-        # not on page load: the stores are filled from the URL first, and a concurrent initial
-        # call with empty stores could answer last and overwrite the linked view
-        prevent_initial_call=True,
-    )(views_or_gone)
+    def sync_views(out: tuple[Any, ...], values: list[Any], trigger: Any, data: Any) -> tuple[Any, ...]:
+        """The views for what sync_state decided: redrawn when the filter or the view changed, or
+        the URL was (re)read (page load, back/forward, reset — also a dataset switch)."""
+        selected, filter_now, view_now = values[20:23]
+        new_filter, new_view, new_selected = out[N_OUT - 5], out[N_OUT - 4], out[N_OUT - 3]
+        changed = (new_filter is not no_update and new_filter != filter_now) or (
+            new_view is not no_update and new_view != view_now)
+        if not (changed or (new_filter is not no_update and (trigger in (None, ids.URL, ids.RESET)
+                                                              or not ctx.triggered))):
+            return (no_update,) * N_VIEWS  # a click or an echo: the selection callback patches the highlight
+        return views_or_gone(filter_now if new_filter is no_update else new_filter,
+                             view_now if new_view is no_update else new_view,
+                             selected if new_selected is no_update else new_selected, data)
 
     # the table asks for a block of rows (scrolling, sorting, or after a refresh)
     app.callback(

@@ -124,6 +124,10 @@ def wait_ready(page: Page) -> None:
     page.wait_for_selector("#summary-line:has-text('event')")
     page.wait_for_selector("#timeline-graph .scatterlayer .point")
     until(page, "document.querySelectorAll('#map-graph .scattergeo .point').length > 0")
+    # the page settles after the first answers (highlight patch, the table's rows): a click
+    # made before that could land on a row or a point that is being replaced
+    page.wait_for_load_state("networkidle")
+    wait_grid(page, summary_count(page))
 
 
 def summary_count(page: Page) -> int:
