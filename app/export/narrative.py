@@ -3,7 +3,7 @@ and the figures for each step. Pure (no dash)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,8 +13,8 @@ from app.dataset import columns as C
 from app.dataset.package import Dataset
 from app.errors import UserInputError
 from app.figures.context import FigureContext
-from app.figures.map import map_spec
-from app.figures.timeline import timeline_spec
+from app.figures.map import map_spec, selection_lonlat
+from app.figures.timeline import selection_coordinates, timeline_spec
 
 MIN_WINDOW = pd.Timedelta(days=540)
 
@@ -86,11 +86,49 @@ def step_figures(ds: Dataset, ctx: FigureContext, step: Step, *, legend: bool = 
     """Timeline and map for one step: all events, the step's event highlighted, framed."""
     event_id = str(step.event[C.EVENT_ID])
     timeline = timeline_spec(ds.events, ctx, selected=event_id, legend=legend, font_size=font_size)
-    timeline["layout"]["xaxis"]["range"] = [step.window[0].date().isoformat(), step.window[1].date().isoformat()]
-    timeline["layout"]["xaxis"]["rangeslider"] = {"visible": False}
-    timeline["layout"]["xaxis"]["rangeselector"] = {"visible": False}
+    _frame_timeline(timeline, step)
     geo = map_spec(ds.events, ctx, selected=event_id, focus=step.focus, legend=legend, font_size=font_size)
     return timeline, geo
+
+
+def step_figures_all(ds: Dataset, ctx: FigureContext, story: Narrative, *, legend: bool = True,
+                     font_size: int = 18) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """``step_figures`` for each step in turn — the same figures, made faster: the figures of all
+    events are built once, and each step gets a shallow copy with its own highlight, time window
+    and map focus. The copies share their unchanged parts: don't modify them in place."""
+    timeline = timeline_spec(ds.events, ctx, legend=legend, font_size=font_size)
+    geo = map_spec(ds.events, ctx, legend=legend, font_size=font_size)
+    if not all(any(t.get("name") == "Selected" for t in fig["data"]) for fig in (timeline, geo)):
+        for step in story.steps:  # no highlight trace to move: build each step's figures in full
+            yield step_figures(ds, ctx, step, legend=legend, font_size=font_size)
+        return
+    for step in story.steps:
+        event_id = str(step.event[C.EVENT_ID])
+        tx, ty = selection_coordinates(ds.events, ctx, "category", event_id)
+        step_timeline = _with_selection(timeline, tx, ty, "x", "y")
+        step_timeline["layout"]["xaxis"] = dict(timeline["layout"]["xaxis"])
+        _frame_timeline(step_timeline, step)
+        lon, lat = selection_lonlat(ds.events, event_id)
+        step_geo = _with_selection(geo, lon, lat, "lon", "lat")
+        if step.focus:
+            # the geo layout of a map of no events with this focus: map_spec's own framing
+            framed = map_spec(ds.events.iloc[:0], ctx, focus=step.focus, legend=legend, font_size=font_size)
+            step_geo["layout"]["geo"] = framed["layout"]["geo"]
+        yield step_timeline, step_geo
+
+
+def _with_selection(fig: dict[str, Any], a: list[Any], b: list[Any], key_a: str, key_b: str) -> dict[str, Any]:
+    """A shallow copy of ``fig`` whose "Selected" trace (the highlight ring) is at (a, b)."""
+    data = [dict(trace, **{key_a: a, key_b: b}) if trace.get("name") == "Selected" else trace
+            for trace in fig["data"]]
+    return {"data": data, "layout": dict(fig["layout"])}
+
+
+def _frame_timeline(timeline: dict[str, Any], step: Step) -> None:
+    xaxis = timeline["layout"]["xaxis"]
+    xaxis["range"] = [step.window[0].date().isoformat(), step.window[1].date().isoformat()]
+    xaxis["rangeslider"] = {"visible": False}
+    xaxis["rangeselector"] = {"visible": False}
 
 
 def sources_of(ds: Dataset, event_id: str) -> pd.DataFrame:
