@@ -127,3 +127,13 @@ def test_import_refuses_non_empty_folder(tmp_path: Path, capsys) -> None:
     (tmp_path / "keep.txt").write_text("mine")
     code, _, err = run(["import", str(IMPORTS / "generic.csv"), "--from", "csv", "--out", str(tmp_path)], capsys)
     assert code != 0 and "force" in err and (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_unreadable_schema_is_one_line_not_an_internal_error(make_package, capsys) -> None:
+    pkg = make_package()
+    (pkg / "schema.json").unlink(missing_ok=True)
+    (pkg / "schema.json").mkdir()  # a folder where the file should be: reading it fails with an OSError
+    code, out, err = run(["validate", str(pkg)], capsys)
+    assert code == 2
+    assert "schema.json: cannot be read" in err and "internal error" not in err + out
+    assert len(err.strip().splitlines()) == 1

@@ -114,6 +114,8 @@ def load_schema(path: Path | None = None) -> Schema:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise SchemaError(f"{path}: schema file not found") from exc
+    except OSError as exc:  # no permission, a folder of that name, an I/O error
+        raise SchemaError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SchemaError(f"{path}: not valid UTF-8 JSON ({exc})") from exc
     try:

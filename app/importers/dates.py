@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -101,7 +102,7 @@ def window_of(year: int, month: int | None, day: int | None, text: str = "") -> 
             last = calendar.monthrange(year, month)[1]
             return checked(Window(dt.date(year, month, 1), dt.date(year, month, last), "month"), shown)
         d = dt.date(year, month, day)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: a day beyond a C int (2147483648)
         raise DateProblem(f'"{shown}" is not a real date') from exc
     return checked(Window(d, d, "day"), shown)
 
@@ -133,7 +134,7 @@ def to_int(value: object, what: str) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        if value != value or value != int(value):
+        if not math.isfinite(value) or value != int(value):
             raise DateProblem(f"{what} {value!r} is not a whole number")
         return int(value)
     text = str(value).strip()

@@ -139,7 +139,14 @@ def vocab(name: str) -> tuple[str, ...]:
 
 
 def is_http_url(text: str) -> bool:
-    return bool(_URL_RE.match(text.strip()))
+    text = text.strip()
+    if not _URL_RE.match(text):
+        return False
+    try:
+        urlsplit(text)  # "http://[abc/x" (a broken IPv6 host) matches the pattern but cannot be split
+    except ValueError:
+        return False
+    return True
 
 
 def urls_in(text: str) -> list[str]:
@@ -447,6 +454,5 @@ class Collector:
 
 def _frame(table: str, rows: list[dict[str, str]]) -> pd.DataFrame:
     columns = list(bundled_schema().tables[table].field_names)
-    frame = pd.DataFrame(rows, columns=columns, dtype="str") if rows else pd.DataFrame(
-        {c: pd.Series([], dtype="str") for c in columns})
+    frame = pd.DataFrame(rows, columns=columns, dtype="str") if rows else pd.DataFrame(columns=columns, dtype="str")
     return frame.fillna("")

@@ -56,7 +56,10 @@ def coordinate(value: object, what: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError as exc:  # a JSON integer with hundreds of digits
+            raise PlaceProblem(f"{what} is a number far outside the possible range") from exc
     else:
         text = str(value).strip()
         if not text:
