@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from app.dataset import columns as C
 from app.dataset.problems import Problem
@@ -20,17 +22,20 @@ from app.dataset.reader import LINE_COLUMN, RawTable, empty_frame, read_table
 from app.dataset.schema import Schema, load_schema
 from app.dataset.validate import (
     Collector,
+    arrow_strings,
     check_events,
     check_fields,
     check_primary_key,
     check_reference,
     country_names,
     isin,
+    per_unique,
 )
 from app.dates import window_labels
 from app.errors import DataUnreadableError
 
 METADATA_FILE = "datapackage.json"
+_TEXT_SLICE = 1 << 17  # rows of search text built at a time
 SCHEMA_FILE = "schema.json"
 REQUIRED_METADATA = ("title", "version", "licenses", "last_reviewed", "citation")
 
@@ -111,12 +116,21 @@ def build_dataset(
     if C.EVENTS in cols:
         check_events(cols[C.EVENTS], parsed[C.EVENTS], schema)
 
-    def keys(name: str) -> tuple[pd.Index, pd.Index]:
+    key_cache: dict[str, tuple[bytes, pa.Array, pa.Array]] = {}
+
+    def keys(name: str) -> tuple[pa.Array, pa.Array]:
+        """The target table's kept and dropped keys (several references share them)."""
         col = cols[name]
-        pk = tables[name].primary_key[0]
-        values = col.frame[pk].str.strip()
-        skipped = list(raw[name].skipped_keys) if name in raw else []
-        return pd.Index(values[~col.drop]), pd.Index([*values[col.drop], *skipped])
+        state = np.packbits(col.drop).tobytes()
+        if name not in key_cache or key_cache[name][0] != state:
+            pk = tables[name].primary_key[0]
+            values = arrow_strings(col.stripped(pk))
+            drop = pa.array(col.drop)
+            skipped = list(raw[name].skipped_keys) if name in raw else []
+            dropped = pa.chunked_array([*values.filter(drop).chunks, pa.array(skipped, pa.large_string())],
+                                       type=pa.large_string())
+            key_cache[name] = (state, values.filter(pc.invert(drop)).combine_chunks(), dropped.combine_chunks())
+        return key_cache[name][1], key_cache[name][2]
 
     # references, in dependency order: list-valued ones only warn; link rows are dropped
     for name in (C.ACTORS, C.SYSTEMS, C.SOURCES, C.EVENTS, C.EVENT_SOURCES, C.EVENT_ACTORS,
@@ -140,20 +154,25 @@ def build_dataset(
         if name not in cols:
             return pd.DataFrame()
         col = cols[name]
+        if not col.drop.any():  # no row dropped: the same frame, without copying it
+            return col.frame.reset_index(drop=True)
         return col.frame.loc[~col.drop].reset_index(drop=True)
 
     events_col = cols.get(C.EVENTS)
     raw_count = len(events_col.frame) if events_col is not None else 0
     event_sources = kept(C.EVENT_SOURCES)
-    events = kept(C.EVENTS)
-    if events_col is not None and len(events):
-        no_source = ~isin(events[C.EVENT_ID], event_sources[C.EVENT_ID])
-        for line, eid in zip(events.loc[no_source, LINE_COLUMN], events.loc[no_source, C.EVENT_ID], strict=True):
+    if events_col is not None and not events_col.drop.all():
+        keep = ~events_col.drop
+        ids = _rows(events_col.frame[C.EVENT_ID], keep)
+        no_source = ~isin(ids, event_sources[C.EVENT_ID])
+        for line, eid in zip(_rows(events_col.frame[LINE_COLUMN], keep)[no_source], ids[no_source], strict=True):
             problems.append(Problem(
                 tables[C.EVENTS].path, int(line), C.EVENT_ID, eid, "no-source",
                 f'{tables[C.EVENTS].path}, line {line}, field "{C.EVENT_ID}": event "{eid}" has no source',
                 "warning"))
-        events = _type_events(events, parsed[C.EVENTS], ~events_col.drop)
+        events = _type_events(events_col, parsed[C.EVENTS])
+    else:
+        events = kept(C.EVENTS)
     actors = kept(C.ACTORS)
     event_actors = kept(C.EVENT_ACTORS)
     sources = kept(C.SOURCES)
@@ -171,54 +190,173 @@ def build_dataset(
     )
 
 
-def _type_events(events: pd.DataFrame, parsed: dict[str, pd.Series], keep: np.ndarray) -> pd.DataFrame:
-    out = events.copy()
-    for name in (C.DATE_START, C.DATE_END, C.ANNOUNCED_DATE, C.LATITUDE, C.LONGITUDE):
-        out[name] = parsed[name][keep].reset_index(drop=True)
-    for name in (C.DATE_START, C.DATE_END, C.ANNOUNCED_DATE):
-        out[name] = out[name].astype("datetime64[s]")
-    out[C.OPEN_ENDED] = out[C.DATE_END].isna() & (out[C.KIND] == "period")
-    for name in out.columns:
-        if out[name].dtype == object or str(out[name].dtype) == "str":
-            out[name] = out[name].astype("str").str.strip() if name != LINE_COLUMN else out[name]
+def _type_events(col: Collector, parsed: dict[str, pd.Series]) -> pd.DataFrame:
+    """The kept events, typed: dates, numbers, and every text column stripped (the validator has
+    stripped them already). Built column by column from the table as read, so the kept rows are
+    copied once, not once as read and again stripped."""
+    keep = ~col.drop
+    typed = (C.DATE_START, C.DATE_END, C.ANNOUNCED_DATE, C.LATITUDE, C.LONGITUDE)
+    data: dict[str, pd.Series] = {}
+    for name in col.frame.columns:
+        series = col.frame[name]
+        if name in typed:
+            data[name] = _rows(parsed[name], keep)
+            if name in (C.DATE_START, C.DATE_END, C.ANNOUNCED_DATE):
+                data[name] = data[name].astype("datetime64[s]")
+        elif name == LINE_COLUMN or not (series.dtype == object or str(series.dtype) == "str"):
+            data[name] = _rows(series, keep)
+        elif str(series.dtype) == "str":
+            data[name] = _rows(col.stripped(name), keep)
+        else:
+            data[name] = _rows(series, keep).astype("str").str.strip()
+    out = pd.DataFrame(data)
+    # as before: a period is open-ended when its end is empty and its kind, as written, "period"
+    out[C.OPEN_ENDED] = out[C.DATE_END].isna() & (_rows(col.frame[C.KIND], keep) == "period")
     return out
+
+
+def _rows(series: pd.Series, keep: np.ndarray) -> pd.Series:
+    """The kept rows, numbered from 0 (no copy when every row is kept)."""
+    return series.reset_index(drop=True) if keep.all() else series[keep].reset_index(drop=True)
 
 
 def _derive(
     events: pd.DataFrame, actors: pd.DataFrame, event_actors: pd.DataFrame,
     sources: pd.DataFrame, event_sources: pd.DataFrame, systems: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Helper columns for filtering and display, computed once at load time."""
-    out = events.copy()
-    ea = event_actors.assign(**{C.ACTOR_ID: event_actors[C.ACTOR_ID].str.strip()})
-    unique_actors = ea.drop_duplicates([C.EVENT_ID, C.ACTOR_ID])
-    out[C.ACTOR_IDS] = _per_event(out, join_per_key(unique_actors[C.EVENT_ID], unique_actors[C.ACTOR_ID], ";"))
-    pairs = ea[C.ACTOR_ID] + ":" + ea[C.ROLE].str.strip()
-    out[C.ACTOR_ROLES] = _per_event(out, join_per_key(ea[C.EVENT_ID], pairs, ";"))
-    names = country_names()
-    out[C.COUNTRY_NAME] = out[C.COUNTRY].map(names).fillna("")
-    out[C.SOURCE_COUNT] = out[C.EVENT_ID].map(event_sources.groupby(C.EVENT_ID).size()).fillna(0).astype("int64")
+    """Helper columns for filtering and display, computed once at load time.
 
-    # free text: title, description, notes, place, country, actor names + aliases, systems, source titles
-    actor_text = (actors[C.NAME] + " " + actors[C.ALIASES].str.replace(";", " ")).set_axis(actors[C.ACTOR_ID])
-    ea_text = _text(ea[C.ACTOR_ID].map(actor_text))
-    per_event_actor_text = join_per_key(ea[C.EVENT_ID], ea_text, " ")
-    src_title = (sources[C.PUBLISHER] + " " + sources[C.SOURCE_TITLE]).set_axis(sources[C.SOURCE_ID])
-    es_text = _text(event_sources[C.SOURCE_ID].map(src_title))
-    per_event_source_text = join_per_key(event_sources[C.EVENT_ID], es_text, " ")
-    system_text = (systems[C.NAME] + " " + systems[C.ALIASES].str.replace(";", " ")).set_axis(systems[C.SYSTEM_ID])
-    sys_ex = out[C.SYSTEMS_COL].str.split(";").explode().str.strip()
-    sys_ex = sys_ex[sys_ex.fillna("") != ""]
-    per_event_system_text = join_per_key(pd.Series(sys_ex.index, dtype="int64"), _text(sys_ex.map(system_text)), " ")
-    text = (
-        out[C.TITLE] + " " + out[C.DESCRIPTION] + " " + out[C.NOTES] + " " + out[C.PLACE_NAME]
-        + " " + out[C.COUNTRY_NAME] + " " + _per_event(out, per_event_actor_text)
-        + " " + _per_event(out, per_event_source_text)
-        + " " + _text(per_event_system_text.reindex(out.index))
-    )
-    out[C.SEARCH_TEXT] = text.str.lower()
-    out[C.DATE_LABEL] = window_labels(out)
+    Each link table is grouped by event id once (``_Links``); per-event texts are then joined per
+    group and taken for each event, all in Arrow. Intermediate columns live in helper functions,
+    so a million-row load does not hold them all at once.
+    """
+    out = events.copy(deep=False)
+    by_actor = _Links.of(out, event_actors[C.EVENT_ID])
+    actor_id = event_actors[C.ACTOR_ID].str.strip()
+    out[C.ACTOR_IDS] = by_actor.joined(actor_id, ";", rows=_first_pairs(by_actor.group, actor_id))
+    out[C.ACTOR_ROLES] = by_actor.joined(actor_id + ":" + event_actors[C.ROLE].str.strip(), ";")
+    names = country_names()
+    out[C.COUNTRY_NAME] = per_unique(out[C.COUNTRY], lambda codes: codes.map(names).fillna(""))
+    by_source = _Links.of(out, event_sources[C.EVENT_ID])
+    out[C.SOURCE_COUNT] = by_source.counts()
+    out[C.SEARCH_TEXT] = _search_text(out, actors, actor_id, by_actor, sources, event_sources, by_source, systems)
+    out[C.DATE_LABEL] = _window_labels(out)
     return out
+
+
+def _search_text(
+    out: pd.DataFrame, actors: pd.DataFrame, actor_id: pd.Series, by_actor: _Links,
+    sources: pd.DataFrame, event_sources: pd.DataFrame, by_source: _Links, systems: pd.DataFrame,
+) -> pd.Series:
+    """Lower-cased free text: title, description, notes, place, country, actor names + aliases,
+    source publishers + titles, system names + aliases."""
+    actor_text = (actors[C.NAME] + " " + actors[C.ALIASES].str.replace(";", " ")).set_axis(actors[C.ACTOR_ID])
+    src_title = (sources[C.PUBLISHER] + " " + sources[C.SOURCE_TITLE]).set_axis(sources[C.SOURCE_ID])
+    system_text = (systems[C.NAME] + " " + systems[C.ALIASES].str.replace(";", " ")).set_axis(systems[C.SYSTEM_ID])
+    listed = out[C.SYSTEMS_COL]
+    listed = listed[np.asarray(listed.fillna("") != "", dtype=bool)]  # "" splits into nothing kept
+    sys_ex = listed.str.split(";").explode().str.strip()
+    sys_ex = sys_ex[sys_ex.fillna("") != ""]
+    by_row = _Links(sys_ex.index.to_numpy(dtype=np.int64), len(out), np.arange(len(out), dtype=np.int64))
+    parts = [
+        out[C.TITLE], out[C.DESCRIPTION], out[C.NOTES], out[C.PLACE_NAME], out[C.COUNTRY_NAME],
+        by_actor.joined(_lookup(actor_id, actor_text), " "),
+        by_source.joined(_lookup(event_sources[C.SOURCE_ID], src_title), " "),
+        by_row.joined(_lookup(sys_ex, system_text), " "),
+    ]
+    # One join of all parts (a + " " + b + ... would build seven intermediate columns), a slice
+    # of rows at a time, so only a slice of the joined text is ever held besides the result.
+    columns = [arrow_strings(p) for p in parts]
+    sep = pa.scalar(" ", pa.large_string())
+    chunks: list[pa.Array] = []
+    for start in range(0, len(out), _TEXT_SLICE):
+        text = pc.binary_join_element_wise(*(c.slice(start, _TEXT_SLICE) for c in columns), sep)
+        # utf8_lower is what pandas' str.lower runs; on ASCII text ascii_lower gives the same, faster
+        ascii_only = pc.all(pc.string_is_ascii(text)).as_py() is not False
+        chunks.extend((pc.ascii_lower(text) if ascii_only else pc.utf8_lower(text)).chunks)
+    lowered = pa.chunked_array(chunks, type=pa.large_string())
+    return pd.Series(lowered.to_pandas().array, index=out.index)
+
+
+@dataclass(frozen=True)
+class _Links:
+    """The rows of a link table grouped by event id: ``group`` of each row (-1: no id), the number
+    of groups, and ``event_group``: each event's group (-1: the event has no row)."""
+
+    group: np.ndarray
+    n: int
+    event_group: np.ndarray
+
+    @classmethod
+    def of(cls, events: pd.DataFrame, link_event_ids: pd.Series) -> _Links:
+        """One hash pass over the link rows' and the events' ids together: equal ids get one
+        code, which serves as the group (an event without rows has a group of none)."""
+        links = arrow_strings(link_event_ids)
+        ids = arrow_strings(events[C.EVENT_ID])
+        both = pa.chunked_array([*links.chunks, *ids.chunks], type=pa.large_string()).combine_chunks()
+        encoded = pc.dictionary_encode(both)
+        codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        return cls(codes[: len(links)], len(encoded.dictionary), codes[len(links):])
+
+    def counts(self) -> np.ndarray:
+        """Rows per event (0 for an event with none)."""
+        per_group = np.bincount(self.group[self.group >= 0], minlength=self.n)
+        count = np.zeros(len(self.event_group), dtype="int64")
+        found = self.event_group >= 0
+        count[found] = per_group[self.event_group[found]]
+        return count
+
+    def joined(self, values: pd.Series, sep: str, rows: np.ndarray | None = None) -> pd.Series:
+        """Per event, its rows' ``values`` joined by ``sep`` in row order ('' for none): a
+        vectorised ``groupby(event_id).agg(sep.join)`` mapped onto the events. As before, a
+        missing first value leaves the event's text empty and a missing later value is skipped.
+
+        groupby-agg with a Python function runs once per group (28 s for 100,000 events); this
+        sorts the rows by group (stably, keeping their order) and has Arrow join each run."""
+        group = self.group if rows is None else self.group[rows]
+        text = arrow_strings(values.astype("str")).combine_chunks()
+        if rows is not None:
+            text = text.filter(pa.array(rows))
+        keep = np.flatnonzero(group >= 0)  # a missing id is no group
+        if np.bincount(group[keep], minlength=self.n).max(initial=0) <= 1:
+            # at most one row per event (one source each, say): its value is the joined text
+            row_of_group = np.full(self.n, -1, dtype=np.int64)
+            row_of_group[group[keep]] = keep
+            row = np.where(self.event_group >= 0, row_of_group[self.event_group], -1)
+            return pd.Series(text.take(pa.array(row, mask=row < 0)).fill_null("").to_pandas().array)
+        order = keep[np.argsort(group[keep], kind="stable")]
+        group = group[order]
+        text = text.take(pa.array(order))
+        missing = text.is_null().to_numpy(zero_copy_only=False)
+        if missing.any():
+            first = np.ones(len(group), dtype=bool)
+            first[1:] = group[1:] != group[:-1]
+            later_missing = missing & ~first
+            text, group = text.filter(pa.array(~later_missing)), group[~later_missing]
+        offsets = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(group, minlength=self.n), out=offsets[1:])
+        per_group = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), text),
+                                   pa.scalar(sep, pa.large_string()))
+        per_event = per_group.take(pa.array(self.event_group, mask=self.event_group < 0)).fill_null("")
+        return pd.Series(per_event.to_pandas().array)
+
+
+def _first_pairs(group: np.ndarray, actor_id: pd.Series) -> np.ndarray:
+    """Rows that are the first with their (event, actor): ``drop_duplicates`` of the pair."""
+    actor, _ = pd.factorize(actor_id)
+    pair = (group.astype(np.int64) + 1) * (int(actor.max(initial=-1)) + 2) + (actor + 1)
+    return ~pd.Series(pair).duplicated().to_numpy()
+
+
+def _window_labels(events: pd.DataFrame) -> pd.Series:
+    """``window_labels(events)``, computed once per distinct window: a million events share a
+    few hundred thousand (start, end, precision, open-ended) windows at most."""
+    cols = [c for c in (C.DATE_START, C.DATE_END, C.DATE_PRECISION, C.OPEN_ENDED) if c in events]
+    window = events[cols]
+    codes = _row_codes(window)
+    _, first = np.unique(codes, return_index=True)
+    labels = window_labels(window.iloc[first].reset_index(drop=True))
+    return labels.take(codes).set_axis(events.index)
 
 
 def _narratives(
@@ -245,30 +383,32 @@ def _narratives(
     return narratives.loc[~empty].reset_index(drop=True), typed
 
 
-def join_per_key(keys: pd.Series, values: pd.Series, sep: str) -> pd.Series:
-    """Values joined per key, in order: a vectorised ``groupby(keys).agg(sep.join)``.
-
-    groupby-agg with a Python function runs once per group (28 s for 100,000 events); this loops
-    over the rank within the group instead (a handful of whole-column passes).
-    """
-    frame = pd.DataFrame({"k": keys.to_numpy(), "v": values.astype("str").to_numpy()})
-    if frame.empty:
-        return pd.Series([], dtype="str")
-    rank = frame.groupby("k", sort=False).cumcount().to_numpy()
-    out = frame.loc[rank == 0].set_index("k")["v"]
-    for r in range(1, int(rank.max()) + 1):
-        part = frame.loc[rank == r].set_index("k")["v"]
-        out = out + (sep + part).reindex(out.index).fillna("")
-    return out
+def _row_codes(frame: pd.DataFrame) -> np.ndarray:
+    """A dense code per distinct row, as ``groupby(all columns, dropna=False).ngroup()`` gives, from
+    the codes of each column combined into one integer."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    size = 1
+    for name in frame.columns:
+        codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        size *= max(len(uniques), 1)
+        if size >= 2**62:  # too many combinations for one integer
+            return frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
+        key = key * max(len(uniques), 1) + codes
+    return pd.factorize(key)[0]
 
 
-def _per_event(events: pd.DataFrame, per_key: pd.Series) -> pd.Series:
-    return _text(events[C.EVENT_ID].map(per_key))
+def _positions(keys: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each key in ``index`` (unique strings), -1 where it is not there."""
+    found = pc.index_in(arrow_strings(keys), value_set=arrow_strings(index).combine_chunks())
+    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def _text(series: pd.Series) -> pd.Series:
-    """A mapped series as strings, unmatched values as ''."""
-    return series.astype(object).fillna("").astype("str")
+def _lookup(keys: pd.Series, mapping: pd.Series) -> pd.Series:
+    """``keys.map(mapping)`` as strings, '' where a key is not in ``mapping`` (unique keys)."""
+    pos = _positions(keys, mapping.index)
+    values = arrow_strings(mapping).combine_chunks()
+    taken = values.take(pa.array(pos, mask=pos < 0)).fill_null("")
+    return pd.Series(taken.to_pandas().array, index=keys.index)
 
 
 def _load_metadata(data_dir: Path, problems: list[Problem]) -> dict[str, Any]:

@@ -8,15 +8,24 @@ Why not a validation library? We looked at the two that fit:
   dependent rows, list-valued foreign keys) would still be custom checks.
 So every rule here is a boolean mask over whole columns (pandas/numpy), driven by schema.json;
 one Problem record is made per offending cell. ISO 3166 codes come from pycountry.
+
+Speed (1,000,000 rows in well under 15 s): text columns stay Arrow strings end to end (pandas 3's
+str dtype), set membership and duplicates run in Arrow's hash kernels, each column is stripped
+once (``Collector.stripped``), and dates and other repetitive values are parsed once per
+distinct value (``per_unique``). Every shortcut gives exactly what the plain pandas expression
+gives; where that cannot be shown cheaply (numbers that are not plain decimals, URL checks on
+non-ASCII text) the plain expression runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pycountry
 
 from app.dataset import columns as C
@@ -27,6 +36,13 @@ from app.dataset.schema import FieldSpec, Schema, TableSchema
 _DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 _PARTIAL_DATE_RE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 _URL_RE = r"^(?i:https?)://[^\s/?#]+[^\s]*$"
+# The same on ASCII text, with Python's \s spelled out: pandas hands a pattern with \s to Python's
+# re, row by row, because RE2's \s is narrower; this one runs in Arrow's RE2.
+_URL_RE_ASCII = r"^(?i:https?)://[^\t\n\x0b\x0c\r\x1c-\x1f /?#]+[^\t\n\x0b\x0c\r\x1c-\x1f ]*$"
+# Decimals that pandas' to_numeric and Arrow's cast both turn into the correctly rounded double:
+# at most 15 digits (exact as an integer, and 10**k is exact), no sign on a zero.
+_PLAIN_DECIMAL_RE = r"^-?[0-9]{1,7}(\.[0-9]{1,8})?$"
+_NEGATIVE_ZERO_RE = r"^-0*(\.0*)?$"
 
 
 @lru_cache(maxsize=1)
@@ -34,13 +50,45 @@ def iso3_codes() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.countries)
 
 
-def isin(series: pd.Series, values: Iterable[str]) -> np.ndarray:
-    """``series.isin(values)`` through a hash index: pandas' arrow-string isin walks the value set
-    in Python on every call, which costs seconds for 100,000 keys."""
-    raw = values.to_numpy(dtype=object) if isinstance(values, pd.Series | pd.Index) else np.asarray(
-        list(values), dtype=object)
-    index = pd.Index(pd.unique(raw))
-    return np.asarray(index.get_indexer(series.to_numpy(dtype=object)) >= 0, dtype=bool)
+def arrow_strings(values: pd.Series | pd.Index | Iterable[str]) -> pa.ChunkedArray:
+    """Strings as an Arrow array: without a copy for pandas' own str columns."""
+    if isinstance(values, pd.Series | pd.Index) and _is_arrow_str(values):
+        arr = values.array.__arrow_array__()  # the Arrow data behind the column, not a copy
+    else:
+        raw = values.to_numpy(dtype=object) if isinstance(values, pd.Series | pd.Index) else np.asarray(
+            list(values), dtype=object)
+        arr = pa.chunked_array([pa.array(raw, from_pandas=True)])
+    return arr if arr.type == pa.large_string() else arr.cast(pa.large_string())
+
+
+def isin(series: pd.Series, values: pd.Series | pd.Index | pa.Array | pa.ChunkedArray | Iterable[str]) -> np.ndarray:
+    """``series.isin(values)`` for strings, through Arrow's hash kernel: pandas' arrow-string isin
+    walks the value set in Python on every call, which costs seconds for 100,000 keys. Missing
+    values match missing values, as in pandas."""
+    try:
+        arr = arrow_strings(series)
+        value_set = values if isinstance(values, pa.Array | pa.ChunkedArray) else arrow_strings(values)
+        if isinstance(value_set, pa.ChunkedArray):
+            value_set = value_set.combine_chunks()
+    except (pa.ArrowException, TypeError):  # not all strings: pandas' own hash index
+        if isinstance(values, pa.Array | pa.ChunkedArray):
+            values = values.to_pylist()
+        raw = values.to_numpy(dtype=object) if isinstance(values, pd.Series | pd.Index) else np.asarray(
+            list(values), dtype=object)
+        index = pd.Index(pd.unique(raw))
+        return np.asarray(index.get_indexer(series.to_numpy(dtype=object)) >= 0, dtype=bool)
+    if len(value_set) == 0:
+        return np.zeros(len(arr), dtype=bool)
+    found = pc.is_in(arr, value_set=value_set, skip_nulls=False)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def per_unique(series: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``func(series)`` for an element-wise ``func``, run once per distinct value: a date column
+    of a million rows holds a few thousand dates."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    result = func(pd.Series(uniques, name=series.name))
+    return result.take(codes).set_axis(series.index)
 
 
 def country_names() -> dict[str, str]:
@@ -58,6 +106,18 @@ class Collector:
         self.lines = frame[LINE_COLUMN].to_numpy()
         self.drop = np.zeros(len(frame), dtype=bool)
         self.problems: list[Problem] = []
+        self._stripped: dict[str, pd.Series] = {}
+
+    def stripped(self, field: str) -> pd.Series:
+        """``frame[field].str.strip()``, computed once (several rules and the loader need it); the
+        column itself when nothing was stripped, so no copy is kept."""
+        if field not in self._stripped:
+            raw = self.frame[field]
+            out = raw.str.strip()
+            if _is_arrow_str(raw) and out.dtype == raw.dtype and _total_length(out) == _total_length(raw):
+                out = raw.copy(deep=False)  # stripping only ever removes characters
+            self._stripped[field] = out
+        return self._stripped[field]
 
     def flag(
         self, mask: np.ndarray | pd.Series, field: str, code: str, message: str,
@@ -69,7 +129,7 @@ class Collector:
             return
         idx = np.flatnonzero(mask_arr)
         if values is None:
-            vals = self.frame[field].to_numpy(dtype=object)[idx] if field in self.frame else [""] * len(idx)
+            vals = self.frame[field].iloc[idx].to_numpy(dtype=object) if field in self.frame else [""] * len(idx)
         else:
             vals = list(values)
         for i, v in zip(idx, vals, strict=True):
@@ -83,6 +143,38 @@ class Collector:
             self.drop |= mask_arr
 
 
+def _total_length(series: pd.Series) -> int:
+    """Bytes of text in an arrow-string column, read off the offsets of each chunk."""
+    total = 0
+    for chunk in arrow_strings(series).chunks:
+        if len(chunk):
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
+            total += int(offsets[chunk.offset + len(chunk)] - offsets[chunk.offset])
+    return total
+
+
+def _is_arrow_str(values: pd.Series | pd.Index) -> bool:
+    """pandas' str dtype, backed by Arrow (the default for text in pandas 3)."""
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
+def _repeats(values: pa.ChunkedArray) -> np.ndarray:
+    """``duplicated(keep="first")``: true for every row but the first of its value (missing
+    values are one value)."""
+    codes = pc.dictionary_encode(values.combine_chunks(), null_encoding="encode").indices
+    codes = codes.to_numpy(zero_copy_only=False)
+    repeat = np.ones(len(codes), dtype=bool)
+    repeat[np.unique(codes, return_index=True)[1]] = False
+    return repeat
+
+
+def _all_ascii(series: pd.Series) -> bool:
+    try:
+        return pc.all(pc.string_is_ascii(arrow_strings(series))).as_py() is not False
+    except (pa.ArrowException, TypeError):
+        return False
+
+
 def check_fields(col: Collector, missing: tuple[str, ...] = ()) -> dict[str, pd.Series]:
     """Field-level rules. Returns parsed columns (dates, numbers) by field name.
 
@@ -90,12 +182,11 @@ def check_fields(col: Collector, missing: tuple[str, ...] = ()) -> dict[str, pd.
     they are not reported again per row, but no row can be kept without them.
     """
     parsed: dict[str, pd.Series] = {}
-    frame = col.frame
     if missing:
         col.drop[:] = True
     for spec in col.table.fields:
-        raw = frame[spec.name].str.strip()
-        present = (raw != "").to_numpy()
+        raw = col.stripped(spec.name)
+        present = np.asarray(raw != "", dtype=bool)
         if spec.required and spec.name not in missing:
             col.flag(~present, spec.name, "required", "is empty but required")
         parsed_col = _check_type(col, spec, raw, present)
@@ -127,21 +218,18 @@ def _check_type(
 ) -> pd.Series | None:
     name = spec.name
     if spec.type == "date":
-        shape_ok = raw.str.fullmatch(_DATE_RE).fillna(False).to_numpy(dtype=bool)
-        dates = pd.to_datetime(raw.where(shape_ok, ""), format="%Y-%m-%d", errors="coerce")
-        bad = present & (~shape_ok | dates.isna().to_numpy())
+        # a value of the wrong shape parses as "" (NaT), so NaT marks every bad value
+        dates = per_unique(raw, _parse_dates)
+        bad = present & dates.isna().to_numpy()
         col.flag(bad, name, "bad-date", '"{value}" is not a real date (expected YYYY-MM-DD)')
         return dates
     if spec.type == "partial-date":
-        shape_ok = raw.str.fullmatch(_PARTIAL_DATE_RE).fillna(False).to_numpy(dtype=bool)
-        padded = raw.where(raw.str.len() != 4, raw + "-01-01")
-        padded = padded.where(padded.str.len() != 7, padded + "-01")
-        dates = pd.to_datetime(padded.where(shape_ok, ""), format="%Y-%m-%d", errors="coerce")
-        bad = present & (~shape_ok | dates.isna().to_numpy())
+        dates = per_unique(raw, _parse_partial_dates)
+        bad = present & dates.isna().to_numpy()
         col.flag(bad, name, "bad-partial-date", '"{value}" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)')
         return None
     if spec.type in {"number", "integer"}:
-        nums = pd.to_numeric(raw.where(present, None), errors="coerce").astype("float64")
+        nums = _to_float(raw, present)
         arr = nums.to_numpy()
         bad = present & ~np.isfinite(arr)
         if spec.type == "integer":
@@ -158,7 +246,8 @@ def _check_type(
                  f"{{value}} is outside {lo} … {hi}")
         return nums.where(present & ~bad)
     if spec.type == "url":
-        ok = raw.str.fullmatch(_URL_RE).fillna(False).to_numpy(dtype=bool)
+        pattern = _URL_RE_ASCII if _all_ascii(raw) else _URL_RE
+        ok = raw.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
         col.flag(present & ~ok, name, "bad-url",
                  '"{value}" is not an http(s) URL')
         return None
@@ -170,15 +259,55 @@ def _check_type(
     return None
 
 
+def _parse_dates(values: pd.Series) -> pd.Series:
+    shape_ok = values.str.fullmatch(_DATE_RE).fillna(False).to_numpy(dtype=bool)
+    return pd.to_datetime(values.where(shape_ok, ""), format="%Y-%m-%d", errors="coerce")
+
+
+def _parse_partial_dates(values: pd.Series) -> pd.Series:
+    shape_ok = values.str.fullmatch(_PARTIAL_DATE_RE).fillna(False).to_numpy(dtype=bool)
+    padded = values.where(values.str.len() != 4, values + "-01-01")
+    padded = padded.where(padded.str.len() != 7, padded + "-01")
+    return pd.to_datetime(padded.where(shape_ok, ""), format="%Y-%m-%d", errors="coerce")
+
+
+def _to_float(raw: pd.Series, present: np.ndarray) -> pd.Series:
+    """``pd.to_numeric(raw.where(present, None), errors="coerce")`` as float64. When every value
+    is a plain decimal, Arrow's cast gives the same numbers some 40 times faster."""
+    try:
+        arr = arrow_strings(raw)
+    except (pa.ArrowException, TypeError):
+        arr = None
+    if arr is not None and len(arr):
+        given = pa.array(present)
+        plain = pc.match_substring_regex(arr, _PLAIN_DECIMAL_RE).fill_null(False)
+        negative_zero = pc.match_substring_regex(arr, _NEGATIVE_ZERO_RE).fill_null(False)
+        if pc.all(pc.or_(plain, pc.invert(given))).as_py() and \
+                not pc.any(pc.and_(negative_zero, given)).as_py():
+            values = pc.if_else(given, arr, pa.scalar(None, pa.large_string())).cast(pa.float64())
+            return pd.Series(values.to_numpy(zero_copy_only=False), index=raw.index, name=raw.name,
+                             dtype="float64")
+    return pd.to_numeric(raw.where(present, None), errors="coerce").astype("float64")
+
+
 def check_primary_key(col: Collector) -> None:
     key = list(col.table.primary_key)
     if not key:
         return
-    frame = col.frame
-    keyed = frame[key[0]].str.strip()
-    for name in key[1:]:
-        keyed = keyed + " + " + frame[name].str.strip()
-    dup = keyed.duplicated(keep="first").to_numpy()
+    parts = [col.stripped(name) for name in key]
+    if all(_is_arrow_str(part) for part in parts):
+        # one join of the key columns and one hash pass in Arrow (pandas' a + " + " + b and
+        # duplicated() take three joins and a factorize with conversions)
+        arrays = [arrow_strings(part) for part in parts]
+        joined = arrays[0] if len(arrays) == 1 else pc.binary_join_element_wise(
+            *arrays, pa.scalar(" + ", pa.large_string()))
+        keyed = pd.Series(joined.to_pandas().array) if len(arrays) > 1 else parts[0]
+        dup = _repeats(joined)
+    else:
+        keyed = parts[0]
+        for part in parts[1:]:
+            keyed = keyed + " + " + part
+        dup = keyed.duplicated(keep="first").to_numpy()
     field = key[0] if len(key) == 1 else "+".join(key)
     col.flag(dup, field, "duplicate-key", '"{value}" is used by an earlier row',
              values=keyed[dup].tolist())
@@ -188,9 +317,9 @@ def check_events(col: Collector, parsed: dict[str, pd.Series], schema: Schema) -
     """Cross-field rules of the events table."""
     f = col.frame
     start, end = parsed[C.DATE_START], parsed[C.DATE_END]
-    end_raw_present = (f[C.DATE_END].str.strip() != "").to_numpy()
-    kind = f[C.KIND].str.strip()
-    precision = f[C.DATE_PRECISION].str.strip()
+    end_raw_present = np.asarray(col.stripped(C.DATE_END) != "", dtype=bool)
+    kind = col.stripped(C.KIND)
+    precision = col.stripped(C.DATE_PRECISION)
     both = (start.notna() & end.notna()).to_numpy()
     before = both & (end < start).fillna(False).to_numpy(dtype=bool)
     col.flag(before, C.DATE_END, "end-before-start",
@@ -204,13 +333,13 @@ def check_events(col: Collector, parsed: dict[str, pd.Series], schema: Schema) -
              '"{value}" differs from date_start for a day-precision point event')
     _check_precision_window(col, start, end, precision, is_point & both & ~before)
 
-    lat_raw = (f[C.LATITUDE].str.strip() != "").to_numpy()
-    lon_raw = (f[C.LONGITUDE].str.strip() != "").to_numpy()
+    lat_raw = np.asarray(col.stripped(C.LATITUDE) != "", dtype=bool)
+    lon_raw = np.asarray(col.stripped(C.LONGITUDE) != "", dtype=bool)
     col.flag(lat_raw & ~lon_raw, C.LONGITUDE, "lat-lon-pair",
              "is empty while latitude is given")
     col.flag(lon_raw & ~lat_raw, C.LATITUDE, "lat-lon-pair",
              "is empty while longitude is given")
-    geo = f[C.GEO_PRECISION].str.strip()
+    geo = col.stripped(C.GEO_PRECISION)
     none_geo = (geo == "none").to_numpy()
     col.flag(none_geo & (lat_raw | lon_raw), C.GEO_PRECISION, "geo-none-with-coords",
              'is "none" but coordinates are given', severity="warning")
@@ -220,11 +349,11 @@ def check_events(col: Collector, parsed: dict[str, pd.Series], schema: Schema) -
 
     parent = schema.sub_category_parent()
     if parent:
-        cat = f[C.CATEGORY].str.strip()
-        sub = f[C.SUB_CATEGORY].str.strip()
-        expected = sub.map(parent)
-        mismatch = (expected.notna() & cat.isin(schema.vocab(C.CATEGORY).values) & (expected != cat))
-        mismatch_arr = mismatch.to_numpy(dtype=bool)
+        cat = col.stripped(C.CATEGORY)
+        sub = col.stripped(C.SUB_CATEGORY)
+        expected = per_unique(sub, lambda values: values.map(parent))
+        mismatch_arr = (expected.notna().to_numpy() & isin(cat, schema.vocab(C.CATEGORY).values)
+                        & np.asarray(expected != cat, dtype=bool))
         msgs = [
             f'"{s}" belongs to category "{e}", not "{c}"'
             for s, e, c in zip(sub[mismatch_arr], expected[mismatch_arr], cat[mismatch_arr], strict=True)
@@ -245,26 +374,31 @@ def _check_precision_window(
     """Warn when a point event's window does not match its precision (a faked precision)."""
     if not mask.any():
         return
-    s, e = start, end
-    month_ok = s.dt.is_month_start & e.dt.is_month_end
-    quarter_ok = s.dt.is_quarter_start & e.dt.is_quarter_end
-    year_ok = s.dt.is_year_start & e.dt.is_year_end
-    week_ok = (e - s) <= pd.Timedelta(days=6)
-    checks = {"month": month_ok, "year": year_ok, "quarter": quarter_ok, "week": week_ok}
-    for prec, ok in checks.items():
-        bad = mask & (precision == prec).to_numpy() & ~ok.fillna(False).to_numpy(dtype=bool)
+    checks: dict[str, Callable[[pd.Series, pd.Series], pd.Series]] = {
+        "month": lambda s, e: s.dt.is_month_start & e.dt.is_month_end,
+        "year": lambda s, e: s.dt.is_year_start & e.dt.is_year_end,
+        "quarter": lambda s, e: s.dt.is_quarter_start & e.dt.is_quarter_end,
+        "week": lambda s, e: (e - s) <= pd.Timedelta(days=6),
+    }
+    for prec, window_ok in checks.items():
+        rows = np.flatnonzero(mask & np.asarray(precision == prec, dtype=bool))
+        if not len(rows):
+            continue  # the check is row by row: only the rows of this precision need it
+        s, e = start.iloc[rows], end.iloc[rows]
+        bad = np.zeros(len(mask), dtype=bool)
+        bad[rows] = ~window_ok(s, e).fillna(False).to_numpy(dtype=bool)
         col.flag(bad, C.DATE_PRECISION, "precision-window",
                  f'is "{prec}" but the window {{value}} does not cover whole {prec}s',
                  severity="warning",
-                 values=[f"{a:%Y-%m-%d}…{b:%Y-%m-%d}" for a, b in zip(s[bad], e[bad], strict=True)])
+                 values=[f"{a:%Y-%m-%d}…{b:%Y-%m-%d}" for a, b in zip(start[bad], end[bad], strict=True)])
 
 
 def check_reference(
-    col: Collector, field: str, valid: set[str] | pd.Index, dropped: set[str] | pd.Index,
+    col: Collector, field: str, valid: pa.Array | pd.Index, dropped: pa.Array | pd.Index,
     target_label: str, severity: Severity = "error", is_list: bool = False,
 ) -> None:
     """Every value of ``field`` must exist among ``valid`` keys of the target table."""
-    raw = col.frame[field].str.strip()
+    raw = col.stripped(field)
     present = raw != ""
     if not present.any():
         return
@@ -285,7 +419,7 @@ def check_reference(
                 col.drop[pos] = True
         return
     in_valid = isin(raw, valid)
-    in_dropped = isin(raw, dropped) & ~in_valid
+    in_dropped = (isin(raw, dropped) if len(dropped) else np.zeros(len(raw), dtype=bool)) & ~in_valid
     present_arr = present.to_numpy()
     col.flag(present_arr & in_dropped, field, "dependent-dropped",
              f'refers to "{{value}}", which was dropped from {target_label} because of an error',
