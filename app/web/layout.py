@@ -22,8 +22,10 @@ GRID_COLUMNS = [
     {"field": "start", "headerName": "Start", "width": 125, "sort": "asc"},
     {"field": "date_label", "headerName": "When (as precise as known)", "width": 190,
      "sortable": False},
+    # the table is paged from the server (infinite row model), which has no automatic row height:
+    # titles wrap within a fixed three-line row, and the whole title shows on hover
     {"field": "title", "headerName": "Title", "flex": 3, "minWidth": 260, "wrapText": True,
-     "autoHeight": True},
+     "tooltipField": "title", "cellClass": "title-cell"},
     {"field": "category_label", "headerName": "Category", "width": 130},
     {"field": "place", "headerName": "Place", "width": 170},
     {"field": "verification_label", "headerName": "Verification", "width": 140},
@@ -375,6 +377,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                 dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                   "enableClickSelection": True},
                                  "cacheBlockSize": 200, "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
+                                 "rowHeight": 62, "tooltipShowDelay": 300,
                                  "domLayout": "normal", "animateRows": False},
                 getRowId="params.data.event_id",
                 className="ag-theme-quartz event-grid", style={"height": "420px", "width": "100%"},
