@@ -118,3 +118,12 @@ def test_period_packing_is_first_fit(spans: list[tuple[int, int]]) -> None:
     frame = pd.DataFrame({"date_start": pd.to_datetime(starts, unit="D"), "end": pd.to_datetime(ends, unit="D")})
     assert list(timeline_module.pack_periods(frame, "end")) == first_fit(starts, ends)
     assert isinstance(np.asarray(timeline_module.pack_periods(frame, "end")), np.ndarray)
+
+
+def test_periods_lane_stays_within_the_mark_budget(big: Deps) -> None:
+    # a narrow window of events with periods reaching far out: the periods lane is coarsened
+    state = FilterState(start=pd.Timestamp("2015-01-01").date(), end=pd.Timestamp("2015-12-31").date())
+    shown = big.cache(state)
+    spec = timeline_module.density_spec(shown, big.ctx, lanes="actor")
+    periods = next(t for t in spec["data"] if t["name"] == "Periods in force (counted)")
+    assert 0 < len(periods["x"]) <= timeline_module.MAX_MARKS

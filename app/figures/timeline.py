@@ -269,7 +269,7 @@ def _min_span(events: pd.DataFrame, layout: dict[str, Any]) -> None:
 
 BINS = (("D", "%d %b %Y", "day"), ("W", "week from %d %b %Y", "week"),  # numpy weeks start on Thursdays
         ("M", "%b %Y", "month"), ("Y", "%Y", "year"))
-MAX_MARKS = 900  # counted marks the timeline may draw: what SVG redraws quickly, twice (the slider)
+MAX_MARKS = 400  # counted marks the timeline may draw: what SVG redraws quickly in software rendering
 
 
 def bin_frequency(lanes: np.ndarray, starts: np.ndarray) -> tuple[Any, str, str]:
@@ -283,6 +283,13 @@ def bin_frequency(lanes: np.ndarray, starts: np.ndarray) -> tuple[Any, str, str]
     return BINS[-1]
 
 
+def _span(lo: pd.Timestamp, hi: pd.Timestamp, unit: Any) -> int:
+    """How many ``unit`` bins (day, week, month, year) lo..hi covers."""
+    stamps: Any = np.array([lo.to_datetime64(), hi.to_datetime64()]).astype(f"datetime64[{unit}]")
+    a, b = stamps
+    return int((b - a).astype(np.int64)) + 1
+
+
 def density_spec(
     events: pd.DataFrame, ctx: FigureContext, *, lanes: str = "category", selected: str = "",
     title: str | None = None, font_size: int = 15,
@@ -292,6 +299,7 @@ def density_spec(
     the browser's work depend on lanes x bins, not on the number of events. Clicking a mark
     zooms the views to its month (customdata "bin:START:END"); filtering or zooming further
     brings back every event once few enough remain (DETAIL_LIMIT)."""
+    events = _slim(events)
     rows, order = lane_assignments(events, lanes, ctx)
     lane_y = {label: len(order) - i for i, label in enumerate(order)}  # 0 = the periods lane
     lo = events[C.DATE_START].min()
@@ -309,9 +317,13 @@ def density_spec(
         data.append(_bin_trace(cells, lane_y, ctx, freq, fmt, "Events (counted)"))
     periods = events[events[C.KIND] == "period"]
     if len(periods):
-        step: Any = np.timedelta64(1, freq)
-        first: Any = np.datetime64(lo.to_datetime64(), freq)
-        last: Any = np.datetime64(hi.to_datetime64(), freq)
+        # one lane over the whole span: as fine as the events' bins, but never more than MAX_MARKS
+        units = [b for b in BINS if [u for u, _, _ in BINS].index(b[0]) >= [u for u, _, _ in BINS].index(freq)]
+        chosen: Any = next((b for b in units if _span(lo, hi, b[0]) <= MAX_MARKS), BINS[-1])
+        pfreq, pfmt = chosen[0], chosen[1]
+        step: Any = np.timedelta64(1, pfreq)
+        first: Any = np.datetime64(lo.to_datetime64(), pfreq)
+        last: Any = np.datetime64(hi.to_datetime64(), pfreq)
         edges: Any = np.arange(first, last + step, step)
         starts = np.sort(periods[C.DATE_START].to_numpy())
         ends = np.sort(periods[C.DATE_END].fillna(ctx.today).to_numpy())
@@ -320,7 +332,7 @@ def density_spec(
         in_force = np.searchsorted(starts, right, side="right") - np.searchsorted(ends, left, side="left")
         keep = in_force > 0
         cells = pd.DataFrame({"lane": "", "bin": edges[keep], "n": in_force[keep], "cat": ""})
-        data.append(_bin_trace(cells, {"": 0}, ctx, freq, fmt, "Periods in force (counted)", colour=PERIOD_EDGE))
+        data.append(_bin_trace(cells, {"": 0}, ctx, pfreq, pfmt, "Periods in force (counted)", colour=PERIOD_EDGE))
     sel_x, sel_y = density_selection(events, rows, lane_y, selected)
     data.append({"type": "scatter", "x": sel_x, "y": sel_y, "mode": "markers", "name": "Selected",
                  "showlegend": False, "hoverinfo": "skip",
@@ -344,6 +356,12 @@ def density_spec(
 
 
 PERIOD_EDGE = "#6b6f78"
+DENSITY_COLUMNS = (C.EVENT_ID, C.KIND, C.DATE_START, C.DATE_END, C.CATEGORY, C.ACTOR_IDS, C.COUNTRY_NAME)
+
+
+def _slim(events: pd.DataFrame) -> pd.DataFrame:
+    """Only the columns counting needs: selecting rows of 7 columns instead of all of them."""
+    return events[[c for c in DENSITY_COLUMNS if c in events.columns]]
 
 
 def _bin_trace(cells: pd.DataFrame, lane_y: Mapping[str, float], ctx: FigureContext, freq: Any, fmt: str,
@@ -417,6 +435,7 @@ def selection_coordinates(events: pd.DataFrame, ctx: FigureContext, lanes: str, 
     if len(events) > DETAIL_LIMIT:
         if not selected:
             return [], []
+        events = _slim(events)
         rows, order = lane_assignments(events, lanes, ctx)
         return density_selection(events, rows, {label: len(order) - i for i, label in enumerate(order)}, selected)
     return _Geometry(events, ctx, lanes).selection(selected)
