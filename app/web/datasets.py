@@ -8,7 +8,7 @@ This is the one piece of server-side state in the app, and a deliberate exceptio
 "callbacks are stateless": the alternative — sending the whole file with every callback — costs
 megabytes per click. Under gunicorn with several worker processes, a worker that did not receive
 the upload does not hold it: the views then say so ("upload it again") rather than showing
-another dataset's events. README recommends ``--workers 1 --threads 4`` where uploads matter.
+another dataset's events. README recommends ``--workers 1 --threads 8`` where uploads matter.
 """
 
 from __future__ import annotations

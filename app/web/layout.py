@@ -138,7 +138,7 @@ def timeline_key(ds: Dataset, ctx: FigureContext) -> html.Div:
         html.Span("Shape = verification:", className="key-title"), *vers,
         html.Span([html.Span("▬", className="glyph"),
                    "bar = date known only to the week/month/year; hatched = weakly verified"],
-                  className="key-item"),
+                  className="key-item long"),
     ], className="key", **aria("Timeline key"))
 
 

@@ -37,6 +37,7 @@ def test_phone_width_stacks(watched: Page, server_url: str) -> None:
     controls = watched.locator(".controls").bounding_box()
     assert views and controls and controls["y"] > views["y"]  # views first, filters below
     assert views["width"] <= 390
+    assert watched.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     shot(watched, "dashboard-390.png")
 
 
