@@ -16,6 +16,10 @@ from __future__ import annotations
 class GeotimelineError(Exception):
     """Base class; ``str(err)`` is a one-line message fit for a user."""
 
+    def __init__(self, message: object = "") -> None:
+        # one line whatever the message quotes (a column name or a value can hold line breaks)
+        super().__init__(" ".join(str(message).split()))
+
 
 class DataUnreadableError(GeotimelineError):
     """A data directory or a required table cannot be read."""

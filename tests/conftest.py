@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI is reproducible: the same hypothesis cases on every run (a failure found at random would make
+# a green change fail later). bench/fuzz.py runs the same tests with fresh random cases, many rounds.
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("random", derandomize=False)
+settings.load_profile(os.environ.get("GEOTIMELINE_HYPOTHESIS", "ci"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = FIXTURES / "_base"

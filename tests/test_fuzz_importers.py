@@ -244,6 +244,7 @@ MAPPING = st.dictionaries(st.sampled_from([*FIELDS, "date", "lat", "nonsense"]),
 @FUZZ
 @given(csv_bytes(GENERIC_COLUMNS, ("Date", "Title")), st.one_of(st.just({}), st.just({}), MAPPING))
 @example(b"Date,Title,kind,precision\n2262-04-11,x,period,week\n", {})  # a week past the last timestamp
+@example(b'"0\n0",id\r\n', {"event_id": "Date"})  # a column name with a line break, quoted in an error
 def test_generic_csv(workdir: Path, data: bytes, mapping: dict[str, str]) -> None:
     check_import(write(workdir, "table.csv", data), "csv", mapping)
 
