@@ -318,7 +318,7 @@ def density_spec(
     periods = events[events[C.KIND] == "period"]
     if len(periods):
         # one lane over the whole span: as fine as the events' bins, but never more than MAX_MARKS
-        units = [b for b in BINS if [u for u, _, _ in BINS].index(b[0]) >= [u for u, _, _ in BINS].index(freq)]
+        units = BINS[[u for u, _, _ in BINS].index(freq):]  # the events' unit and the coarser ones
         chosen: Any = next((b for b in units if _span(lo, hi, b[0]) <= MAX_MARKS), BINS[-1])
         pfreq, pfmt = chosen[0], chosen[1]
         step: Any = np.timedelta64(1, pfreq)
