@@ -15,6 +15,7 @@ from app.filters import FilterCache, FilterState
 from app.urlstate import Known
 from app.web import ids
 from app.web.callbacks import Deps, download, grid_block, sync_state, update_selection, update_views
+from app.web.layout import GRID_BLOCK
 from app.web.logic import event_from_click, range_from_relayout, states_from_controls
 
 NO_CONTROLS = [None, None, [], [], None, [], [], [], "", "category", ["seats"]]
@@ -75,19 +76,27 @@ def test_reset_clears_everything(deps) -> None:
 
 
 def test_update_views_filters_every_output(deps) -> None:
-    _, geo, refresh, text, t_conf, m_conf = update_views(
-        {"countries": ["RUS"]}, {"lanes": "category"}, "", deps=deps)
+    _, geo, refresh, text = update_views({"countries": ["RUS"]}, {"lanes": "category"}, "", deps=deps)
     assert refresh["n"] == 1 and refresh["state"]["countries"] == ["RUS"]
     rows = grid_block({"startRow": 0, "endRow": 100}, {"countries": ["RUS"]}, deps=deps)["rowData"]
     assert [r["event_id"] for r in rows] == ["ev-visit"]
+    # the table's first block comes with the view, the same rows the server would give for it
+    assert refresh["block"] == rows
     assert text == "1 event · Russian Federation"
-    assert t_conf["toImageButtonOptions"]["filename"] == "geotimeline-timeline-1-event-russian-federation"
-    assert t_conf["toImageButtonOptions"]["width"] == 1600 and m_conf["topojsonURL"] == "/assets/topojson/"
     assert geo["data"][-1]["name"] == "Selected"
 
 
+def test_first_block_is_the_default_order_of_the_view(deps) -> None:
+    _, _, refresh, _ = update_views({}, {}, "", deps=deps)
+    asked = grid_block({"startRow": 0, "endRow": GRID_BLOCK, "sortModel": []}, {}, deps=deps)
+    assert refresh["block"] == asked["rowData"] and refresh["n"] == asked["rowCount"] == len(refresh["block"])
+    # dates in order, as the table shows a view unsorted
+    assert [r["event_id"] for r in refresh["block"][:2]] == [
+        r["event_id"] for r in grid_block({"startRow": 0, "endRow": 2}, {}, deps=deps)["rowData"]]
+
+
 def test_date_range_keeps_the_timeline_whole_but_zoomed(deps) -> None:
-    timeline, _, refresh, _, _, _ = update_views({"start": "2023-01-01", "end": "2023-12-31"}, {}, "", deps=deps)
+    timeline, _, refresh, _ = update_views({"start": "2023-01-01", "end": "2023-12-31"}, {}, "", deps=deps)
     rows = grid_block({"startRow": 0, "endRow": 100}, refresh["state"], deps=deps)["rowData"]
     assert {r["event_id"] for r in rows} == {"ev-visit", "ev-regime"}
     plotted = {row[0] for t in timeline["data"] if "customdata" in t for row in t["customdata"]}

@@ -20,7 +20,7 @@ from app.figures import timeline as timeline_module
 from app.figures.context import FigureContext
 from app.filters import FilterState
 from app.web import ids
-from app.web.callbacks import Deps, grid_block, sync_state, update_views
+from app.web.callbacks import Deps, sync_state, update_views
 from app.web.factory import make_deps
 from app.web.logic import bin_window
 
@@ -70,7 +70,7 @@ def test_large_map_counts_every_placed_event_once(big: Deps) -> None:
 
 def test_filtered_down_shows_single_events_again(big: Deps) -> None:
     state = FilterState(start=pd.Timestamp("2015-01-01").date(), end=pd.Timestamp("2015-03-31").date())
-    timeline, geo, refresh, _, _, _ = update_views(state.to_dict(), {}, "", deps=big)
+    timeline, geo, refresh, _ = update_views(state.to_dict(), {}, "", deps=big)
     assert refresh["n"] < timeline_module.DETAIL_LIMIT
     names = {t["name"] for t in timeline["data"]}
     assert "Events (counted)" not in names and "Events at their place" in {t["name"] for t in geo["data"]}
@@ -79,9 +79,9 @@ def test_filtered_down_shows_single_events_again(big: Deps) -> None:
 def test_response_stays_small_at_scale(big: Deps) -> None:
     from plotly.io.json import to_json_plotly
 
-    out = update_views({}, {"lanes": "actor"}, "", deps=big)
-    rows = grid_block({"startRow": 0, "endRow": 200}, {}, deps=big)
-    assert len(to_json_plotly([list(out[:4]), rows])) < 1_000_000
+    out = update_views({}, {"lanes": "actor"}, "", deps=big)  # the table's first block included
+    assert len(out[2]["block"]) == 200
+    assert len(to_json_plotly(list(out))) < 1_000_000
 
 
 def test_clicking_a_count_zooms_to_its_window(big: Deps) -> None:

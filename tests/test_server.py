@@ -129,13 +129,18 @@ def test_views_callback_over_http(app, client) -> None:
     assert body["timeline-graph"]["figure"]["data"] and body["map-graph"]["figure"]["data"]
     ds = load_package(Settings().data_dir)
     n = int((ds.events["category"] == "transfer").sum())
-    assert body["grid-refresh-store"]["data"]["n"] == n  # the table then asks the server for its rows
+    refresh = body["grid-refresh-store"]["data"]
+    assert refresh["n"] == n and len(refresh["block"]) == n  # the table's first block came along
+    # any other block (sorted, scrolled) is asked of the server through the grid-ask store
     key = next(k for k in app.callback_map if k.startswith("event-grid.getRowsResponse"))
-    resp = post_callback(client, app, key, {("event-grid", "getRowsRequest"): {"startRow": 0, "endRow": 200},
+    request = {"startRow": 0, "endRow": 200, "sortModel": [{"colId": "title", "sort": "desc"}]}
+    resp = post_callback(client, app, key, {("grid-ask-store", "data"): request,
                                             ("filter-store", "data"): {"categories": ["transfer"]}},
-                         "event-grid.getRowsRequest")
+                         "grid-ask-store.data")
     rows = resp.get_json()["response"]["event-grid"]["getRowsResponse"]
     assert rows["rowCount"] == n and len(rows["rowData"]) == n
+    titles = [r["title"] for r in rows["rowData"]]
+    assert titles == sorted(titles, reverse=True) and titles != [r["title"] for r in refresh["block"]]
     assert body["summary-line"]["children"].startswith(f"{n} event")
 
 

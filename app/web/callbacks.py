@@ -26,7 +26,7 @@ from app.urlstate import Known, parse_query, to_query
 from app.web import ids
 from app.web.datasets import GONE_MESSAGE, Registry, UploadGone
 from app.web.detail import detail_children, print_list
-from app.web.layout import graph_config, placeholder
+from app.web.layout import GRID_BLOCK, placeholder
 from app.web.logic import (
     CONTROL_KEYS,
     bin_window,
@@ -80,7 +80,7 @@ class Deps:
 
 
 N_OUT = len(CONTROL_IDS) + 6  # URL, the controls, three stores, the notice, the narrative picker
-N_VIEWS = 6  # timeline, map, table refresh, summary, the two figure configs
+N_VIEWS = 4  # timeline, map, table refresh (with the table's first block), summary
 PRESENT_TRIGGERS = (ids.PRESENT_SELECT, ids.PRESENT_PREV, ids.PRESENT_NEXT, ids.PRESENT_EXIT)
 
 
@@ -173,7 +173,8 @@ def presentation_move(trigger: str, pick: Any, state: FilterState, view: ViewSta
 
 def update_views(filter_data: dict[str, Any] | None, view_data: dict[str, Any] | None,
                  selected: str | None, *, deps: Deps) -> tuple[Any, ...]:
-    """filter state + view -> timeline, map, table rows, summary line, graph configs."""
+    """filter state + view -> timeline, map, the table's refresh (count, state, first block of rows),
+    summary line."""
     state = FilterState.from_dict(filter_data)
     view = ViewState.from_dict(view_data)
     timeline, geo, count, text = deps.views(state, view.lanes, view.seats)
@@ -185,11 +186,10 @@ def update_views(filter_data: dict[str, Any] | None, view_data: dict[str, Any] |
     story = deps.stories.get(view.narrative)
     if story is not None and 0 <= view.step < len(story.steps):
         timeline, geo = frame_step(timeline, geo, story, view.step)
-    name = slug(text)
-    # the table pages on the server: it is told the view changed (and its size), then asks for rows
-    rows = {"n": count, "state": state.to_dict()}
-    return (timeline, geo, rows, text, graph_config(f"geotimeline-timeline-{name}"),
-            graph_config(f"geotimeline-map-{name}", deps.topojson_url))
+    # the table pages on the server: it is told the view changed (its size and its first block in
+    # the default order, which the browser hands to the table without asking the server again)
+    rows = {"n": count, "state": state.to_dict(), "block": rows_block(state, (), 0, GRID_BLOCK, deps)}
+    return timeline, geo, rows, text
 
 
 def frame_step(timeline: dict[str, Any], geo: dict[str, Any], story: Narrative, index: int) -> tuple[
@@ -231,10 +231,16 @@ def grid_block(request: Any, filter_data: dict[str, Any] | None, *, deps: Deps) 
     if bounds is None:
         return no_update
     state = FilterState.from_dict(filter_data)
+    rows = rows_block(state, sort_spec(request.get("sortModel")), *bounds, deps)
+    return {"rowData": rows, "rowCount": len(deps.cache(state))}
+
+
+def rows_block(state: FilterState, spec: tuple[tuple[str, bool], ...], start: int, end: int,
+               deps: Deps) -> list[dict[str, Any]]:
+    """Rows start..end of a view in the table's sort order ``spec``."""
     shown = deps.cache(state)
-    order = deps.orders(state, sort_spec(request.get("sortModel")))
-    part = shown.iloc[order[bounds[0]:bounds[1]]]
-    return {"rowData": grid_rows(part, deps.ctx), "rowCount": len(shown)}
+    order = deps.orders(state, spec)
+    return grid_rows(shown.iloc[order[start:end]], deps.ctx)
 
 
 def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
@@ -333,7 +339,7 @@ def register(app: Dash, registry: Registry) -> None:
             deps = registry.get(data)
         except UploadGone:
             empty = placeholder("timeline")
-            return (empty, empty, {"n": 0}, GONE_MESSAGE, no_update, no_update)
+            return (empty, empty, {"n": 0}, GONE_MESSAGE)
         return update_views(filter_data, view_data, selected, deps=deps)
 
     def with_deps(fn: Any) -> Any:
@@ -350,7 +356,7 @@ def register(app: Dash, registry: Registry) -> None:
 
     # URL, controls, reset, timeline zoom/clicks, map clicks, table clicks -> URL, controls, stores,
     # notice — and, when the view changed, the views themselves (timeline, map, table refresh,
-    # summary, figure configs). One callback, not a chain of two: a filter change costs one round
+    # summary). One callback, not a chain of two: a filter change costs one round
     # trip to the server, not two (the stores still carry the state for the other callbacks).
     @app.callback(
         Output(ids.URL, "search"),
@@ -358,7 +364,7 @@ def register(app: Dash, registry: Registry) -> None:
         Output(ids.FILTER_STORE, "data"), Output(ids.VIEW_STORE, "data"),
         Output(ids.SELECTION_STORE, "data"), Output(ids.NOTICE, "children"), Output(ids.PRESENT_SELECT, "value"),
         Output(ids.TIMELINE, "figure"), Output(ids.MAP, "figure"), Output(ids.GRID_REFRESH, "data"),
-        Output(ids.SUMMARY, "children"), Output(ids.TIMELINE, "config"), Output(ids.MAP, "config"),
+        Output(ids.SUMMARY, "children"),
         Input(ids.URL, "search"),
         *[Input(i, p) for i, p in zip(CONTROL_IDS, CONTROL_PROPS, strict=True)],
         Input(ids.RESET, "n_clicks"), Input(ids.TIMELINE, "relayoutData"),
@@ -392,10 +398,31 @@ def register(app: Dash, registry: Registry) -> None:
                              view_now if new_view is no_update else new_view,
                              selected if new_selected is no_update else new_selected, data)
 
-    # the table asks for a block of rows (scrolling, sorting, or after a refresh)
+    # the table asks for a block of rows (after a refresh, scrolling, sorting). The first block of a
+    # view in the default order came with the view (GRID_REFRESH): answered here, in the browser.
+    # Any other block goes to the server. Before the first view has arrived nothing is asked: the
+    # refresh that follows asks again.
+    app.clientside_callback(
+        """
+        function(request, refresh) {
+            const nu = window.dash_clientside.no_update;
+            if (!request || !refresh) { return [nu, nu]; }
+            const sorted = request.sortModel && request.sortModel.length > 0;
+            const block = refresh.block;
+            if (block && !sorted && request.startRow === 0
+                    && (block.length >= request.endRow || block.length === refresh.n)) {
+                return [{rowData: block.slice(0, request.endRow), rowCount: refresh.n}, nu];
+            }
+            return [nu, request];
+        }
+        """,
+        Output(ids.GRID, "getRowsResponse"), Output(ids.GRID_ASK, "data"),
+        Input(ids.GRID, "getRowsRequest"), State(ids.GRID_REFRESH, "data"),
+        prevent_initial_call=True,
+    )
     app.callback(
-        Output(ids.GRID, "getRowsResponse"), Input(ids.GRID, "getRowsRequest"), State(ids.FILTER_STORE, "data"),
-        dataset, prevent_initial_call=True,
+        Output(ids.GRID, "getRowsResponse", allow_duplicate=True), Input(ids.GRID_ASK, "data"),
+        State(ids.FILTER_STORE, "data"), dataset, prevent_initial_call=True,
     )(with_deps(grid_block))
 
     # the view changed -> the table drops its rows and asks again (from the top)
@@ -460,9 +487,6 @@ def register(app: Dash, registry: Registry) -> None:
         f"""
         function(nLink, nT, nM) {{
             const t = window.dash_clientside.callback_context.triggered_id;
-            const summary = (document.getElementById('{ids.SUMMARY}') || {{}}).innerText || 'view';
-            const name = 'geotimeline-' + summary.toLowerCase()
-                .replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
             if (t === '{ids.COPY_LINK}' && navigator.clipboard) {{
                 navigator.clipboard.writeText(window.location.href);
             }}
@@ -471,7 +495,7 @@ def register(app: Dash, registry: Registry) -> None:
             if (graphs[t]) {{
                 const el = document.getElementById(graphs[t][0]).querySelector('.js-plotly-plot');
                 window.Plotly.downloadImage(el, {{format: 'svg', width: 1600, height: 900,
-                                                 filename: name + '-' + graphs[t][1]}});
+                                                 filename: window.geotimelineFileName(graphs[t][1])}});
             }}
             return window.dash_clientside.no_update;
         }}

@@ -67,3 +67,4 @@ HEADER_TITLE = "header-title"
 FOOTER = "page-footer"
 PRESENT_PICKER = "present-picker"
 GRID_REFRESH = "grid-refresh-store"
+GRID_ASK = "grid-ask-store"  # a table block the browser could not answer from GRID_REFRESH

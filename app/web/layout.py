@@ -106,7 +106,14 @@ def options(ds: Dataset, ctx: FigureContext, plain: bool = False) -> dict[str, l
     }
 
 
+#: Rows per block the table asks for; the first block of every view comes with the view itself.
+GRID_BLOCK = 200
+
+
 def graph_config(filename: str, topojson_url: str | None = None) -> dict[str, Any]:
+    """The graphs' config, set once in the layout and never by a callback: plotly.js redraws a
+    graph from scratch when its config changes. The modebar's PNG file name follows the view all
+    the same (assets/names.js sets it at the moment of the click)."""
     config: dict[str, Any] = {
         "responsive": True,
         "displaylogo": False,
@@ -376,7 +383,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                 defaultColDef={"resizable": True, "sortable": True, "filter": False},
                 dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                   "enableClickSelection": True},
-                                 "cacheBlockSize": 200, "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
+                                 "cacheBlockSize": GRID_BLOCK, "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
                                  "rowHeight": 62, "tooltipShowDelay": 300,
                                  "domLayout": "normal", "animateRows": False},
                 getRowId="params.data.event_id",
@@ -392,6 +399,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         dcc.Store(id=ids.SELECTION_STORE, data=""),
         dcc.Store(id=ids.CLIENT_DUMMY),
         dcc.Store(id=ids.GRID_REFRESH),
+        dcc.Store(id=ids.GRID_ASK),
         dcc.Store(id=ids.DATASET_STORE, data=None, storage_type="memory"),
         dcc.Store(id=ids.UPLOAD_PAYLOAD, data=None, storage_type="memory"),
         dcc.Download(id=ids.DOWNLOAD),

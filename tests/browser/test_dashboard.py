@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.filters import slug
 from tests.browser.conftest import shot, start_server, summary_count, until, wait_grid, wait_ready
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -137,7 +138,17 @@ def test_modebar_png_download_at_slide_size(watched: Page, server_url: str) -> N
     watched.hover("#timeline-graph")
     with watched.expect_download() as info:
         watched.click("#timeline-graph .modebar-btn[data-title^='Download plot']")
-    assert info.value.suggested_filename.startswith("geotimeline-timeline-")
+    # the name says the view (the same rule as every export's file name)
+    summary = watched.inner_text("#summary-line")
+    assert info.value.suggested_filename == f"geotimeline-timeline-{slug(summary)}.png"
+    assert "transfer" in info.value.suggested_filename
+    # after a filter change the next download says the new view
+    watched.locator("#category-checklist label").first.click()
+    expect(watched.locator("#summary-line")).not_to_have_text(summary)
+    watched.hover("#map-graph")
+    with watched.expect_download() as info:
+        watched.click("#map-graph .modebar-btn[data-title^='Download plot']")
+    assert info.value.suggested_filename == f"geotimeline-map-{slug(watched.inner_text('#summary-line'))}.png"
 
 
 @pytest.fixture(scope="module")
