@@ -407,9 +407,12 @@ def register(app: Dash, registry: Registry) -> None:
         function(request, refresh) {
             const nu = window.dash_clientside.no_update;
             if (!request || !refresh) { return [nu, nu]; }
-            const sorted = request.sortModel && request.sortModel.length > 0;
+            // the table opens sorted by start date, ascending: the order the view comes in
+            const sort = request.sortModel || [];
+            const asShipped = sort.length === 0 || (sort.length === 1 && sort[0].colId === 'start'
+                                                    && sort[0].sort === 'asc');
             const block = refresh.block;
-            if (block && !sorted && request.startRow === 0
+            if (block && asShipped && request.startRow === 0
                     && (block.length >= request.endRow || block.length === refresh.n)) {
                 return [{rowData: block.slice(0, request.endRow), rowCount: refresh.n}, nu];
             }

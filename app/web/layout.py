@@ -383,7 +383,11 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                 defaultColDef={"resizable": True, "sortable": True, "filter": False},
                 dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                   "enableClickSelection": True},
-                                 "cacheBlockSize": GRID_BLOCK, "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
+                                 "cacheBlockSize": GRID_BLOCK, "maxBlocksInCache": 20,
+                                 # dash-ag-grid answers only the latest getRowsRequest: one block
+                                 # at a time, or a second block asked in the same moment is lost
+                                 # (rows left loading when scrolling far)
+                                 "maxConcurrentDatasourceRequests": 1, "infiniteInitialRowCount": 1,
                                  "rowHeight": 62, "tooltipShowDelay": 300,
                                  "domLayout": "normal", "animateRows": False},
                 getRowId="params.data.event_id",

@@ -30,6 +30,8 @@ def big_url(tmp_path_factory) -> Iterator[str]:
 
 
 def test_100k_events_load_and_filter(watched: Page, big_url: str) -> None:
+    asked: list[str] = []  # table blocks asked of the server (not answered in the browser)
+    watched.on("request", lambda r: asked.append(r.url) if "grid-ask-store" in (r.post_data or "") else None)
     watched.goto(big_url)
     expect(watched.locator("#summary-line")).to_have_text("100000 events · all", timeout=60_000)
     # counted marks: one per lane and month on the timeline, one per area on the map
@@ -44,3 +46,19 @@ def test_100k_events_load_and_filter(watched: Page, big_url: str) -> None:
     assert 0 < n < 100_000
     wait_grid(watched, n)
     assert "cat=" in watched.url
+    # the first block of each view came with the view: the table never had to ask the server
+    assert asked == []
+    first = watched.inner_text("#event-grid .ag-row[row-index='0'] [col-id='title']")
+    # sorting by title and scrolling far down ask the server for those blocks
+    watched.click("#event-grid .ag-header-cell[col-id='title'] .ag-header-cell-label")
+    until(watched, "document.querySelector(\"#event-grid .ag-header-cell[col-id='title']\")"
+                   ".getAttribute('aria-sort') === 'ascending'")
+    until(watched, f"(document.querySelector(\"#event-grid .ag-row[row-index='0'] [col-id='title']\") || {{}})"
+                   f".innerText !== {first!r}")
+    titles = [watched.inner_text(f"#event-grid .ag-row[row-index='{i}'] [col-id='title']") for i in range(3)]
+    assert titles == sorted(titles) and len(asked) >= 1
+    watched.evaluate("dash_ag_grid.getApi('event-grid').ensureIndexVisible(5000, 'top')")
+    until(watched, "document.querySelector(\"#event-grid .ag-row[row-index='5000'] [col-id='title']\") !== null"
+                   " && document.querySelector(\"#event-grid .ag-row[row-index='5000'] [col-id='title']\")"
+                   ".innerText.length > 0")
+    assert len(asked) >= 2
