@@ -1,4 +1,4 @@
-"""The dashboard's partial plotly.js (app/web/vendor): served where dcc.Graph loads plotly.js from,
+"""The dashboard's partial plotly.js (app/vendor): served where dcc.Graph loads plotly.js from,
 the version plotly.py was made for, and holding every trace type the figures use."""
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from plotly.offline import get_plotlyjs_version
 from app.dataset import load_package
 from app.figures.context import FigureContext
 from app.settings import Settings
+from app.vendor import PLOTLY_BUNDLE
 from app.web import create_app
 from app.web.callbacks import update_views
-from app.web.factory import PLOTLY_BUNDLE, make_deps
+from app.web.factory import make_deps
 from app.web.layout import placeholder
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,4 +62,4 @@ def test_every_figure_uses_only_bundled_trace_types(package: str, dense: Path) -
                 timeline, geo, _, _ = update_views(state, {"lanes": lanes, "seats": seats}, "", deps=deps)
                 used |= {t.get("type", "scatter") for t in timeline["data"] + geo["data"]}
     used |= {t.get("type", "scatter") for t in placeholder("timeline")["data"]}
-    assert used <= bundled_traces(), f"rebuild app/web/vendor with {used - bundled_traces()}"
+    assert used <= bundled_traces(), f"rebuild app/vendor with {used - bundled_traces()}"

@@ -1,5 +1,5 @@
-"""One self-contained HTML file that opens from file:// with the network off: plotly.js and the map
-shapes are inlined (plotly.js looks for ``window.PlotlyGeoAssets`` before fetching topojson), the
+"""One self-contained HTML file that opens from file:// with the network off: plotly.js (the
+partial bundle of app/vendor, as in the dashboard) and the map shapes are inlined (plotly.js looks for ``window.PlotlyGeoAssets`` before fetching topojson), the
 events and their sources are listed, and a narrative can be stepped through (buttons or keys).
 
 All text from the data is escaped with ``html.escape``; links are made only from http(s) URLs.
@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 from plotly.io.json import to_json_plotly
-from plotly.offline import get_plotlyjs
 
 from app.dataset import columns as C
 from app.dataset.package import Dataset
@@ -23,6 +22,7 @@ from app.export.narrative import Narrative, event_facts, sources_of
 from app.figures.context import FigureContext
 from app.figures.map import TOPOJSON_DIR, map_spec, selection_lonlat
 from app.figures.timeline import selection_coordinates, timeline_spec
+from app.vendor import plotly_js
 
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
@@ -133,7 +133,7 @@ def snapshot_html(ds: Dataset, ctx: FigureContext, events: pd.DataFrame, title: 
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{_esc(title)}</title><style>{STYLE}</style>
 <script>window.PlotlyGeoAssets = {{topojson: {{"world_110m": {topo}}}}};</script>
-<script>{get_plotlyjs()}</script></head>
+<script>{plotly_js()}</script></head>
 <body><header><h1>{_esc(title)}</h1><p class="muted">{_esc(subtitle)}</p></header>
 <main>{step_panel}
 <div class="figs"><div class="card"><div id="timeline" class="fig"></div></div>

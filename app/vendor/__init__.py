@@ -1,0 +1,16 @@
+"""Vendored front-end files (see README.md here): the partial plotly.js bundle the dashboard and
+the offline HTML snapshot load instead of plotly.py's full bundle."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+#: plotly.js core (scatter) + bar + scattergeo, at the version plotly.py ships.
+PLOTLY_BUNDLE = Path(__file__).resolve().parent / "plotly-geotimeline.min.js"
+
+
+@functools.cache
+def plotly_js() -> str:
+    """The bundle's text (read once per process)."""
+    return PLOTLY_BUNDLE.read_text(encoding="utf-8")
