@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from typing import Any
@@ -132,6 +132,70 @@ def _contains_any(joined: pd.Series, values: Iterable[str]) -> np.ndarray:
     return joined.str.contains(pattern, regex=True).to_numpy(dtype=bool)
 
 
+Criterion = tuple[str, Any]
+
+
+def criteria(state: FilterState) -> tuple[Criterion, ...]:
+    """``state`` as independent tests, each a hashable (kind, value): an event passes the filter when
+    it passes every one. Kept apart so that a cache can reuse each test's result across states
+    (ticking one more category re-tests the categories only, not a free-text search)."""
+    out: list[Criterion] = []
+    if state.start is not None or state.end is not None:
+        out.append(("dates", (state.start, state.end)))
+    if state.categories:
+        out.append(("categories", state.categories))
+    if state.verification:
+        out.append(("verification", state.verification))
+    if state.countries:
+        out.append(("countries", state.countries))
+    if state.actors or state.actor_role:
+        out.append(("actors", (state.actors, state.actor_role)))
+    if state.systems:
+        out.append(("systems", state.systems))
+    out += [("word", word) for word in state.text.lower().split()]
+    return tuple(out)
+
+
+def passes(events: pd.DataFrame, criterion: Criterion, today: pd.Timestamp | None = None) -> np.ndarray:
+    """The rows of ``events`` that pass one test of ``criteria`` (a boolean array)."""
+    kind, value = criterion
+    if kind == "dates":
+        start, end = value
+        mask = np.ones(len(events), dtype=bool)
+        starts = events[C.DATE_START]
+        ends = events[C.DATE_END].fillna(today if today is not None else pd.Timestamp.max.normalize())
+        if end is not None:
+            mask &= (starts <= pd.Timestamp(end)).to_numpy()
+        if start is not None:
+            mask &= (ends >= pd.Timestamp(start)).to_numpy()
+        return mask
+    if kind in ("categories", "verification", "countries"):
+        column = {"categories": C.CATEGORY, "verification": C.VERIFICATION, "countries": C.COUNTRY}[kind]
+        return events[column].isin(value).to_numpy()
+    if kind == "actors":
+        actors, role = value
+        if actors and role:
+            return _contains_any(events[C.ACTOR_ROLES], [f"{a}:{role}" for a in actors])
+        if actors:
+            return _contains_any(events[C.ACTOR_IDS], actors)
+        return events[C.ACTOR_ROLES].str.contains(rf":{re.escape(role)}(?:;|$)", regex=True).to_numpy(dtype=bool)
+    if kind == "systems":
+        return _contains_any(events[C.SYSTEMS_COL].str.replace(" ", ""), value)
+    if kind == "word":
+        return events[C.SEARCH_TEXT].str.contains(value, regex=False).to_numpy(dtype=bool)
+    raise ValueError(f"unknown filter criterion {kind!r}")
+
+
+def filter_mask(events: pd.DataFrame, state: FilterState, today: pd.Timestamp | None = None,
+                test: Callable[[Criterion], np.ndarray] | None = None) -> np.ndarray:
+    """The rows of ``events`` that ``state`` lets through (a boolean array). ``test`` answers one
+    criterion (a cache of ``passes``); by default each is worked out afresh."""
+    mask = np.ones(len(events), dtype=bool)
+    for criterion in criteria(state):
+        mask &= test(criterion) if test is not None else passes(events, criterion, today)
+    return mask
+
+
 def apply_filters(events: pd.DataFrame, state: FilterState, today: pd.Timestamp | None = None,
                   presorted: bool = False) -> pd.DataFrame:
     """The events that ``state`` lets through, in date order. Never mutates ``events``.
@@ -141,34 +205,7 @@ def apply_filters(events: pd.DataFrame, state: FilterState, today: pd.Timestamp 
     """
     if events.empty:
         return events
-    mask = np.ones(len(events), dtype=bool)
-    if state.start is not None or state.end is not None:
-        starts = events[C.DATE_START]
-        ends = events[C.DATE_END].fillna(today if today is not None else pd.Timestamp.max.normalize())
-        if state.end is not None:
-            mask &= (starts <= pd.Timestamp(state.end)).to_numpy()
-        if state.start is not None:
-            mask &= (ends >= pd.Timestamp(state.start)).to_numpy()
-    if state.categories:
-        mask &= events[C.CATEGORY].isin(state.categories).to_numpy()
-    if state.verification:
-        mask &= events[C.VERIFICATION].isin(state.verification).to_numpy()
-    if state.countries:
-        mask &= events[C.COUNTRY].isin(state.countries).to_numpy()
-    if state.actors:
-        if state.actor_role:
-            pairs = [f"{a}:{state.actor_role}" for a in state.actors]
-            mask &= _contains_any(events[C.ACTOR_ROLES], pairs)
-        else:
-            mask &= _contains_any(events[C.ACTOR_IDS], state.actors)
-    elif state.actor_role:
-        mask &= events[C.ACTOR_ROLES].str.contains(
-            rf":{re.escape(state.actor_role)}(?:;|$)", regex=True).to_numpy(dtype=bool)
-    if state.systems:
-        mask &= _contains_any(events[C.SYSTEMS_COL].str.replace(" ", ""), state.systems)
-    if state.text:
-        for word in state.text.lower().split():
-            mask &= events[C.SEARCH_TEXT].str.contains(word, regex=False).to_numpy(dtype=bool)
+    mask = filter_mask(events, state, today)
     if presorted:
         return events if mask.all() else events.loc[mask]  # nothing filtered: the same frame, no copy
     return date_order(events.loc[mask])
@@ -179,17 +216,42 @@ def date_order(events: pd.DataFrame) -> pd.DataFrame:
 
 
 class FilterCache:
-    """Filtered results per filter state, for one loaded (immutable) events frame."""
+    """Filtered results per filter state, for one loaded (immutable) events frame.
+
+    Besides whole results it keeps the result of each test (``criteria``): a new state that shares
+    tests with earlier ones (one more category ticked, the same search) only runs the new ones.
+    """
 
     def __init__(self, events: pd.DataFrame, maxsize: int = 64):
         self.events = date_order(events)  # sorted once: each filtered view keeps this order
         self._apply = lru_cache(maxsize=maxsize)(self._compute)
+        self._passes = lru_cache(maxsize=maxsize)(self._test)
+        self._count = lru_cache(maxsize=maxsize)(self._size)
+
+    def _test(self, criterion: Criterion) -> np.ndarray:
+        mask = passes(self.events, criterion)
+        mask.flags.writeable = False  # shared by every state that has this test
+        return mask
+
+    def _mask(self, state: FilterState) -> np.ndarray:
+        return filter_mask(self.events, state, test=self._passes)
 
     def _compute(self, state: FilterState) -> pd.DataFrame:
-        return apply_filters(self.events, state, presorted=True)
+        if self.events.empty:
+            return self.events
+        mask = self._mask(state)
+        return self.events if mask.all() else self.events.loc[mask]  # as apply_filters(presorted=True)
+
+    def _size(self, state: FilterState) -> int:
+        return int(self._mask(state).sum())
 
     def __call__(self, state: FilterState) -> pd.DataFrame:
         return self._apply(state)
+
+    def count(self, state: FilterState) -> int:
+        """``len(self(state))`` without selecting the rows (the timeline asks this of a wider view
+        it only shows when small)."""
+        return self._count(state)
 
 
 def year_span(start: dt.date | None, end: dt.date | None) -> str:

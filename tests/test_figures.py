@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.dataset import load_package
 from app.figures.context import FigureContext
@@ -157,3 +159,115 @@ def test_a_lone_event_opens_on_a_season_not_milliseconds(ds, ctx) -> None:
     assert (pd.Timestamp(hi) - pd.Timestamp(lo)).days == MIN_SPAN_DAYS
     assert pd.Timestamp(lo) < pd.Timestamp("2022-11-15") < pd.Timestamp(hi)
     assert "range" not in timeline_spec(ds.events, ctx)["layout"]["xaxis"]  # a wide table autoranges
+
+
+# --- counting on integer codes (large tables): the same marks, order and ties as pandas grouping ---
+
+def lanes_frame(kinds: list[str], cats: list[str], actors: list[str], countries: list[str]) -> pd.DataFrame:
+    n = len(kinds)
+    text = {"event_id": [f"e{i}" for i in range(n)], "kind": kinds, "category": cats, "actor_ids": actors,
+            "country_name": countries}
+    return pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in text.items()}).assign(
+        date_start=pd.Timestamp("2020-01-01"), date_end=pd.Timestamp("2020-01-01"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["point", "point", "period"]), st.sampled_from(["a", "b", "c", "d"]),
+                          st.lists(st.sampled_from(["x", "y", "z", "w", "_other", ""]), max_size=3),
+                          st.sampled_from(["", "Peru", "Chad", "Laos", "Fiji"])), max_size=40),
+       st.integers(1, 3))
+def test_lanes_rank_like_value_counts(rows, top) -> None:
+    from app.figures import timeline as tl
+
+    frame = lanes_frame([r[0] for r in rows], [r[1] for r in rows], [";".join(r[2]) for r in rows],
+                        [r[3] for r in rows])
+    ctx = FigureContext(categories=("b", "a"), category_labels={"a": "A", "b": "B", "c": "A"}, colours={},
+                        verification=(), verification_labels={}, symbols={}, actor_names={"x": "X", "y": "X"})
+    points = frame[frame["kind"] != "period"]
+    # country lanes: most events first, ties in order of appearance (as value_counts ranks them)
+    labels = points["country_name"].where(points["country_name"] != "", "No place")
+    assert tl.lane_rows(frame, "country", ctx).order == list(labels.value_counts().index)
+    # actor lanes: one row per actor of an event, the top ones named, the rest "Other actors"
+    tl_top, tl.MAX_ACTOR_LANES = tl.MAX_ACTOR_LANES, top
+    try:
+        rows_frame, order = tl.lane_assignments(frame, "actor", ctx)
+        exploded = points.assign(_lane=points["actor_ids"].str.split(";")).explode("_lane")
+        exploded = exploded[exploded["_lane"].fillna("") != ""]
+        ranked = list(exploded["_lane"].value_counts().index[:top])
+        assert list(rows_frame.index) == list(exploded.index)
+        assert list(rows_frame["_lane"]) == [a if a in ranked else "_other" for a in exploded["_lane"]]
+        names = {**{a: ctx.actor_names.get(a, a) for a in ranked}, "_other": "Other actors"}
+        assert list(rows_frame["_label"]) == [names[a] for a in rows_frame["_lane"]]
+        assert order == [names[a] for a in [*ranked, *(["_other"] if "_other" in set(rows_frame["_lane"]) else [])]]
+    finally:
+        tl.MAX_ACTOR_LANES = tl_top
+    # category lanes: the vocabulary's order; two categories with one label share a lane
+    cat_rows, cat_order = tl.lane_assignments(frame, "category", ctx)
+    assert list(cat_rows["_label"]) == [ctx.category_labels.get(c, c) for c in points["category"]]
+    present = set(points["category"])
+    assert cat_order[:len([c for c in ("b", "a") if c in present])] == [ctx.category_labels[c] for c in ("b", "a")
+                                                                         if c in present]
+
+
+def grouped_reference(lane: list[int], when: list[int], cat: list[int]) -> list[tuple[int, int, int, int]]:
+    """(lane, bin, top category, count) per cell, counted as the timeline counted with pandas."""
+    binned = pd.DataFrame({"lane": lane, "bin": when, "cat": [c if c >= 0 else None for c in cat]})
+    by_cat = binned.groupby(["lane", "bin", "cat"], sort=False).size().reset_index(name="n")
+    by_cat = by_cat.sort_values("n", ascending=False, kind="stable")
+    counts = by_cat.groupby(["lane", "bin"], sort=False)["n"].sum()
+    top = by_cat.drop_duplicates(["lane", "bin"]).set_index(["lane", "bin"])["cat"]
+    cells = pd.DataFrame({"n": counts, "cat": top.reindex(counts.index)}).reset_index()
+    return [(int(a), int(b), int(c), int(k)) for a, b, c, k in zip(cells["lane"], cells["bin"], cells["cat"],
+                                                                    cells["n"], strict=True)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5), st.integers(-1, 3)), max_size=60))
+def test_count_cells_like_pandas_grouping(rows) -> None:
+    import numpy as np
+
+    from app.figures.timeline import count_cells
+
+    lane = np.array([r[0] for r in rows], dtype=np.int64)
+    when = np.array([r[1] for r in rows], dtype="datetime64[D]")
+    cat = np.array([r[2] for r in rows], dtype=np.int64)
+    rep, n = count_cells(lane, when, cat)
+    got = [(int(lane[i]), int(when[i].astype(np.int64)), int(cat[i]), int(k)) for i, k in zip(rep, n, strict=True)]
+    assert got == grouped_reference([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.floats(-90, 90), st.floats(-180, 180)), min_size=1, max_size=50),
+       st.sampled_from([2.0, 4.0, 16.0]), st.booleans())
+def test_area_cells_like_grouping_by_row_and_column(points, deg, far) -> None:
+    import numpy as np
+
+    from app.figures.map import area_cells
+
+    lat = np.array([p[0] for p in points])
+    lon = np.array([p[1] * (60 if far else 1) for p in points])  # far: beyond the table (the other path)
+    cell, n = area_cells(lat, lon, deg)
+    assert n == len(np.unique(np.floor(lat / deg) * 1000 + np.floor(lon / deg)))
+    pairs = pd.DataFrame({"r": np.floor(lat / deg), "c": np.floor(lon / deg)}).groupby(["r", "c"], sort=False).ngroup()
+    assert list(pd.factorize(cell)[0]) == list(pairs)  # the same cells, in the same order
+
+
+def test_iso_strings_as_strftime_writes_them() -> None:
+    import numpy as np
+
+    from app.figures.timeline import iso_strings
+
+    stamps = pd.Series(pd.to_datetime(["2024-02-29 23:59:59", "1969-12-31 12:00:00", "2000-01-01 00:00:00"]))
+    assert iso_strings(stamps.to_numpy(), "s") == stamps.dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+    assert iso_strings(stamps.to_numpy(), "D") == stamps.dt.strftime("%Y-%m-%d").tolist()
+    odd = pd.Series(np.array(["1500-06-01", "2900-01-01", "NaT"], dtype="datetime64[s]"))  # strftime writes these
+    assert iso_strings(odd.to_numpy(), "s") == odd.dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+    assert iso_strings(np.array([], dtype="datetime64[s]"), "D") == []
+
+
+def test_transfer_arcs_read_each_list_of_roles_once(ds, ctx) -> None:
+    twice = pd.concat([ds.events, ds.events], ignore_index=True)
+    arcs = transfer_arcs(twice, ctx)
+    assert sorted(arcs["event_id"]) == ["ev-month", "ev-month", "ev-plant", "ev-plant"]
+    no_roles = ds.events.assign(actor_roles=pd.Series([None] * len(ds.events), dtype="str"))
+    assert transfer_arcs(no_roles, ctx).empty

@@ -8,7 +8,16 @@ import pandas as pd
 import pytest
 
 from app.dataset import load_package
-from app.filters import FilterCache, FilterState, ViewState, apply_filters, describe, slug
+from app.filters import (
+    FilterCache,
+    FilterState,
+    ViewState,
+    apply_filters,
+    criteria,
+    describe,
+    filter_mask,
+    slug,
+)
 
 
 @pytest.fixture
@@ -87,3 +96,47 @@ def test_cache_returns_same_result(events) -> None:
     state = FilterState(categories=("production",))
     assert cache(state) is cache(state)
     assert ids(cache(state)) == ["ev-plant"]
+
+
+def test_state_as_independent_tests() -> None:
+    state = FilterState(text="Ababil  2", categories=("production",), actor_role="host",
+                        start=dt.date(2022, 1, 1))
+    assert criteria(state) == (("dates", (dt.date(2022, 1, 1), None)), ("categories", ("production",)),
+                               ("actors", ((), "host")), ("word", "ababil"), ("word", "2"))
+    assert criteria(FilterState()) == ()
+
+
+def test_cache_agrees_with_apply_filters_and_counts(events) -> None:
+    cache = FilterCache(events)
+    states = [FilterState(), FilterState(text="islamic republic"),
+              FilterState(text="islamic", categories=("production",)),
+              FilterState(categories=("production", "diplomacy")), FilterState(actor_role="host"),
+              FilterState(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31), actor_role="host"),
+              FilterState(actors=("iran",), actor_role="supplier", text="ababil"), FilterState(text="zzz")]
+    for state in states:
+        assert ids(cache(state)) == ids(apply_filters(events, state))
+        assert cache.count(state) == len(cache(state))
+        assert list(filter_mask(cache.events, state)) == list(cache.events["event_id"].isin(ids(cache(state))))
+
+
+def test_cache_runs_each_test_once(events, monkeypatch) -> None:
+    import app.filters as filters
+
+    seen: list[tuple] = []
+    passes = filters.passes
+
+    def counting(frame, criterion, today=None):
+        seen.append(criterion)
+        return passes(frame, criterion, today)
+
+    monkeypatch.setattr(filters, "passes", counting)
+    cache = FilterCache(events)
+    # the browser's category ticks with a search in place: the search runs once
+    for k in range(1, 4):
+        cache(FilterState(text="islamic", categories=("production", "diplomacy", "sanctions")[:k]))
+    assert seen.count(("word", "islamic")) == 1
+    assert len(seen) == 4
+    # a shared test's result is read-only: no state can alter it for the next
+    mask = cache._passes(("word", "islamic"))
+    with pytest.raises(ValueError):
+        mask[0] = not mask[0]

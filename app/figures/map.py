@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 from app.dataset import columns as C
 from app.figures.context import FigureContext
 from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, SEAT_SYMBOL, base_layout
+from app.figures.timeline import most_common
 
 TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "web" / "assets" / "topojson"
 SPREAD_DEG = 1.3
@@ -60,31 +61,50 @@ def spread_offsets(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def transfer_arcs(events: pd.DataFrame, ctx: FigureContext) -> pd.DataFrame:
-    """One row per (transfer event, supplier -> recipient): start and end coordinates."""
-    roles = events[C.ACTOR_ROLES]
-    has = roles.str.contains(":supplier", regex=False) & roles.str.contains(":recipient", regex=False)
-    sub = events[has]
-    if sub.empty:
+    """One row per (transfer event, supplier -> recipient): start and end coordinates.
+
+    Each distinct list of roles is read once (a large table repeats a few hundred of them), so only
+    an event's own coordinates are looked at per event."""
+    codes, lists = pd.factorize(events[C.ACTOR_ROLES])
+    roles = pd.Series(lists, dtype=events[C.ACTOR_ROLES].dtype)
+    both = (roles.str.contains(":supplier", regex=False) & roles.str.contains(":recipient", regex=False))
+    has = np.append(both.to_numpy(dtype=bool, na_value=False), False)[codes]  # code -1 (missing): no
+    if not has.any():  # (selecting no rows of every column costs as much as a small selection)
         return pd.DataFrame(columns=[C.EVENT_ID, "lon0", "lat0", "lon1", "lat1"])
+    sub = events[has]
     centroids = country_centroids()
+    plans: dict[str, list[tuple[tuple[float, float], bool, tuple[float, float] | None]]] = {}
     rows = []
     columns = (sub[C.EVENT_ID], sub[C.ACTOR_ROLES], sub[C.LATITUDE], sub[C.LONGITUDE])
     for eid, pairs, lat, lon in zip(*columns, strict=True):
-        suppliers = [p.split(":")[0] for p in pairs.split(";") if p.endswith(":supplier")]
-        recipients = [p.split(":")[0] for p in pairs.split(";") if p.endswith(":recipient")]
-        for s in suppliers:
-            start = centroids.get(ctx.actor_countries.get(s, ""))
-            if start is None:
+        plan = plans.get(pairs)
+        if plan is None:
+            plan = plans[pairs] = _arc_plan(pairs, ctx, centroids)
+        placed = pd.notna(lat) and pd.notna(lon)
+        for start, abroad, recipient in plan:
+            # a recipient in another country than the supplier: the arc ends at the event's place
+            end = (float(lon), float(lat)) if placed and abroad else recipient
+            if end is None or end == start:
                 continue
-            for r in recipients:
-                if pd.notna(lat) and pd.notna(lon) and ctx.actor_countries.get(r) != ctx.actor_countries.get(s):
-                    end: tuple[float, float] | None = (float(lon), float(lat))
-                else:
-                    end = centroids.get(ctx.actor_countries.get(r, ""))
-                if end is None or end == start:
-                    continue
-                rows.append((eid, start[0], start[1], end[0], end[1]))
+            rows.append((eid, start[0], start[1], end[0], end[1]))
     return pd.DataFrame(rows, columns=[C.EVENT_ID, "lon0", "lat0", "lon1", "lat1"])
+
+
+def _arc_plan(pairs: str, ctx: FigureContext, centroids: dict[str, tuple[float, float]]) -> list[
+        tuple[tuple[float, float], bool, tuple[float, float] | None]]:
+    """For one ';'-joined "actor:role" list: (supplier's centroid, recipient in another country,
+    recipient's centroid) per supplier -> recipient pair whose supplier has a place."""
+    suppliers = [p.split(":")[0] for p in pairs.split(";") if p.endswith(":supplier")]
+    recipients = [p.split(":")[0] for p in pairs.split(";") if p.endswith(":recipient")]
+    plan = []
+    for s in suppliers:
+        start = centroids.get(ctx.actor_countries.get(s, ""))
+        if start is None:
+            continue
+        for r in recipients:
+            plan.append((start, ctx.actor_countries.get(r) != ctx.actor_countries.get(s),
+                         centroids.get(ctx.actor_countries.get(r, ""))))
+    return plan
 
 
 def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
@@ -157,7 +177,7 @@ def map_spec(
                 "showlegend": False, "hoverinfo": "skip",
             })
     if legend:
-        present = set(placed[C.CATEGORY]) if len(placed) else set()
+        present = set(placed[C.CATEGORY].unique()) if len(placed) else set()
         data += [{"type": "scattergeo", "lon": [None], "lat": [None], "mode": "markers",
                   "name": ctx.category_labels.get(c, c), "marker": {"color": ctx.colour(c), "size": 11},
                   "hoverinfo": "skip"} for c in ctx.categories if c in present]
@@ -194,19 +214,23 @@ def area_trace(placed: pd.DataFrame, ctx: FigureContext) -> dict[str, Any]:
     lat = placed[C.LATITUDE].to_numpy(dtype=float)
     lon = placed[C.LONGITUDE].to_numpy(dtype=float)
     deg = CELL_DEG
-    while deg < 16 and len(np.unique(np.floor(lat / deg) * 1000 + np.floor(lon / deg))) > MAX_AREAS:
+    cell, n_cells = area_cells(lat, lon, deg)
+    while deg < 16 and n_cells > MAX_AREAS:
         deg *= 2  # coarser cells until the markers are few enough to redraw quickly
-    frame = pd.DataFrame({"r": np.floor(lat / deg), "c": np.floor(lon / deg), "lat": lat, "lon": lon,
-                          "cat": placed[C.CATEGORY].to_numpy()})
-    by_cat = frame.groupby(["r", "c", "cat"], sort=False, observed=True).size().reset_index(name="n")
-    top = by_cat.sort_values("n", ascending=False, kind="stable").drop_duplicates(["r", "c"]).set_index(["r", "c"])
-    cells = frame.groupby(["r", "c"], sort=False).agg(n=("lat", "size"), lat=("lat", "mean"), lon=("lon", "mean"))
-    cells = cells.join(top["cat"]).reset_index()
-    n = cells["n"].to_numpy()
-    mostly = [html_escape(str(x)) for x in cells["cat"].map(ctx.category_labels).fillna(cells["cat"])]
-    text = [f"<b>{k:,} event{'' if k == 1 else 's'}</b> in this area<br>mostly {m}" for k, m in zip(n, mostly,
-                                                                                              strict=True)]
-    colours = cells["cat"].map(ctx.colours).fillna("#777777").tolist()
+        cell, n_cells = area_cells(lat, lon, deg)
+    cell = pd.factorize(cell)[0]  # numbered in order of appearance, as a groupby(sort=False) lists them
+    cat_codes, cat_values = pd.factorize(placed[C.CATEGORY])
+    top = np.full(int(cell.max(initial=-1)) + 1, np.nan, dtype=object)  # no category: missing, as a join leaves it
+    rep = most_common(cell, cat_codes)
+    top[cell[rep]] = np.asarray(cat_values, dtype=object)[cat_codes[rep]]
+    cells = pd.DataFrame({"lat": lat, "lon": lon}).groupby(cell).mean()  # in order of appearance
+    n = np.bincount(cell)
+    # hover text and colour per distinct category, not per cell (labels are data: escaped)
+    mostly = {c: html_escape(str(ctx.category_labels.get(c, c))) for c in set(top)}
+    text = [f"<b>{k:,} event{'' if k == 1 else 's'}</b> in this area<br>mostly {mostly[c]}" for k, c in zip(n, top,
+                                                                                                     strict=True)]
+    colour_of = {c: ctx.colours.get(c, "#777777") for c in set(top)}
+    colours = [colour_of[c] for c in top]
     return {
         "type": "scattergeo", "lon": cells["lon"].round(2).to_numpy(), "lat": cells["lat"].round(2).to_numpy(),
         "mode": "markers", "name": "Events (counted per area)", "showlegend": False, "text": text,
@@ -216,13 +240,33 @@ def area_trace(placed: pd.DataFrame, ctx: FigureContext) -> dict[str, Any]:
     }
 
 
+def area_cells(lat: np.ndarray, lon: np.ndarray, deg: float) -> tuple[np.ndarray, int]:
+    """(a number per cell of each event, how many cells): cells of ``deg`` degrees, told apart as
+    ``floor(lat / deg) * 1000 + floor(lon / deg)`` tells them. The grid is small (a few thousand
+    cells on the globe), so it is ticked off in a table rather than sorted or hashed."""
+    row, col = np.floor(lat / deg), np.floor(lon / deg)
+    if len(row) and np.isfinite(row).all() and np.isfinite(col).all() and np.abs(col).max() < 500:
+        # |col| < 500: (row, col) pairs and row * 1000 + col are told apart alike
+        top, left = row.min(), col.min()
+        width = int(col.max() - left) + 1
+        size = (int(row.max() - top) + 1) * width
+        if size <= 4_000_000:
+            number = (row - top).astype(np.int64) * width + (col - left).astype(np.int64)
+            seen = np.zeros(size, dtype=bool)
+            seen[number] = True
+            return number, int(seen.sum())
+    rows, cols = pd.factorize(row)[0], pd.factorize(col)[0]  # the cells are (row, col) pairs
+    return rows * (int(cols.max(initial=0)) + 1) + cols, len(pd.unique(row * 1000 + col))
+
+
 def _placed(events: pd.DataFrame) -> pd.DataFrame:
     """Events with coordinates, plus their spread display position (_lat, _lon) and group size (_n).
     A table too large to draw event by event is not spread (it is counted per area instead)."""
     has_place = (events[C.LATITUDE].notna() & events[C.LONGITUDE].notna()).to_numpy()
     if int(has_place.sum()) > DETAIL_LIMIT:
         # counted per area: only the columns counting needs (selecting all of them costs more)
-        slim = events[[C.EVENT_ID, C.LATITUDE, C.LONGITUDE, C.CATEGORY, C.LOCATION_ROLE]][has_place]
+        slim = events[[C.EVENT_ID, C.LATITUDE, C.LONGITUDE, C.CATEGORY, C.LOCATION_ROLE]]
+        slim = slim if has_place.all() else slim[has_place]  # every event placed: no rows to select
         return slim.assign(_lat=slim[C.LATITUDE], _lon=slim[C.LONGITUDE], _n=1)
     placed = events[has_place]
     if placed.empty:
@@ -241,4 +285,6 @@ def _selection(placed: pd.DataFrame, selected: str) -> tuple[list[float], list[f
 
 def selection_lonlat(events: pd.DataFrame, selected: str) -> tuple[list[float], list[float]]:
     """Where the map's highlight ring goes, computed exactly as in the full figure."""
+    if not selected:
+        return [], []  # nothing to place: no need to spread the events first
     return _selection(_placed(events), selected)

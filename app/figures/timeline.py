@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping
 from html import escape as html_escape  # annotation text is HTML-ish in plotly: data is escaped
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -46,34 +46,97 @@ POINTS, WINDOWS, PERIODS = "Events known to the day", "Events known to a week, m
 MIN_SPAN_DAYS = 90  # the narrowest time span the timeline opens on
 
 
+class LaneRows(NamedTuple):
+    """Point events placed in lanes, as arrays (a frame of 100,000 rows costs more to build than to
+    count): row i is the event at position ``pos[i]`` of the frame, in lane ``labels[lane[i]]``.
+    ``keys`` is what each lane stands for (actor mode: an actor id, or "_other"), per row.
+    ``order`` lists the lanes, top first."""
+
+    pos: np.ndarray
+    lane: np.ndarray
+    labels: np.ndarray
+    order: list[str]
+    keys: np.ndarray | None = None
+
+
+def lane_rows(events: pd.DataFrame, mode: str, ctx: FigureContext) -> LaneRows:
+    """The lane of each point event (``lane_assignments`` without building the frame).
+
+    Labels are worked out once per distinct value, never per event; in actor mode an event has a
+    row in each of its actors' lanes. Lanes rank by their number of rows, ties in order of appearance.
+    """
+    points = np.flatnonzero((events[C.KIND] != "period").to_numpy(dtype=bool))
+    if mode == "actor":
+        return _actor_rows(events, points, ctx)
+    if mode == "country":
+        codes, uniques = pd.factorize(events[C.COUNTRY_NAME].take(points), use_na_sentinel=False)
+        names = ["No place" if pd.isna(u) or u == "" else u for u in uniques]
+        lane_of, labels = _distinct(names)
+        lane = lane_of[codes] if len(codes) else np.zeros(0, np.int64)
+        return LaneRows(points, lane, labels, list(labels[_ranked(lane, len(labels))]))
+    codes, uniques = pd.factorize(events[C.CATEGORY].take(points))
+    names = [ctx.category_labels.get(u, u) for u in uniques]
+    lane_of, labels = _distinct(names)
+    lane = lane_of[codes] if len(codes) else np.zeros(0, np.int64)
+    present = set(uniques)
+    order = [ctx.category_labels.get(c, c) for c in ctx.categories if c in present]
+    order += sorted(set(names) - set(order))
+    return LaneRows(points, lane, labels, order)
+
+
+def _actor_rows(events: pd.DataFrame, points: np.ndarray, ctx: FigureContext) -> LaneRows:
+    """Actor lanes: each distinct ';'-joined actor list is split once, then repeated per event."""
+    codes, uniques = pd.factorize(events[C.ACTOR_IDS].take(points))
+    number: dict[str, int] = {}
+    lists = [[number.setdefault(a, len(number)) for a in str(u).split(";") if a != ""] for u in uniques]
+    actors = np.array(list(number), dtype=object)
+    sizes = np.array([len(x) for x in lists], dtype=np.int64)
+    flat = np.array([a for x in lists for a in x], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    per_event = np.where(codes >= 0, sizes[codes], 0) if len(sizes) else np.zeros(len(codes), np.int64)
+    pos = np.repeat(points, per_event)
+    # the k-th actor of each event, in the order written (as str.split + explode would give them)
+    first = np.repeat(np.cumsum(per_event) - per_event, per_event)
+    which = np.repeat(np.where(codes >= 0, starts[np.maximum(codes, 0)], 0) if len(starts) else codes, per_event)
+    actor = flat[which + np.arange(len(pos)) - first] if len(pos) else np.zeros(0, np.int64)
+    seen, present = pd.factorize(actor)  # numbered in order of appearance
+    ranked = present[_ranked(seen, len(present))]
+    top = [str(a) for a in actors[ranked[:MAX_ACTOR_LANES]]]
+    names = {a: ctx.actor_names.get(a, a) for a in top}
+    names["_other"] = "Other actors"
+    key_of = np.full(len(actors), len(top), dtype=np.int64)  # the last key is "_other"
+    key_of[ranked[:MAX_ACTOR_LANES]] = np.arange(len(top))
+    keys = np.array([*top, "_other"], dtype=object)
+    lane_of, labels = _distinct([names[k] for k in keys])
+    row_key = key_of[actor]
+    other = bool((row_key == len(top)).any()) or "_other" in top
+    order = [*top, *(["_other"] if other else [])]
+    return LaneRows(pos, lane_of[row_key], labels, [names[a] for a in order], keys[row_key])
+
+
+def _distinct(names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(number of each name's lane, the distinct lane labels): two values with one label share a lane."""
+    number: dict[str, int] = {}
+    lane_of = np.array([number.setdefault(n, len(number)) for n in names], dtype=np.int64)
+    return lane_of, np.array(list(number), dtype=object)
+
+
+def _ranked(codes: np.ndarray, n: int) -> np.ndarray:
+    """Codes 0..n-1 (numbered in order of appearance) by how often they occur, most first, ties in
+    order of appearance: the order ``Series.value_counts()`` gives their values."""
+    return np.argsort(-np.bincount(codes, minlength=n), kind="stable")
+
+
 def lane_assignments(events: pd.DataFrame, mode: str, ctx: FigureContext) -> tuple[pd.DataFrame, list[str]]:
     """Rows (event, lane label in ``_label``) for point events and the ordered lanes (top first).
 
-    In actor mode an event appears once in each of its actors' lanes.
+    In actor mode an event appears once in each of its actors' lanes (its lane key in ``_lane``).
     """
-    points = events[events[C.KIND] != "period"]
-    if mode == "actor":
-        exploded = points.assign(_lane=points[C.ACTOR_IDS].str.split(";")).explode("_lane")
-        exploded = exploded[exploded["_lane"].fillna("") != ""]
-        counts = exploded["_lane"].value_counts()
-        top = list(counts.index[:MAX_ACTOR_LANES])
-        exploded = exploded.assign(_lane=exploded["_lane"].where(exploded["_lane"].isin(top), "_other"))
-        names = {a: ctx.actor_names.get(a, a) for a in top}
-        names["_other"] = "Other actors"
-        order = [*top, *(["_other"] if (exploded["_lane"] == "_other").any() else [])]
-        return exploded.assign(_label=exploded["_lane"].map(names)), [names[a] for a in order]
-    if mode == "country":
-        label = points[C.COUNTRY_NAME].where(points[C.COUNTRY_NAME] != "", "No place")
-        rows = points.assign(_label=label)
-        return rows, list(rows["_label"].value_counts().index)
-    # labels through the distinct values: mapping each of 100,000 strings one by one is slow
-    codes, uniques = pd.factorize(points[C.CATEGORY])
-    label_of = np.array([ctx.category_labels.get(u, u) for u in uniques], dtype=object)
-    rows = points.assign(_label=label_of[codes] if len(codes) else pd.Series(dtype=object))
-    present = set(uniques)
-    order = [ctx.category_labels.get(c, c) for c in ctx.categories if c in present]
-    order += sorted(set(rows["_label"]) - set(order))
-    return rows, order
+    lanes = lane_rows(events, mode, ctx)
+    rows = events.iloc[lanes.pos]
+    extra: dict[str, Any] = {} if lanes.keys is None else {"_lane": lanes.keys}
+    label = lanes.labels[lanes.lane] if len(lanes.pos) else pd.Series(dtype=object)
+    return rows.assign(**extra, _label=label), lanes.order
 
 
 def pack_periods(periods: pd.DataFrame, end_col: str) -> np.ndarray:
@@ -111,7 +174,22 @@ def _colours(frame: pd.DataFrame, ctx: FigureContext) -> list[str]:
 
 
 def _iso(series: pd.Series) -> list[str]:
-    return series.dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+    return iso_strings(series.to_numpy(), "s")
+
+
+def iso_strings(stamps: np.ndarray, unit: Literal["s", "D"]) -> list[str]:
+    """Numpy datetimes as strftime writes "%Y-%m-%dT%H:%M:%S" (``unit`` "s") or "%Y-%m-%d" ("D"),
+    formatted by numpy: pandas' strftime formats each date in Python, a hundred times slower.
+    Dates it might write differently (no date, years outside 1700-2199) go through strftime."""
+    index = pd.DatetimeIndex(stamps)
+    values = index.to_numpy()
+    if len(values) and (np.isnat(values).any() or values.min() < _NUMPY_ISO[0] or values.max() >= _NUMPY_ISO[1]):
+        return index.strftime("%Y-%m-%dT%H:%M:%S" if unit == "s" else "%Y-%m-%d").tolist()
+    truncated: Any = values.astype(f"datetime64[{unit}]")
+    return np.datetime_as_string(truncated, unit=unit).tolist()
+
+
+_NUMPY_ISO = (np.datetime64("1700-01-01"), np.datetime64("2200-01-01"))
 
 
 class _Geometry:
@@ -275,12 +353,46 @@ MAX_MARKS = 400  # counted marks the timeline may draw: what SVG redraws quickly
 def bin_frequency(lanes: np.ndarray, starts: np.ndarray) -> tuple[Any, str, str]:
     """(numpy datetime unit, hover date format, words): the finest of day, week, month, year
     that keeps the marks (occupied lane x bin cells) within MAX_MARKS."""
+    unit, fmt, words, _ = _binned(lanes, starts)
+    return unit, fmt, words
+
+
+def _binned(lanes: np.ndarray, starts: np.ndarray) -> tuple[Any, str, str, np.ndarray]:
+    """``bin_frequency``, and the bin of each start in its unit (numpy datetimes of that unit)."""
     codes = pd.factorize(lanes)[0].astype(np.int64) if len(lanes) else np.zeros(0, np.int64)
+    done: dict[str, np.ndarray] = {}
     for unit, fmt, words in BINS:
-        bins = starts.astype(f"datetime64[{unit}]").astype(np.int64)
-        if len(np.unique(codes * 1_000_003 + (bins - bins.min() if len(bins) else bins))) <= MAX_MARKS:
-            return unit, fmt, words
-    return BINS[-1]
+        bins = done[unit] = _bin_numbers(starts, unit, done)
+        if _n_cells(codes, bins - bins.min() if len(bins) else bins) <= MAX_MARKS:
+            return unit, fmt, words, bins.astype(f"datetime64[{unit}]")
+    unit, fmt, words = BINS[-1]
+    return unit, fmt, words, done[unit].astype(f"datetime64[{unit}]")
+
+
+def _bin_numbers(starts: np.ndarray, unit: str, done: Mapping[str, np.ndarray]) -> np.ndarray:
+    """``starts.astype(f"datetime64[{unit}]")`` as integers. Numpy counts weeks and years from
+    1970-01-01 too, so weeks are days // 7 and years months // 12: its calendar conversions (to
+    months, to years) cost more than the counting, and are done once instead of twice."""
+    if not np.isnat(starts).any():  # (NaT's number is not one to divide)
+        if unit == "W" and "D" in done:
+            return np.floor_divide(done["D"], 7)
+        if unit == "Y" and "M" in done:
+            return np.floor_divide(done["M"], 12)
+    return starts.astype(f"datetime64[{unit}]").astype(np.int64)
+
+
+def _n_cells(codes: np.ndarray, offsets: np.ndarray) -> int:
+    """How many distinct (lane code, bin offset) pairs, as ``codes * 1_000_003 + offsets`` tells
+    them apart. A small lanes x bins grid is ticked off in a table (a sort or hash of 100,000 keys,
+    four times over, cost more than the rest of the counting)."""
+    if not len(codes):
+        return 0
+    lanes, span = int(codes.max()) + 1, int(offsets.max()) + 1
+    if span <= 1_000_003 and lanes * span <= 8_000_000:
+        seen = np.zeros(lanes * span, dtype=bool)
+        seen[codes * span + offsets] = True
+        return int(seen.sum())
+    return len(pd.unique(codes * 1_000_003 + offsets))
 
 
 def _span(lo: pd.Timestamp, hi: pd.Timestamp, unit: Any) -> int:
@@ -299,24 +411,25 @@ def density_spec(
     the browser's work depend on lanes x bins, not on the number of events. Clicking a mark
     zooms the views to its month (customdata "bin:START:END"); filtering or zooming further
     brings back every event once few enough remain (DETAIL_LIMIT)."""
-    events = _slim(events)
-    rows, order = lane_assignments(events, lanes, ctx)
+    rows = lane_rows(events, lanes, ctx)  # arrays, not frames: no need to select columns (_slim) first
+    order = rows.order
     lane_y = {label: len(order) - i for i, label in enumerate(order)}  # 0 = the periods lane
     lo = events[C.DATE_START].min()
-    hi = events[C.DATE_END].fillna(ctx.today).max()
-    freq, fmt, unit_name = bin_frequency(rows["_label"].to_numpy(), rows[C.DATE_START].to_numpy())
+    ends_or_today = events[C.DATE_END].fillna(ctx.today)
+    hi = ends_or_today.max()
+    starts = events[C.DATE_START].to_numpy()
+    freq, fmt, unit_name, bins = _binned(rows.lane, starts[rows.pos])
     data: list[dict[str, Any]] = []
-    if len(rows):
-        binned = pd.DataFrame({"lane": rows["_label"].to_numpy(), "cat": rows[C.CATEGORY].to_numpy(),
-                               "bin": rows[C.DATE_START].to_numpy().astype(f"datetime64[{freq}]")})
-        by_cat = binned.groupby(["lane", "bin", "cat"], sort=False, observed=True).size().reset_index(name="n")
-        by_cat = by_cat.sort_values("n", ascending=False, kind="stable")
-        counts = by_cat.groupby(["lane", "bin"], sort=False, observed=True)["n"].sum()
-        top = by_cat.drop_duplicates(["lane", "bin"]).set_index(["lane", "bin"])["cat"]
-        cells = pd.DataFrame({"n": counts, "cat": top.reindex(counts.index)}).reset_index()
-        data.append(_bin_trace(cells, lane_y, ctx, freq, fmt, "Events (counted)"))
-    periods = events[events[C.KIND] == "period"]
-    if len(periods):
+    if len(rows.pos):
+        cat_codes, cat_values = pd.factorize(events[C.CATEGORY])
+        cat = cat_codes[rows.pos]
+        rep, n = count_cells(rows.lane, bins, cat)
+        y_of_lane = np.array([lane_y[label] for label in rows.labels], dtype=np.int64)
+        lane = rows.lane[rep]
+        data.append(_bin_trace(rows.labels[lane], y_of_lane[lane], bins[rep], n,
+                               np.asarray(cat_values, dtype=object)[cat[rep]], ctx, freq, fmt, "Events (counted)"))
+    is_period = (events[C.KIND] == "period").to_numpy(dtype=bool)
+    if is_period.any():
         # one lane over the whole span: as fine as the events' bins, but never more than MAX_MARKS
         units = BINS[[u for u, _, _ in BINS].index(freq):]  # the events' unit and the coarser ones
         chosen: Any = next((b for b in units if _span(lo, hi, b[0]) <= MAX_MARKS), BINS[-1])
@@ -325,14 +438,16 @@ def density_spec(
         first: Any = np.datetime64(lo.to_datetime64(), pfreq)
         last: Any = np.datetime64(hi.to_datetime64(), pfreq)
         edges: Any = np.arange(first, last + step, step)
-        starts = np.sort(periods[C.DATE_START].to_numpy())
-        ends = np.sort(periods[C.DATE_END].fillna(ctx.today).to_numpy())
+        period_starts = np.sort(starts[is_period])
+        period_ends = np.sort(ends_or_today.to_numpy()[is_period])
         left = edges.astype("datetime64[ns]")
         right = (edges + step).astype("datetime64[ns]") - np.timedelta64(1, "ns")
-        in_force = np.searchsorted(starts, right, side="right") - np.searchsorted(ends, left, side="left")
+        in_force = np.searchsorted(period_starts, right, side="right") - np.searchsorted(period_ends, left, side="left")
         keep = in_force > 0
-        cells = pd.DataFrame({"lane": "", "bin": edges[keep], "n": in_force[keep], "cat": ""})
-        data.append(_bin_trace(cells, {"": 0}, ctx, pfreq, pfmt, "Periods in force (counted)", colour=PERIOD_EDGE))
+        n_keep = int(keep.sum())
+        data.append(_bin_trace(np.full(n_keep, "", dtype=object), np.zeros(n_keep, dtype=np.int64), edges[keep],
+                               in_force[keep], None, ctx, pfreq, pfmt, "Periods in force (counted)",
+                               colour=PERIOD_EDGE))
     sel_x, sel_y = density_selection(events, rows, lane_y, selected)
     data.append({"type": "scatter", "x": sel_x, "y": sel_y, "mode": "markers", "name": "Selected",
                  "showlegend": False, "hoverinfo": "skip",
@@ -364,43 +479,97 @@ def _slim(events: pd.DataFrame) -> pd.DataFrame:
     return events[[c for c in DENSITY_COLUMNS if c in events.columns]]
 
 
-def _bin_trace(cells: pd.DataFrame, lane_y: Mapping[str, float], ctx: FigureContext, freq: Any, fmt: str,
-               name: str, colour: str | None = None) -> dict[str, Any]:
-    # pandas keeps datetimes in s/ns: back to the bin's own unit (a month is not a fixed length)
-    bins = cells["bin"].to_numpy().astype(f"datetime64[{freq}]")
+def count_cells(lane: np.ndarray, bins: np.ndarray, cat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows counted per (lane, bin) cell: (for each cell a row holding its lane, bin and most
+    common category; the cell's number of rows). ``lane`` and ``cat`` are integer codes (a
+    category of -1 is missing: such rows are not counted), ``bins`` numpy datetimes. The cells
+    come in the order of ``most_common``: the order the figure had when pandas grouped the labels
+    (grouping 100,000 strings cost more than the counting)."""
+    valid = (cat >= 0) & ~np.isnat(bins)
+    kept = None if valid.all() else np.flatnonzero(valid)
+    if kept is not None:
+        lane, bins, cat = lane[kept], bins[kept], cat[kept]
+    when = pd.factorize(bins.astype(np.int64))[0]
+    cell = pd.factorize(lane.astype(np.int64) * (int(when.max(initial=0)) + 1) + when)[0]  # codes: no overflow
+    rep = most_common(cell, cat)
+    n = np.bincount(cell)[cell[rep]]
+    return (rep if kept is None else kept[rep]), n
+
+
+def most_common(cell: np.ndarray, cat: np.ndarray) -> np.ndarray:
+    """For each cell, the first row of its most common category (a tie goes to the category met
+    first). ``cell`` and ``cat`` are integer codes, cells numbered in order of appearance; a
+    category of -1 is missing and never counted (a cell with none is left out).
+
+    The cells come largest count first, ties in order of appearance: the order of a pandas
+    ``groupby(sort=False)`` over the (cell, category) counts sorted by count (stable)."""
+    counted = np.flatnonzero(cat >= 0)
+    if not len(counted):
+        return counted
+    cell, cat = cell[counted], cat[counted]
+    triple = pd.factorize(cell.astype(np.int64) * (int(cat.max()) + 1) + cat)[0]
+    first = _firsts(triple)  # a row of each (cell, category), in order of appearance
+    by_count = first[np.argsort(-np.bincount(triple), kind="stable")]
+    return counted[by_count[_firsts(pd.factorize(cell[by_count])[0])]]
+
+
+def _firsts(codes: np.ndarray) -> np.ndarray:
+    """Where each code first occurs, for codes numbered in order of appearance (as pd.factorize
+    numbers them): wherever the running maximum goes up."""
+    if not len(codes):
+        return np.zeros(0, np.int64)
+    high = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.concatenate([[True], high[1:] > high[:-1]]))
+
+
+def _bin_trace(lanes: np.ndarray, y: np.ndarray, bins: np.ndarray, n: np.ndarray, cats: np.ndarray | None,
+               ctx: FigureContext, freq: Any, fmt: str, name: str, colour: str | None = None) -> dict[str, Any]:
+    """Counted marks: mark i counts ``n[i]`` events in lane ``lanes[i]`` (at ``y[i]``) and bin
+    ``bins[i]`` (numpy, unit ``freq``), mostly of category ``cats[i]``; or, with ``colour``, periods.
+    Dates, labels and escapes are worked out once per distinct value, not once per mark."""
+    # a month is not a fixed length: the bin's end is the next bin's start, a day earlier
+    distinct, which = np.unique(bins, return_inverse=True)
+    which = which.reshape(-1)
     unit = np.timedelta64(1, freq)
-    start = pd.DatetimeIndex(bins.astype("datetime64[ns]"))
-    end = pd.DatetimeIndex((bins + unit).astype("datetime64[ns]")) - pd.Timedelta(days=1)
+    start = pd.DatetimeIndex(distinct.astype("datetime64[ns]"))
+    end = pd.DatetimeIndex((distinct + unit).astype("datetime64[ns]")) - pd.Timedelta(days=1)
     mid = start + (end - start) / 2
-    n = cells["n"].to_numpy()
-    if colour is None:  # lane and category names are data: escaped, as plotly reads hover text as HTML
-        lanes = [html_escape(str(x)) for x in cells["lane"]]
-        mostly = [html_escape(str(x)) for x in cells["cat"].map(ctx.category_labels).fillna(cells["cat"])]
-        text = [f"<b>{k:,} event{'' if k == 1 else 's'}</b><br>{d}<br>{ln}" + (f" (mostly {m})" if m != ln else "")
-                for k, d, ln, m in zip(n, start.strftime(fmt), lanes, mostly, strict=True)]
-    else:
-        text = [f"<b>{k:,} period{'' if k == 1 else 's'} in force</b><br>{d}" for k, d in zip(n, start.strftime(fmt),
-                                                                                          strict=True)]
-    colours = cells["cat"].map(ctx.colours).fillna("#777777").tolist() if colour is None else colour
+    said = np.asarray(start.strftime(fmt), dtype=object)[which]  # month names: strftime (the locale's)
+    if cats is None:
+        text = [f"<b>{k:,} period{'' if k == 1 else 's'} in force</b><br>{d}" for k, d in zip(n, said, strict=True)]
+        colours: Any = colour
+    else:  # lane and category names are data: escaped, as plotly reads hover text as HTML
+        escaped = {x: html_escape(str(x)) for x in set(lanes)}
+        mostly = {c: html_escape(str(ctx.category_labels.get(c, c))) for c in set(cats)}
+        text = []
+        for k, d, lane, c in zip(n, said, lanes, cats, strict=True):
+            ln, m = escaped[lane], mostly[c]
+            also = f" (mostly {m})" if m != ln else ""
+            text.append(f"<b>{k:,} event{'' if k == 1 else 's'}</b><br>{d}<br>{ln}{also}")
+        colour_of = {c: ctx.colours.get(c, "#777777") for c in set(cats)}
+        colours = [colour_of[c] for c in cats]
+    window = [f"bin:{a}:{b}" for a, b in zip(iso_strings(start.to_numpy(), "D"), iso_strings(end.to_numpy(), "D"),
+                                             strict=True)]
     return {
-        "type": "scatter", "mode": "markers", "name": name, "x": mid.strftime("%Y-%m-%d").tolist(),
-        "y": cells["lane"].map(lane_y).to_numpy(), "text": text,
+        "type": "scatter", "mode": "markers", "name": name,
+        "x": np.asarray(iso_strings(mid.to_numpy(), "D"), dtype=object)[which].tolist(), "y": y, "text": text,
         "hovertemplate": "%{text}<extra></extra>",
-        "customdata": [[f"bin:{a}:{b}"] for a, b in zip(start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d"),
-                                                         strict=True)],
+        "customdata": [[window[i]] for i in which],
         "marker": {"color": colours, "size": (3 + 11 * np.sqrt(n / max(int(n.max()), 1))).round(1),
                    "opacity": 0.8, "line": {"color": "white", "width": 1}},
         "showlegend": False,
     }
 
 
-def density_selection(events: pd.DataFrame, rows: pd.DataFrame, lane_y: Mapping[str, float],
+def density_selection(events: pd.DataFrame, rows: LaneRows, lane_y: Mapping[str, float],
                       selected: str) -> tuple[list[Any], list[Any]]:
     if not selected:
         return [], []
-    hit = rows[rows[C.EVENT_ID] == selected]
+    is_it = (events[C.EVENT_ID] == selected).to_numpy(dtype=bool, na_value=False)
+    hit = np.flatnonzero(is_it[rows.pos])
     if len(hit):
-        return _iso(hit[C.DATE_START] + pd.Timedelta(hours=12)), [lane_y[label] for label in hit["_label"]]
+        return (_iso(events[C.DATE_START].iloc[rows.pos[hit]] + pd.Timedelta(hours=12)),
+                [lane_y[label] for label in rows.labels[rows.lane[hit]]])
     period = events[(events[C.EVENT_ID] == selected) & (events[C.KIND] == "period")]
     return (_iso(period[C.DATE_START].head(1)), [0]) if len(period) else ([], [])
 
@@ -432,10 +601,11 @@ def timeline_figure(events: pd.DataFrame, ctx: FigureContext, **kwargs: Any) -> 
 def selection_coordinates(events: pd.DataFrame, ctx: FigureContext, lanes: str, selected: str) -> tuple[
         list[Any], list[Any]]:
     """The highlight position for a partial update, computed exactly as in the full figure."""
+    if not selected:
+        return [], []  # nothing to place: no lanes to work out
     if len(events) > DETAIL_LIMIT:
-        if not selected:
-            return [], []
         events = _slim(events)
-        rows, order = lane_assignments(events, lanes, ctx)
-        return density_selection(events, rows, {label: len(order) - i for i, label in enumerate(order)}, selected)
+        rows = lane_rows(events, lanes, ctx)
+        return density_selection(events, rows, {label: len(rows.order) - i for i, label in enumerate(rows.order)},
+                                 selected)
     return _Geometry(events, ctx, lanes).selection(selected)

@@ -112,29 +112,35 @@ class Views:
 
 def compute_views(cache: FilterCache, state: FilterState) -> Views:
     shown = cache(state)
-    timeline = cache(replace(state, start=None, end=None)) if (state.start or state.end) else shown
-    if len(timeline) > TIMELINE_DETAIL_LIMIT:
+    timeline = shown
+    if state.start or state.end:
+        undated = replace(state, start=None, end=None)
         # a large table is counted per month on the timeline; zoomed in, the timeline shows the
-        # zoomed window only, so the counts get finer (weeks, days) and then become single events
+        # zoomed window only, so the counts get finer (weeks, days) and then become single events.
+        # Counted first: the rows of a wider view are only selected when it is the one shown
+        if cache.count(undated) <= TIMELINE_DETAIL_LIMIT:
+            timeline = cache(undated)
+    if len(timeline) > TIMELINE_DETAIL_LIMIT:
         timeline = shown
     return Views(shown=shown, timeline=timeline)
 
 
 def grid_rows(shown: pd.DataFrame, ctx: FigureContext) -> list[dict[str, Any]]:
-    """The table's rows: only the columns it shows."""
+    """The table's rows: only the columns it shows. Built from plain lists, column by column (a
+    frame and ``to_dict("records")`` cost more than the rows themselves); labels looked up per row."""
     if shown.empty:
         return []
-    frame = pd.DataFrame({
-        "event_id": shown[C.EVENT_ID],
-        "start": shown[C.DATE_START].dt.strftime("%Y-%m-%d"),
-        "date_label": shown[C.DATE_LABEL],
-        "title": shown[C.TITLE],
-        "category_label": shown[C.CATEGORY].map(lambda c: ctx.category_labels.get(c, c)),
-        "place": shown[C.PLACE_NAME].where(shown[C.PLACE_NAME] != "", shown[C.COUNTRY_NAME]),
-        "verification_label": shown[C.VERIFICATION].map(lambda v: ctx.verification_labels.get(v, v)),
-        "source_count": shown[C.SOURCE_COUNT],
-    })
-    return [{str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")]
+    columns = {
+        "event_id": shown[C.EVENT_ID].tolist(),
+        "start": shown[C.DATE_START].dt.strftime("%Y-%m-%d").tolist(),
+        "date_label": shown[C.DATE_LABEL].tolist(),
+        "title": shown[C.TITLE].tolist(),
+        "category_label": [ctx.category_labels.get(c, c) for c in shown[C.CATEGORY].tolist()],
+        "place": shown[C.PLACE_NAME].where(shown[C.PLACE_NAME] != "", shown[C.COUNTRY_NAME]).tolist(),
+        "verification_label": [ctx.verification_labels.get(v, v) for v in shown[C.VERIFICATION].tolist()],
+        "source_count": shown[C.SOURCE_COUNT].tolist(),
+    }
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 GRID_BLOCK_MAX = 1000  # the most rows one grid request may ask for
