@@ -400,13 +400,15 @@ def register(app: Dash, registry: Registry) -> None:
 
     # the table asks for a block of rows (after a refresh, scrolling, sorting). The first block of a
     # view in the default order came with the view (GRID_REFRESH): answered here, in the browser.
-    # Any other block goes to the server. Before the first view has arrived nothing is asked: the
-    # refresh that follows asks again.
+    # Any other block goes to the server (also one asked before the first view arrived). Every
+    # request gets an answer: the table asks one block at a time, so one left unanswered would
+    # hold back every later one.
     app.clientside_callback(
         """
         function(request, refresh) {
             const nu = window.dash_clientside.no_update;
-            if (!request || !refresh) { return [nu, nu]; }
+            if (!request) { return [nu, nu]; }
+            if (!refresh) { return [nu, request]; }
             // the table opens sorted by start date, ascending: the order the view comes in
             const sort = request.sortModel || [];
             const asShipped = sort.length === 0 || (sort.length === 1 && sort[0].colId === 'start'
@@ -423,10 +425,16 @@ def register(app: Dash, registry: Registry) -> None:
         Input(ids.GRID, "getRowsRequest"), State(ids.GRID_REFRESH, "data"),
         prevent_initial_call=True,
     )
-    app.callback(
+    @app.callback(
         Output(ids.GRID, "getRowsResponse", allow_duplicate=True), Input(ids.GRID_ASK, "data"),
         State(ids.FILTER_STORE, "data"), dataset, prevent_initial_call=True,
-    )(with_deps(grid_block))
+    )
+    def _grid_block(request: Any, filter_data: Any, data: Any) -> Any:
+        try:
+            deps = registry.get(data)
+        except UploadGone:  # answered all the same (empty): see above
+            return {"rowData": [], "rowCount": 0}
+        return grid_block(request, filter_data, deps=deps)
 
     # the view changed -> the table drops its rows and asks again (from the top)
     app.clientside_callback(
