@@ -26,7 +26,7 @@ def deps(make_package) -> Deps:
     ds = load_package(make_package())
     ctx = FigureContext.from_dataset(ds, today="2026-11-23")
     return Deps(ds=ds, ctx=ctx, cache=FilterCache(ds.events), known=Known.from_dataset(ds),
-                labels=labels_for(ds, ctx), topojson_url="/assets/topojson/")
+                labels=labels_for(ds, ctx))
 
 
 def sync(deps: Deps, trigger: str | None, search: str = "", controls: list[Any] | None = None,
@@ -176,7 +176,7 @@ def story_deps(make_package) -> Deps:
     ds = load_package(pkg)
     ctx = FigureContext.from_dataset(ds, today="2026-11-23")
     return Deps(ds=ds, ctx=ctx, cache=FilterCache(ds.events), known=Known.from_dataset(ds),
-                labels=labels_for(ds, ctx), topojson_url="/t/", stories={"story": load_narrative(ds, "story")})
+                labels=labels_for(ds, ctx), stories={"story": load_narrative(ds, "story")})
 
 
 def present(deps: Deps, trigger: str, pick: Any = None, view: dict[str, Any] | None = None,

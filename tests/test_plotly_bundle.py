@@ -54,7 +54,7 @@ def dense(tmp_path_factory):
 @pytest.mark.parametrize("package", ["bundled", "dense"])
 def test_every_figure_uses_only_bundled_trace_types(package: str, dense: Path) -> None:
     ds = load_package(Settings().data_dir if package == "bundled" else dense)
-    deps = make_deps(ds, FigureContext.from_dataset(ds, today="2026-11-23"), "/assets/topojson/")
+    deps = make_deps(ds, FigureContext.from_dataset(ds, today="2026-11-23"))
     used: set[str] = set()
     for lanes in ("category", "actor", "country"):
         for seats in (True, False):

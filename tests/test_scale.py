@@ -35,7 +35,7 @@ def big(tmp_path_factory) -> Deps:
                    check=True, capture_output=True)
     ds = load_package(out)
     assert ds.errors == [] and len(ds.events) == N
-    return make_deps(ds, FigureContext.from_dataset(ds, today="2026-11-23"), "/assets/topojson/")
+    return make_deps(ds, FigureContext.from_dataset(ds, today="2026-11-23"))
 
 
 def counted(text: str) -> int:

@@ -54,7 +54,6 @@ class Deps:
     cache: FilterCache
     known: Known
     labels: dict[str, dict[str, str]]
-    topojson_url: str
     stories: dict[str, Narrative] = field(default_factory=dict)
 
     @functools.cached_property

@@ -48,13 +48,12 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         compress=False,
     )
     topojson_url = app.get_asset_url("topojson/")
-    deps = make_deps(ds, ctx, topojson_url)
+    deps = make_deps(ds, ctx)
     app.layout = build_layout(ds, ctx, topojson_url, data_notice(ds))
     # the default view is what most visitors open first: build it now, once, not on the first
     # request (large tables are counted per month and area, so this stays about a second at 100k)
     deps.views(FilterState(), "category", True)
-    registry = Registry(deps, lambda other: make_deps(other, FigureContext.from_dataset(other, today=settings.today),
-                                                     topojson_url))
+    registry = Registry(deps, lambda other: make_deps(other, FigureContext.from_dataset(other, today=settings.today)))
     callbacks.register(app, registry)
     upload.register(app, registry)
     _serve_plotly_bundle(app)
@@ -78,11 +77,11 @@ def _serve_plotly_bundle(app: Dash) -> None:
         return send_file(PLOTLY_BUNDLE, mimetype="application/javascript", conditional=True, max_age=0)
 
 
-def make_deps(ds: Dataset, ctx: FigureContext, topojson_url: str) -> callbacks.Deps:
+def make_deps(ds: Dataset, ctx: FigureContext) -> callbacks.Deps:
     stories = {nid: load_narrative(ds, nid, ctx.today) for nid in narrative_ids(ds)}
     return callbacks.Deps(
         ds=ds, ctx=ctx, cache=FilterCache(ds.events), known=Known.from_dataset(ds),
-        labels=labels_for(ds, ctx), topojson_url=topojson_url, stories=stories,
+        labels=labels_for(ds, ctx), stories=stories,
     )
 
 
