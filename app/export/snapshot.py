@@ -53,8 +53,9 @@ function show(i) {
   document.getElementById('step-facts').textContent = s.facts;
   document.getElementById('step-progress').textContent = 'Step ' + (current + 1) + ' of ' + DATA.steps.length;
   // restyling x re-guesses the axis type: state it again in the same update
-  Plotly.update('timeline', {x: [s.tx], y: [s.ty]}, {'xaxis.type': 'date', 'xaxis.range': s.window},
-                [T.data.length - 1]);
+  const axes = {'xaxis.type': 'date', 'xaxis.range': s.window};
+  if (T.layout.xaxis2) { axes['xaxis2.type'] = 'date'; }  // the events' axis (see EVENT_AXIS)
+  Plotly.update('timeline', {x: [s.tx], y: [s.ty]}, axes, [T.data.length - 1]);
   const geo = s.focus ? {'geo.center.lon': s.focus.lon, 'geo.center.lat': s.focus.lat,
                          'geo.projection.scale': s.focus.scale, 'geo.fitbounds': false} : {};
   Plotly.relayout('map', geo);

@@ -265,7 +265,7 @@ def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
 def printable(n_clicks: int | None, filter_data: dict[str, Any] | None, *, deps: Deps) -> Any:
     """print button -> the event list with sources that only the print stylesheet shows."""
     state = FilterState.from_dict(filter_data)
-    shown = deps.cache(state)
+    shown = deps.cache.full(state)
     return print_list(deps.ds, shown, describe(state, len(shown), deps.labels))
 
 
@@ -314,7 +314,7 @@ def download(filter_data: dict[str, Any] | None, *, deps: Deps, trigger: str | N
     """a download button -> the current view as CSV/JSON/GeoJSON, its sources as citations, or
     the dataset's own citation."""
     state = FilterState.from_dict(filter_data)
-    shown = deps.cache(state)
+    shown = deps.cache.full(state)
     name = "geotimeline-" + slug(describe(state, len(shown), deps.labels))
     if trigger in EXPORT_BUTTONS:
         name, content = export_view(EXPORT_BUTTONS[trigger], shown, deps.ds, state, deps.labels)
