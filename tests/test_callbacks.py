@@ -14,7 +14,7 @@ from app.figures.context import FigureContext, labels_for
 from app.filters import FilterCache, FilterState
 from app.urlstate import Known
 from app.web import ids
-from app.web.callbacks import Deps, download, grid_block, sync_state, update_selection, update_views
+from app.web.callbacks import Deps, download, grid_block, panel_body, sync_state, update_selection, update_views
 from app.web.layout import GRID_BLOCK
 from app.web.logic import event_from_click, range_from_relayout, states_from_controls
 
@@ -102,6 +102,22 @@ def test_date_range_keeps_the_timeline_whole_but_zoomed(deps) -> None:
     plotted = {row[0] for t in timeline["data"] if "customdata" in t for row in t["customdata"]}
     assert "ev-plant" in plotted  # outside the range, still on the zoomed-out timeline
     assert timeline["layout"]["xaxis"]["range"] == ["2023-01-01", "2023-12-31"]
+
+
+def test_panels_fill_once_with_the_datasets_own_words(deps) -> None:
+    def text(node: Any) -> str:
+        if isinstance(node, list | tuple):
+            return " ".join(text(n) for n in node)
+        children = getattr(node, "children", node)
+        return text(children) if children is not node else ("" if node is None else str(node))
+
+    help_text = text(panel_body(None, deps=deps, trigger=ids.HELP_SUMMARY))
+    for term in deps.ds.schema.vocab("category").terms:
+        assert term.label in help_text and term.description in help_text
+    about = text(panel_body(None, deps=deps, trigger=ids.ABOUT_SUMMARY))
+    for key in ("version", "last_reviewed", "citation"):
+        assert str(deps.ds.metadata[key]) in about
+    assert panel_body(["already there"], deps=deps, trigger=ids.HELP_SUMMARY) is no_update
 
 
 def test_update_selection_patches_and_details(deps) -> None:

@@ -83,10 +83,24 @@ def test_topojson_served_locally(client) -> None:
     assert resp.status_code == 200 and json.loads(resp.data)["type"] == "Topology"
 
 
+def test_layout_draws_the_default_view_only_for_a_url_without_query(client) -> None:
+    def layout(referrer: str | None) -> str:
+        headers = {"Referer": referrer} if referrer else {}
+        resp = client.get("/_dash-layout", headers=headers)
+        assert resp.status_code == 200
+        return resp.get_data(as_text=True)
+
+    # the timeline's layout (its quick ranges) is in the page only when the view is drawn in
+    assert "rangeselector" in layout("http://localhost/")
+    assert "rangeselector" not in layout("http://localhost/?cat=transfer")
+    assert "rangeselector" not in layout(None)  # unknown page: its own URL fills the views
+    assert "rangeselector" not in layout("http://[::1")  # malformed: the same
+
+
 def test_security_headers(client) -> None:
     resp = client.get("/")
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
-    assert resp.headers["Referrer-Policy"] == "no-referrer"
+    assert resp.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_sync_callback_over_http(app, client) -> None:

@@ -26,7 +26,7 @@ from app.urlstate import Known, parse_query, to_query
 from app.web import ids
 from app.web.datasets import GONE_MESSAGE, Registry, UploadGone
 from app.web.detail import detail_children, print_list
-from app.web.layout import GRID_BLOCK, placeholder
+from app.web.layout import GRID_BLOCK, about_body, help_body, placeholder
 from app.web.logic import (
     CONTROL_KEYS,
     bin_window,
@@ -262,6 +262,17 @@ def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
     return t_patch, m_patch, detail, rows
 
 
+def panel_body(filled: Any, *, deps: Deps, trigger: str | None) -> Any:
+    """A click on a help or about panel (html.Details reports clicks, not opening) -> its text,
+    for the dataset on screen, once: while ``filled`` nothing changes (a dataset switch puts back
+    empty panels)."""
+    if filled:
+        return no_update
+    if trigger == ids.ABOUT_SUMMARY:
+        return about_body(deps.ds)
+    return help_body(deps.ds, deps.ctx)
+
+
 def printable(n_clicks: int | None, filter_data: dict[str, Any] | None, *, deps: Deps) -> Any:
     """print button -> the event list with sources that only the print stylesheet shows."""
     state = FilterState.from_dict(filter_data)
@@ -384,14 +395,17 @@ def register(app: Dash, registry: Registry) -> None:
         return (*out, *sync_views(out, values, trigger, data))
 
     def sync_views(out: tuple[Any, ...], values: list[Any], trigger: Any, data: Any) -> tuple[Any, ...]:
-        """The views for what sync_state decided: redrawn when the filter or the view changed, or
-        the URL was (re)read (page load, back/forward, reset — also a dataset switch)."""
+        """The views for what sync_state decided: redrawn when the filter or the view changed, on
+        reset (also a dataset switch: same state, other data), or when the URL is read and nothing
+        is drawn yet. The page comes with the default view drawn (layout.FirstView) and its state
+        in the stores: opening the app without a query draws nothing twice."""
         selected, filter_now, view_now = values[20:23]
         new_filter, new_view, new_selected = out[N_OUT - 5], out[N_OUT - 4], out[N_OUT - 3]
         changed = (new_filter is not no_update and new_filter != filter_now) or (
             new_view is not no_update and new_view != view_now)
-        if not (changed or (new_filter is not no_update and (trigger in (None, ids.URL, ids.RESET)
-                                                              or not ctx.triggered))):
+        forced = new_filter is not no_update and (trigger == ids.RESET or (
+            not filter_now and (trigger in (None, ids.URL) or not ctx.triggered)))
+        if not (changed or forced):
             return (no_update,) * N_VIEWS  # a click or an echo: the selection callback patches the highlight
         return views_or_gone(filter_now if new_filter is no_update else new_filter,
                              view_now if new_view is no_update else new_view,
@@ -452,6 +466,13 @@ def register(app: Dash, registry: Registry) -> None:
         State(ids.FILTER_STORE, "data"), State(ids.VIEW_STORE, "data"), State(ids.URL, "search"), dataset,
         prevent_initial_call=True,  # as above: the URL sync always sets the selection store
     )(with_deps(update_selection))
+
+    # a help or about panel opened for the first time -> its text
+    for panel, body in ((ids.HELP_SUMMARY, ids.HELP_BODY), (ids.ABOUT_SUMMARY, ids.ABOUT_BODY)):
+        @app.callback(Output(body, "children"), Input(panel, "n_clicks"), State(body, "children"), dataset,
+                      prevent_initial_call=True)
+        def _panel(clicks: Any, filled: Any, data: Any, _panel: str = panel) -> Any:
+            return panel_body(filled, deps=registry.get_or_bundled(data), trigger=_panel)
 
     # download and cite buttons -> file of the current view
     @app.callback(

@@ -4,21 +4,23 @@ side effects. Data is loaded once here and never mutated afterwards."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from dash import Dash
-from flask import Response, request, send_file
+from flask import Response, has_request_context, request, send_file
 
 from app.dataset import Dataset, load_package
 from app.export.narrative import load_narrative, narrative_ids
 from app.figures.context import FigureContext, labels_for
-from app.filters import FilterCache, FilterState
+from app.filters import FilterCache, FilterState, ViewState
 from app.importers.inmemory import MAX_UPLOAD_BYTES
 from app.settings import Settings
 from app.urlstate import Known
 from app.vendor import PLOTLY_BUNDLE
 from app.web import callbacks, upload
 from app.web.datasets import Registry
-from app.web.layout import build_layout
+from app.web.layout import FirstView, build_layout
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * 4 // 3 + 2 * 1048576
@@ -49,10 +51,20 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     )
     topojson_url = app.get_asset_url("topojson/")
     deps = make_deps(ds, ctx)
-    app.layout = build_layout(ds, ctx, topojson_url, data_notice(ds))
-    # the default view is what most visitors open first: build it now, once, not on the first
-    # request (large tables are counted per month and area, so this stays about a second at 100k)
-    deps.views(FilterState(), "category", True)
+    # the default view is what most visitors open first: built now, once, and drawn into the page
+    # (large tables are counted per month and area, so this stays about a second at 100k)
+    with_view = build_layout(ds, ctx, topojson_url, data_notice(ds), first_view(deps))
+    plain = build_layout(ds, ctx, topojson_url, data_notice(ds))
+
+    def layout() -> Any:
+        """The page with the default view drawn in, for a URL without a query; any other URL (a
+        deep link, or one we cannot see) gets empty views that its own state fills, never a
+        flash of the wrong view. The page's URL arrives as the Referer of this same-origin request."""
+        if has_request_context() and page_query(request.referrer) == "":
+            return with_view
+        return plain
+
+    app.layout = layout
     registry = Registry(deps, lambda other: make_deps(other, FigureContext.from_dataset(other, today=settings.today)))
     callbacks.register(app, registry)
     upload.register(app, registry)
@@ -75,6 +87,25 @@ def _serve_plotly_bundle(app: Dash) -> None:
         if request.path != path:
             return None
         return send_file(PLOTLY_BUNDLE, mimetype="application/javascript", conditional=True, max_age=0)
+
+
+def page_query(referrer: str | None) -> str | None:
+    """The query string of the page that asked for the layout, or None when unknown."""
+    if not referrer:
+        return None
+    try:
+        return urlsplit(referrer).query
+    except ValueError:
+        return None
+
+
+def first_view(deps: callbacks.Deps) -> FirstView:
+    """The view of a URL without a query, as the URL callback would draw it."""
+    filter_data = FilterState().to_dict()
+    view_data = callbacks.view_store(callbacks.present_step(ViewState(), deps))
+    timeline, geo, rows, summary = callbacks.update_views(filter_data, view_data, "", deps=deps)
+    return FirstView(timeline=timeline, geo=geo, rows=rows, summary=summary, filter_data=filter_data,
+                     view_data=view_data)
 
 
 def make_deps(ds: Dataset, ctx: FigureContext) -> callbacks.Deps:
@@ -140,7 +171,9 @@ def _harden(app: Dash, settings: Settings) -> None:
             policy["csp"] = content_security_policy(app, settings.frame_ancestors)
         resp.headers.setdefault("Content-Security-Policy", policy["csp"])
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("Referrer-Policy", "no-referrer")
+        # the full URL to this server only (the layout request reads its page's query, see
+        # create_app); nothing at all to any other site
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
         if settings.frame_ancestors.strip() == "'self'":
             resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return resp

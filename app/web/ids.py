@@ -41,6 +41,10 @@ CITE_DATASET = "cite-dataset-button"
 
 HELP = "help-panel"
 ABOUT = "about-panel"
+HELP_BODY = "help-body"
+HELP_SUMMARY = "help-summary"
+ABOUT_SUMMARY = "about-summary"
+ABOUT_BODY = "about-body"
 CLIENT_DUMMY = "client-dummy-store"
 
 PAGE = "page-root"

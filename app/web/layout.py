@@ -6,6 +6,7 @@ and the URL).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import dash_ag_grid as dag
@@ -172,7 +173,26 @@ def placeholder(kind: str) -> dict[str, Any]:
             "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
-def help_panel(ds: Dataset, ctx: FigureContext) -> html.Details:
+# The help and about panels are filled the first time they are opened (callbacks.panel_body):
+# about a hundred components the page would otherwise render, and the renderer watch, on every
+# load (about 0.25 s of a cold start in headless Chromium), for text most visits never open.
+
+
+def help_panel() -> html.Details:
+    """"How to read this", closed and empty until first opened."""
+    return html.Details([html.Summary("How to read this", id=ids.HELP_SUMMARY),
+                         html.Div(id=ids.HELP_BODY, className="help-body")],
+                        id=ids.HELP, className="panel")
+
+
+def about_panel() -> html.Details:
+    """"About this dataset", closed and empty until first opened."""
+    return html.Details([html.Summary("About this dataset and how to cite it", id=ids.ABOUT_SUMMARY),
+                         html.Div(id=ids.ABOUT_BODY, className="help-body")], id=ids.ABOUT, className="panel")
+
+
+def help_body(ds: Dataset, ctx: FigureContext) -> list[Any]:
+    """What "How to read this" says, for ``ds``'s own vocabulary."""
     schema = ds.schema
     cats = [html.Li([_swatch(ctx.colour(t.value)), html.B(t.label), f" — {t.description}"])
             for t in schema.vocab(C.CATEGORY).terms]
@@ -181,9 +201,7 @@ def help_panel(ds: Dataset, ctx: FigureContext) -> html.Details:
     geo = [html.Li([html.B(t.label), f" ({GEO_SYMBOLS.get(t.value, 'not drawn').replace('-', ' ')}) — {t.description}"])
            for t in schema.vocab(C.GEO_PRECISION).terms]
     roles = [html.Li([html.B(t.label), f" — {t.description}"]) for t in schema.vocab(C.LOCATION_ROLE).terms]
-    return html.Details([
-        html.Summary("How to read this"),
-        html.Div([
+    return [
             html.P("Each mark is one event from the table below, and every event lists its sources. "
                    "The timeline and the map show the same filtered events: click one in either view, "
                    "or in the table, to highlight it everywhere and read its sources. Zoom the timeline "
@@ -208,19 +226,17 @@ def help_panel(ds: Dataset, ctx: FigureContext) -> html.Details:
                    "spread around it, with a count."),
             html.Ul(geo),
             html.H4("What the place is"), html.Ul(roles),
-        ], className="help-body"),
-    ], id=ids.HELP, className="panel")
+    ]
 
 
-def about_panel(ds: Dataset) -> html.Details:
+def about_body(ds: Dataset) -> list[Any]:
+    """What "About this dataset" says: version, last review, licence, citation, curation rules."""
     meta = ds.metadata
     licences = meta.get("licenses") or []
     licence = ", ".join(
         str(lic.get("title") or lic.get("name")) for lic in licences if isinstance(lic, dict)) or "unknown"
     rules = meta.get("curation_rules") or []
-    return html.Details([
-        html.Summary("About this dataset and how to cite it"),
-        html.Div([
+    return [
             html.P(str(meta.get("description", ""))),
             html.Dl([
                 html.Dt("Version"), html.Dd(str(meta.get("version", "unknown"))),
@@ -230,8 +246,7 @@ def about_panel(ds: Dataset) -> html.Details:
             ]),
             html.H3("Curation rules"),
             html.Ul([html.Li(str(r)) for r in rules]) if isinstance(rules, list) else html.P(str(rules)),
-        ], className="help-body"),
-    ], id=ids.ABOUT, className="panel")
+    ]
 
 
 def footer_children(ds: Dataset) -> list[html.Span]:
@@ -299,7 +314,22 @@ def upload_panel() -> html.Details:
     ], className="panel upload-panel")
 
 
-def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice: str) -> html.Div:
+@dataclass(frozen=True)
+class FirstView:
+    """The default view, drawn into the page itself: the browser draws it as soon as plotly.js
+    has loaded, without waiting for a callback (app.web.callbacks redraws only when the URL asks
+    for another view). The stores hold the state these views show."""
+
+    timeline: dict[str, Any]
+    geo: dict[str, Any]
+    rows: dict[str, Any]
+    summary: str
+    filter_data: dict[str, Any]
+    view_data: dict[str, Any]
+
+
+def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice: str,
+                 first: FirstView | None = None) -> html.Div:
     opts = options(ds, ctx)
     controls = html.Div([
         html.Div([
@@ -336,7 +366,8 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
 
     views = html.Div([
         html.Div([
-            html.Div(id=ids.SUMMARY, className="summary", role="status", **aria_live()),
+            html.Div(first.summary if first else None, id=ids.SUMMARY, className="summary", role="status",
+                     **aria_live()),
             html.Div([
                 presentation_bar(ds),
                 html.Button("Copy link to this view", id=ids.COPY_LINK, className="button secondary"),
@@ -348,12 +379,14 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         ], className="summary-row"),
         html.Section([
             html.Div(timeline_key(ds, ctx), id=ids.KEY_AREA),
-            dcc.Graph(id=ids.TIMELINE, className="timeline-graph", figure=placeholder("timeline"),
+            dcc.Graph(id=ids.TIMELINE, className="timeline-graph",
+                      figure=first.timeline if first else placeholder("timeline"),
                       config=graph_config("geotimeline-timeline"),  # type: ignore[arg-type]
                       style={"height": "100%"}),
         ], className="card timeline-card", **aria("Timeline")),
         html.Div([
-            html.Section([map_key(), dcc.Graph(id=ids.MAP, className="map-graph", figure=placeholder("map"),
+            html.Section([map_key(), dcc.Graph(id=ids.MAP, className="map-graph",
+                                                   figure=first.geo if first else placeholder("map"),
                                    config=graph_config("geotimeline-map", topojson_url),  # type: ignore[arg-type]
                                    style={"height": "100%"})],
                          className="card map-card", **aria("Map")),
@@ -398,11 +431,11 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
 
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
-        dcc.Store(id=ids.FILTER_STORE, data={}),
-        dcc.Store(id=ids.VIEW_STORE, data={}),
+        dcc.Store(id=ids.FILTER_STORE, data=first.filter_data if first else {}),
+        dcc.Store(id=ids.VIEW_STORE, data=first.view_data if first else {}),
         dcc.Store(id=ids.SELECTION_STORE, data=""),
         dcc.Store(id=ids.CLIENT_DUMMY),
-        dcc.Store(id=ids.GRID_REFRESH),
+        dcc.Store(id=ids.GRID_REFRESH, data=first.rows if first else None),
         dcc.Store(id=ids.GRID_ASK),
         dcc.Store(id=ids.DATASET_STORE, data=None, storage_type="memory"),
         dcc.Store(id=ids.UPLOAD_PAYLOAD, data=None, storage_type="memory"),
@@ -419,7 +452,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
             html.Button("Back to the bundled dataset", id=ids.BUNDLED_BUTTON, className="button", n_clicks=0),
         ], id=ids.DATASET_BANNER, className="notice dataset-banner", hidden=True, role="status"),
         html.Div(id=ids.NOTICE, className="notice", role="status"),
-        html.Div([upload_panel(), html.Div([help_panel(ds, ctx), about_panel(ds)], id=ids.PANELS,
+        html.Div([upload_panel(), html.Div([help_panel(), about_panel()], id=ids.PANELS,
                                            className="panels-inner")], className="panels"),
         html.Main([controls, views], className="main"),
         html.Section(id=ids.PRINT_LIST, className="print-list"),

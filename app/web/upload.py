@@ -45,7 +45,7 @@ def switch_outputs(deps: Deps, store: dict[str, str] | None, banner: str, notice
     return [
         store, not banner, banner,
         opts["categories"], opts["actors"], opts["roles"], opts["countries"], opts["systems"], opts["verification"],
-        timeline_key(ds, fctx), [help_panel(ds, fctx), about_panel(ds)], ds.title(),
+        timeline_key(ds, fctx), [help_panel(), about_panel()], ds.title(),
         footer_children(ds), not stories, stories, notice, not notice,
     ]
 

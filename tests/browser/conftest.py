@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -61,13 +62,16 @@ def start_server(data_dir: Path | None = None) -> tuple[subprocess.Popen[bytes],
     cmd = [sys.executable, "-m", "app", "serve", "--port", str(port)]
     if data_dir:
         cmd += ["--data", str(data_dir)]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # the server's output goes to a file, never to a pipe nobody reads: a full pipe (the request
+    # log of a whole session passes 64 KB) would block the server in the middle of a test
+    log = tempfile.TemporaryFile()  # noqa: SIM115  # lives as long as the server, closed with the process
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            raise RuntimeError(f"server exited: {out}")
+            log.seek(0)
+            raise RuntimeError(f"server exited: {log.read().decode(errors='replace')}")
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return proc, url

@@ -111,6 +111,41 @@ def test_back_restores_previous_view(watched: Page, server_url: str) -> None:
     assert watched.locator("#category-checklist input:checked").count() == 1
 
 
+def test_default_view_comes_with_the_page(watched: Page, server_url: str) -> None:
+    """Opening the app without a query draws the view the page brought (layout.FirstView): no
+    callback sends the figures again. Leaving it and coming back still redraws it."""
+    answers: list[str] = []
+    watched.on("response", lambda r: answers.append(r.text()) if "_dash-update-component" in r.url else None)
+    watched.goto(server_url)
+    wait_ready(watched)
+    total = summary_count(watched)
+    # the figures' layouts travel only with a whole view (the highlight comes as a partial update)
+    assert answers and not [a for a in answers if "rangeselector" in a or "natural earth" in a]
+    timeline_points = watched.locator("#timeline-graph .scatterlayer .point").count()
+    watched.locator("#category-checklist label", has_text="Sanctions").click()
+    expect(watched.locator("#summary-line")).to_contain_text("Sanctions")
+    assert summary_count(watched) < total
+    watched.go_back()
+    expect(watched.locator("#summary-line")).to_have_text(f"{total} events · all")
+    until(watched, f"document.querySelectorAll('#timeline-graph .scatterlayer .point').length == {timeline_points}")
+    wait_grid(watched, total)
+
+
+def test_help_and_about_fill_when_opened(watched: Page, server_url: str) -> None:
+    watched.goto(server_url)
+    wait_ready(watched)
+    assert watched.inner_text("#help-body") == ""  # not rendered until asked for
+    watched.click("#help-summary")
+    expect(watched.locator("#help-body")).to_contain_text("Timeline lanes")
+    expect(watched.locator("#help-body")).to_contain_text("Verification (marker shapes)")
+    watched.click("#about-summary")
+    expect(watched.locator("#about-body")).to_contain_text("Last reviewed")
+    expect(watched.locator("#about-body")).to_contain_text("How to cite")
+    watched.click("#help-summary")  # closing and opening again keeps the text
+    watched.click("#help-summary")
+    expect(watched.locator("#help-body")).to_contain_text("Timeline lanes")
+
+
 def test_malformed_link_shows_notice(watched: Page, server_url: str) -> None:
     watched.goto(server_url + "?from=2023-02-30&cat=bogus&zz=1")
     wait_ready(watched)
