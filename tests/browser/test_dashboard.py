@@ -90,6 +90,22 @@ def test_click_on_map_selects(watched: Page, server_url: str) -> None:
     assert "event=" in watched.url
 
 
+def test_click_on_timeline_selects(watched: Page, server_url: str) -> None:
+    """The events sit on an axis laid over the range slider's (EVENT_AXIS): hover and click still
+    reach them."""
+    watched.goto(server_url + "?cat=diplomacy")
+    wait_ready(watched)
+    box = watched.locator("#timeline-graph .scatterlayer .point").first.bounding_box()
+    assert box
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    watched.mouse.move(x, y)
+    expect(watched.locator("#timeline-graph .hovertext")).to_have_count(1)
+    watched.mouse.click(x, y)
+    expect(watched.locator("#detail-panel .detail-title")).not_to_be_empty()
+    until(watched, "window.location.search.includes('event=')")
+    assert watched.locator("#timeline-graph .rangeslider-rangeplot .trace").count() == 0
+
+
 def test_deep_link_restores_filters_and_selection(watched: Page, server_url: str) -> None:
     watched.goto(server_url + "?cat=diplomacy,production&lanes=actor&event=ru-yelabuga-iranian-delegation-visit")
     wait_ready(watched)
