@@ -205,7 +205,8 @@ def help_body(ds: Dataset, ctx: FigureContext) -> list[Any]:
             html.P("Each mark is one event from the table below, and every event lists its sources. "
                    "The timeline and the map show the same filtered events: click one in either view, "
                    "or in the table, to highlight it everywhere and read its sources. Zoom the timeline "
-                   "(drag across it, or use 1 y / 5 y / All) to narrow the map and the table to that time."),
+                   "(drag across it, use 1 y / 5 y / All, or move the handles of the strip under its dates, "
+                   "which spans the whole time of the view) to narrow the map and the table to that time."),
             html.H3("Timeline lanes"),
             html.P("Each row (lane) is a category — or an actor, or a country, if you switch the lanes. "
                    "The band on top shows periods: things that were in force for a while, such as an "
