@@ -300,6 +300,7 @@ def timeline_spec(
                  "marker": {"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}}})
     for trace in data:
         trace["xaxis"] = "x2"  # see EVENT_AXIS
+    # x itself keeps one empty trace: plotly draws no axis (and so no range slider) for an x with none
     data.insert(0, {"type": "scatter", "x": [], "y": [], "mode": "markers", "name": "", "showlegend": False,
                     "hoverinfo": "skip"})
     n_lanes = len(geo.lane_order)
