@@ -169,6 +169,18 @@ def test_control_echo_after_url_load_changes_nothing(deps) -> None:
     assert all(v is no_update for v in echo)  # the notice stays, no history entry is added
 
 
+def test_url_of_the_view_shown_sends_nothing_but_clears_a_notice(deps) -> None:
+    """The page came with the default view (layout.FirstView), or back/forward returned to the view
+    the stores hold: no store is set again (each would wake its callbacks and redraw)."""
+    out = sync(deps, ids.URL, "")
+    assert out[15] == "" and all(v is no_update for i, v in enumerate(out) if i != 15)
+    # the same view from a URL that needs a notice: everything is set, and the notice says why
+    bad = sync(deps, ids.URL, "?bogus=1")
+    assert "bogus" in bad[15] and bad[12] == FilterState().to_dict() and bad[14] == ""
+    # another view: set
+    assert sync(deps, ids.URL, "?cat=diplomacy")[12]["categories"] == ["diplomacy"]
+
+
 def test_control_event_before_the_url_is_read_reads_the_url(deps) -> None:
     values = [*NO_CONTROLS, 0, None, None, None, None, None, 0, 0, 0, "", {}, {}]
     out = sync_state("?cat=production", *values, deps=deps, trigger=ids.DATE_START)

@@ -124,9 +124,15 @@ def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None
             if window is not None:  # a counted mark of a large table: zoom the views to its month
                 state, set_controls = replace(state, start=window[0], end=window[1]), True
             view = replace(view, selected=picked if picked in deps.known.events else view.selected)
-    if not set_controls and (state.to_dict(), view_store(view), view.selected) == (current[0], current[1], selected):
+    unchanged = (state.to_dict(), view_store(view), view.selected) == (current[0], current[1], selected)
+    if not set_controls and unchanged:
         # a control echoed the value it was given (e.g. after a URL load): nothing changed
         return (no_update,) * N_OUT
+    if trigger in (None, ids.URL) and unchanged and not notices:
+        # the URL asks for the view the stores already hold: the page came with it (layout.FirstView),
+        # or back/forward returned to it. Nothing is re-sent — each store set would wake its callbacks
+        # (the selection's redraws both figures) — except that an earlier URL's notice goes.
+        return (*(no_update,) * (N_OUT - 2), "", no_update)
     query = to_query(state, view)
     control_values = controls_from_states(state, view) if set_controls else {}
     outs = [control_values.get(k, no_update) for k in CONTROL_KEYS]
@@ -451,8 +457,8 @@ def register(app: Dash, registry: Registry) -> None:
 
     # the view changed -> the table drops its rows and asks again (from the top)
     app.clientside_callback(
-        "function(v) { if (v && window.dash_ag_grid) { dash_ag_grid.getApiAsync('" + ids.GRID + "')"
-        ".then(function (api) { api.purgeInfiniteCache(); api.ensureIndexVisible(0, 'top'); }); }"
+        "function(v) { if (v && window.dash_ag_grid) { setTimeout(function () { dash_ag_grid.getApiAsync('" + ids.GRID + "')"
+        ".then(function (api) { api.purgeInfiniteCache(); api.ensureIndexVisible(0, 'top'); }); }, 0); }"
         " return window.dash_clientside.no_update; }",
         Output(ids.CLIENT_DUMMY, "data", allow_duplicate=True), Input(ids.GRID_REFRESH, "data"),
         prevent_initial_call=True,
