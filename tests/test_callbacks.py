@@ -121,11 +121,10 @@ def test_panels_fill_once_with_the_datasets_own_words(deps) -> None:
 
 
 def test_update_selection_patches_and_details(deps) -> None:
-    t_patch, m_patch, detail, rows = update_selection("ev-plant", {}, {}, "?cat=production", deps=deps)
+    t_patch, m_patch, detail = update_selection("ev-plant", {}, {}, "?cat=production", deps=deps)
     ops = t_patch.to_plotly_json()["operations"]
     assert ops[0]["location"] == ["data", -1, "x"] and len(ops[0]["params"]["value"]) == 1
     assert m_patch.to_plotly_json()["operations"][0]["params"]["value"] == [pytest.approx(68.787, abs=3)]
-    assert rows == [{"event_id": "ev-plant"}]
     text = str(detail)
     assert "Plant opens in Dushanbe" in text and "https://www.example.org/a" in text
     assert "noopener noreferrer" in text

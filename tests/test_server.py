@@ -15,6 +15,7 @@ from app.dataset import load_package
 from app.settings import Settings
 from app.vendor import REGENERATOR_RUNTIME
 from app.web import create_app, ids
+from app.web.layout import grid_component
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +67,15 @@ def test_index_and_layout(client) -> None:
     assert len(found) == len(set(found)), "component ids must be unique"
 
 
-def test_every_callback_id_exists_in_layout(app, client) -> None:
+def page_ids(client) -> set[str]:
+    """The ids of the layout, and of the table the browser mounts into it once the map is drawn."""
     found = set(layout_ids(client.get("/_dash-layout").get_json(), []))
+    assert ids.GRID not in found and ids.GRID_SLOT in found
+    return found | set(layout_ids(grid_component(), []))
+
+
+def test_every_callback_id_exists_in_layout(app, client) -> None:
+    found = page_ids(client)
     for key, spec in app.callback_map.items():
         used = {i["id"] for i in spec["inputs"] + spec["state"]}
         used |= {o.split(".")[0] for o in key.strip(".").split("...")}
@@ -96,7 +104,7 @@ def test_babel_polyfill_is_answered_with_regenerator_runtime_only(client) -> Non
     assert resp.get_data() == REGENERATOR_RUNTIME.read_bytes()
     assert b"regeneratorRuntime = runtime" in resp.get_data() and b"core-js" not in resp.get_data()
     # every other script is Dash's own
-    react = [src for src in re.findall(r'<script src="([^"]+)"', page) if "react-dom" in src][0]
+    react = next(src for src in re.findall(r'<script src="([^"]+)"', page) if "react-dom" in src)
     assert b"regeneratorRuntime" not in client.get(react).get_data()
 
 
@@ -177,8 +185,7 @@ def test_views_callback_over_http(app, client) -> None:
 
 def test_callback_ids_exist_for_a_dataset_without_narratives(make_package) -> None:
     other = create_app(Settings(data_dir=make_package(), today="2026-11-23"))
-    client = other.server.test_client()
-    found = set(layout_ids(client.get("/_dash-layout").get_json(), []))
+    found = page_ids(other.server.test_client())
     for key, spec in other.callback_map.items():
         used = {i["id"] for i in spec["inputs"] + spec["state"]}
         used |= {o.split(".")[0] for o in key.strip(".").split("...")}

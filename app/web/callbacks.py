@@ -7,6 +7,7 @@ functools.partial), so tests call them directly.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -26,7 +27,7 @@ from app.urlstate import Known, parse_query, to_query
 from app.web import ids
 from app.web.datasets import GONE_MESSAGE, Registry, UploadGone
 from app.web.detail import detail_children, print_list
-from app.web.layout import GRID_BLOCK, about_body, help_body, placeholder
+from app.web.layout import GRID_BLOCK, about_body, grid_component, help_body, placeholder
 from app.web.logic import (
     CONTROL_KEYS,
     bin_window,
@@ -250,7 +251,8 @@ def rows_block(state: FilterState, spec: tuple[tuple[str, bool], ...], start: in
 
 def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
                      view_data: dict[str, Any] | None, search: str | None, *, deps: Deps) -> tuple[Any, ...]:
-    """selection -> highlight on timeline and map (partial updates), detail panel, table row."""
+    """selection -> highlight on timeline and map (partial updates), detail panel. (The table's
+    row is selected in the browser: GRID_SELECTION.)"""
     selected = selected or ""
     state = FilterState.from_dict(filter_data)
     view = ViewState.from_dict(view_data)
@@ -264,8 +266,7 @@ def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
     m_patch["data"][-1]["lon"] = mx
     m_patch["data"][-1]["lat"] = my
     detail = detail_children(deps.ds, deps.ctx, selected, search or "")
-    rows = [{"event_id": selected}] if selected else []
-    return t_patch, m_patch, detail, rows
+    return t_patch, m_patch, detail
 
 
 def panel_body(filled: Any, *, deps: Deps, trigger: str | None) -> Any:
@@ -345,6 +346,10 @@ def download(filter_data: dict[str, Any] | None, *, deps: Deps, trigger: str | N
     return no_update
 
 
+# the table's selectedRows for the selection store's value ``selected`` (JavaScript)
+GRID_SELECTION = "(selected ? [{event_id: selected}] : [])"
+
+
 def register(app: Dash, registry: Registry) -> None:
     """Register every callback on ``app`` (per app, never global). Each callback reads the tab's
     dataset store last and answers from that dataset's Deps (the bundled one, or an upload)."""
@@ -384,7 +389,8 @@ def register(app: Dash, registry: Registry) -> None:
         Input(ids.URL, "search"),
         *[Input(i, p) for i, p in zip(CONTROL_IDS, CONTROL_PROPS, strict=True)],
         Input(ids.RESET, "n_clicks"), Input(ids.TIMELINE, "relayoutData"),
-        Input(ids.TIMELINE, "clickData"), Input(ids.MAP, "clickData"), Input(ids.GRID, "cellClicked"),
+        Input(ids.TIMELINE, "clickData"), Input(ids.MAP, "clickData"),
+        Input(ids.GRID, "cellClicked", allow_optional=True),  # the table mounts after the map is drawn
         Input(ids.PRESENT_SELECT, "value"), Input(ids.PRESENT_PREV, "n_clicks"), Input(ids.PRESENT_NEXT, "n_clicks"),
         Input(ids.PRESENT_EXIT, "n_clicks"),
         State(ids.SELECTION_STORE, "data"), State(ids.FILTER_STORE, "data"), State(ids.VIEW_STORE, "data"),
@@ -416,6 +422,25 @@ def register(app: Dash, registry: Registry) -> None:
         return views_or_gone(filter_now if new_filter is no_update else new_filter,
                              view_now if new_view is no_update else new_view,
                              selected if new_selected is no_update else new_selected, data)
+
+    # the map has drawn for the first time -> the table mounts (made here, in the browser, from its
+    # props). Building the grid costs the browser ~200 ms: done before, it held back the first
+    # drawing of both views. The selection of a deep link comes with it.
+    app.clientside_callback(
+        "function(drawn, selected, mounted) { if (mounted) { return window.dash_clientside.no_update; }"
+        " const grid = " + json.dumps(grid_component()) + ";"
+        " grid.props.selectedRows = " + GRID_SELECTION + ";"
+        # the rows come after the table is made (the infinite row model): the selected one is
+        # selected when it arrives
+        " if (selected) { dash_ag_grid.getApiAsync('" + ids.GRID + "').then(function (api) {"
+        " api.addEventListener('modelUpdated', function pick() { const node = api.getRowNode(selected);"
+        " if (node && node.data) { node.setSelected(true); api.removeEventListener('modelUpdated', pick); } });"
+        " }); }"
+        " return grid; }",
+        Output(ids.GRID_SLOT, "children"), Input(ids.MAP, "relayoutData"),
+        State(ids.SELECTION_STORE, "data"), State(ids.GRID_SLOT, "children"),
+        prevent_initial_call=True,
+    )
 
     # the table asks for a block of rows (after a refresh, scrolling, sorting). The first block of a
     # view in the default order came with the view (GRID_REFRESH): answered here, in the browser.
@@ -455,23 +480,35 @@ def register(app: Dash, registry: Registry) -> None:
             return {"rowData": [], "rowCount": 0}
         return grid_block(request, filter_data, deps=deps)
 
-    # the view changed -> the table drops its rows and asks again (from the top)
+    # the view changed -> the table drops its rows and asks again (from the top), once the figures
+    # that came with the same answer are drawn and painted: the table's layout reads would
+    # otherwise fall between the two figures' redraws and hold the map back
     app.clientside_callback(
-        "function(v) { if (v && window.dash_ag_grid) { setTimeout(function () { dash_ag_grid.getApiAsync('" + ids.GRID + "')"
-        ".then(function (api) { api.purgeInfiniteCache(); api.ensureIndexVisible(0, 'top'); }); }, 0); }"
+        "function(v) { if (v && window.dash_ag_grid) { requestAnimationFrame(function () { setTimeout("
+        "function () { dash_ag_grid.getApiAsync('" + ids.GRID + "').then(function (api) {"
+        " api.purgeInfiniteCache(); api.ensureIndexVisible(0, 'top'); }); }, 0); }); }"
         " return window.dash_clientside.no_update; }",
         Output(ids.CLIENT_DUMMY, "data", allow_duplicate=True), Input(ids.GRID_REFRESH, "data"),
         prevent_initial_call=True,
     )
 
-    # selection -> highlight (Patch) on timeline and map, detail panel, table selection
+    # selection -> highlight (Patch) on timeline and map, detail panel
     app.callback(
         Output(ids.TIMELINE, "figure", allow_duplicate=True), Output(ids.MAP, "figure", allow_duplicate=True),
-        Output(ids.DETAIL, "children"), Output(ids.GRID, "selectedRows"),
+        Output(ids.DETAIL, "children"),
         Input(ids.SELECTION_STORE, "data"),
         State(ids.FILTER_STORE, "data"), State(ids.VIEW_STORE, "data"), State(ids.URL, "search"), dataset,
         prevent_initial_call=True,  # as above: the URL sync always sets the selection store
     )(with_deps(update_selection))
+    # ... and the table's selected row, in the browser: the table may not be mounted yet (an Output
+    # would then be an error); if not, it mounts with the selection (above)
+    app.clientside_callback(
+        "function(selected) { if (document.getElementById('" + ids.GRID + "')) {"
+        " window.dash_clientside.set_props('" + ids.GRID + "', {selectedRows: " + GRID_SELECTION + "}); }"
+        " return window.dash_clientside.no_update; }",
+        Output(ids.CLIENT_DUMMY, "data", allow_duplicate=True), Input(ids.SELECTION_STORE, "data"),
+        prevent_initial_call=True,
+    )
 
     # a help or about panel opened for the first time -> its text
     for panel, body in ((ids.HELP_SUMMARY, ids.HELP_BODY), (ids.ABOUT_SUMMARY, ids.ABOUT_BODY)):

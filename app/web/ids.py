@@ -29,6 +29,7 @@ TIMELINE_SVG = "timeline-svg-button"
 MAP_SVG = "map-svg-button"
 DETAIL = "detail-panel"
 GRID = "event-grid"
+GRID_SLOT = "event-grid-slot"  # where the table mounts once the map is drawn
 
 DOWNLOAD = "download-file"
 DOWNLOAD_CSV = "download-csv-button"

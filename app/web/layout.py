@@ -7,7 +7,7 @@ and the URL).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import dash_ag_grid as dag
 from dash import dcc, html
@@ -33,6 +33,32 @@ GRID_COLUMNS = [
     {"field": "source_count", "headerName": "Sources", "width": 100, "type": "numericColumn"},
     {"field": "event_id", "headerName": "Id", "width": 200, "hide": False},
 ]
+
+
+def grid_component() -> dict[str, Any]:
+    """The event table (dash-ag-grid) as the JSON the browser makes a component from: it mounts
+    once the map is drawn (callbacks.register)."""
+    return cast(dict[str, Any], dag.AgGrid(**grid_props()).to_plotly_json())
+
+
+def grid_props() -> dict[str, Any]:
+    """The event table's props."""
+    return {
+        # rows come from the server a block at a time, sorted there: a 100,000-event view
+        # costs the browser one block, not the whole table
+        "id": ids.GRID, "columnDefs": GRID_COLUMNS, "rowModelType": "infinite",
+        "defaultColDef": {"resizable": True, "sortable": True, "filter": False},
+        "dashGridOptions": {"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                            "cacheBlockSize": GRID_BLOCK, "maxBlocksInCache": 20,
+                            # dash-ag-grid answers only the latest getRowsRequest: one block at a
+                            # time, or a second block asked in the same moment is lost (rows left
+                            # loading when scrolling far)
+                            "maxConcurrentDatasourceRequests": 1, "infiniteInitialRowCount": 1,
+                            "rowHeight": 62, "tooltipShowDelay": 300,
+                            "domLayout": "normal", "animateRows": False},
+        "getRowId": "params.data.event_id",
+        "className": "ag-theme-quartz event-grid", "style": {"height": "420px", "width": "100%"},
+    }
 
 
 def aria(label: str, live: bool = False) -> dict[str, Any]:
@@ -410,23 +436,9 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                     html.Button("Cite the dataset (BibTeX)", id=ids.CITE_DATASET, className="button secondary"),
                 ], className="download-row"),
             ], className="table-head"),
-            dag.AgGrid(
-                # rows come from the server a block at a time, sorted there: a 100,000-event view
-                # costs the browser one block, not the whole table
-                id=ids.GRID, columnDefs=GRID_COLUMNS, rowModelType="infinite",
-                defaultColDef={"resizable": True, "sortable": True, "filter": False},
-                dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
-                                                  "enableClickSelection": True},
-                                 "cacheBlockSize": GRID_BLOCK, "maxBlocksInCache": 20,
-                                 # dash-ag-grid answers only the latest getRowsRequest: one block
-                                 # at a time, or a second block asked in the same moment is lost
-                                 # (rows left loading when scrolling far)
-                                 "maxConcurrentDatasourceRequests": 1, "infiniteInitialRowCount": 1,
-                                 "rowHeight": 62, "tooltipShowDelay": 300,
-                                 "domLayout": "normal", "animateRows": False},
-                getRowId="params.data.event_id",
-                className="ag-theme-quartz event-grid", style={"height": "420px", "width": "100%"},
-            ),
+            # the table mounts once the map is drawn (callbacks.register): building the grid costs
+            # the browser ~200 ms, which would otherwise hold back the first drawing of the views
+            html.Div(id=ids.GRID_SLOT, className="grid-slot"),
         ], className="card table-card"),
     ], className="views")
 

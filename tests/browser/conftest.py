@@ -144,8 +144,11 @@ def grid_count(page: Page) -> int:
 
 def wait_grid(page: Page, n: int) -> None:
     """Wait until the table (paged from the server) reports ``n`` rows and shows its first ones."""
-    until(page, f"window.dash_ag_grid && dash_ag_grid.getApi('event-grid').getDisplayedRowCount() === {n}"
-                f" && ({n} === 0 || document.querySelectorAll('#event-grid .ag-row[row-id]').length > 0)")
+    # the table mounts once the map is drawn: its rows (or, for none, its body) are there before
+    # its API is asked (asking a table not yet made is a console error)
+    until(page, f"(document.querySelectorAll('#event-grid .ag-row[row-id]').length > 0"
+                f" || ({n} === 0 && document.querySelector('#event-grid .ag-body') !== null))"
+                f" && dash_ag_grid.getApi('event-grid').getDisplayedRowCount() === {n}")
 
 
 def shot(page: Page, name: str) -> Path:

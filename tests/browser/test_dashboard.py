@@ -88,6 +88,9 @@ def test_click_on_map_selects(watched: Page, server_url: str) -> None:
     watched.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(watched.locator("#detail-panel").get_by_role("heading", name="Sources", exact=True)).to_be_visible()
     assert "event=" in watched.url
+    # the mounted table selects the event's row too
+    picked = watched.url.split("event=")[1].split("&")[0]
+    expect(watched.locator(f"#event-grid .ag-row-selected[row-id='{picked}']")).not_to_have_count(0)
 
 
 def test_click_on_timeline_selects(watched: Page, server_url: str) -> None:
@@ -114,6 +117,10 @@ def test_deep_link_restores_filters_and_selection(watched: Page, server_url: str
     assert checked.count() == 2
     expect(watched.locator("#lanes-radio input[value=actor]")).to_be_checked()
     expect(watched.locator("#summary-line")).to_contain_text("Diplomacy, Production")
+    # the table mounts after the map is drawn, with the link's event selected (maybe out of sight)
+    wait_grid(watched, summary_count(watched))
+    until(watched, "dash_ag_grid.getApi('event-grid').getSelectedNodes().map(n => n.id).join()"
+                   " === 'ru-yelabuga-iranian-delegation-visit'")
 
 
 def test_back_restores_previous_view(watched: Page, server_url: str) -> None:
