@@ -107,13 +107,23 @@ def _arc_plan(pairs: str, ctx: FigureContext, centroids: dict[str, tuple[float, 
     return plan
 
 
+PRECISION_WORDS = {"near": " (near)", "admin-region": " (region)", "country": " (country level)", "sea": " (at sea)"}
+
+
 def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
-    place = frame[C.PLACE_NAME].where(frame[C.PLACE_NAME] != "", frame[C.COUNTRY_NAME])
-    role = frame[C.LOCATION_ROLE].map({SEAT: " (seat of the issuing authority)"}).fillna("")
-    prec = frame[C.GEO_PRECISION].map(
-        {"near": " (near)", "admin-region": " (region)", "country": " (country level)", "sea": " (at sea)"}
-    ).fillna("")
-    return np.column_stack([frame[C.EVENT_ID], frame[C.TITLE], frame[C.DATE_LABEL], place + prec + role])
+    """Per-point [event_id, title, date label, place (precision) (role)] for hover and clicks.
+    Python over lists, as timeline.custom_data and for the same reason; missing stays missing."""
+    places = [c if p == "" else p for p, c in zip(frame[C.PLACE_NAME].tolist(), frame[C.COUNTRY_NAME].tolist(),
+                                                 strict=True)]
+    words = [p + PRECISION_WORDS.get(g, "") + (" (seat of the issuing authority)" if r == SEAT else "")
+             if isinstance(p, str) else np.nan
+             for p, g, r in zip(places, frame[C.GEO_PRECISION].tolist(), frame[C.LOCATION_ROLE].tolist(),
+                                strict=True)]
+    out = np.empty((len(frame), 4), dtype=object)
+    for i, column in enumerate((frame[C.EVENT_ID], frame[C.TITLE], frame[C.DATE_LABEL])):
+        out[:, i] = column.to_numpy(dtype=object)
+    out[:, 3] = words
+    return out
 
 
 APPROXIMATE = ("admin-region", "country", "sea")

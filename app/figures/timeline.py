@@ -162,15 +162,30 @@ def pack_periods(periods: pd.DataFrame, end_col: str) -> np.ndarray:
 
 
 def custom_data(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
-    """Per-point [event_id, title, date label, category · place, verification] for hover and clicks."""
-    place = frame[C.PLACE_NAME].where(frame[C.PLACE_NAME] != "", "no place")
-    ver = frame[C.VERIFICATION].map(ctx.verification_labels).fillna(frame[C.VERIFICATION])
-    cat = frame[C.CATEGORY].map(ctx.category_labels).fillna(frame[C.CATEGORY])
-    return np.column_stack([frame[C.EVENT_ID], frame[C.TITLE], frame[C.DATE_LABEL], cat + " · " + place, ver])
+    """Per-point [event_id, title, date label, category · place, verification] for hover and clicks.
+
+    Python over lists, not pandas string operations: the frames here hold at most DETAIL_LIMIT
+    rows, where each pandas operation costs more in overhead than the loop (~40 % of a timeline
+    for a hundred events). Missing values stay missing, as pandas leaves them."""
+    cats, vers = ctx.category_labels, ctx.verification_labels
+    place = ["no place" if p == "" else p for p in frame[C.PLACE_NAME].tolist()]
+    cat_place = [cats.get(c, c) + " · " + p if _text(c) and _text(p) else np.nan
+                 for c, p in zip(frame[C.CATEGORY].tolist(), place, strict=True)]
+    out = np.empty((len(frame), 5), dtype=object)
+    for i, column in enumerate((frame[C.EVENT_ID], frame[C.TITLE], frame[C.DATE_LABEL])):
+        out[:, i] = column.to_numpy(dtype=object)
+    out[:, 3] = cat_place
+    out[:, 4] = [vers.get(v, v) for v in frame[C.VERIFICATION].tolist()]
+    return out
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
 
 
 def _colours(frame: pd.DataFrame, ctx: FigureContext) -> list[str]:
-    return frame[C.CATEGORY].map(ctx.colours).fillna("#777777").tolist()
+    colours = ctx.colours
+    return [colours.get(c, "#777777") if _text(c) else "#777777" for c in frame[C.CATEGORY].tolist()]
 
 
 def _iso(series: pd.Series) -> list[str]:
