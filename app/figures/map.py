@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from app.dataset import columns as C
 from app.figures.context import FigureContext
 from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, SEAT_SYMBOL, base_layout
-from app.figures.timeline import most_common
+from app.figures.timeline import hover_array, most_common
 
 TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "web" / "assets" / "topojson"
 SPREAD_DEG = 1.3
@@ -119,11 +119,7 @@ def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
              if isinstance(p, str) else np.nan
              for p, g, r in zip(places, frame[C.GEO_PRECISION].tolist(), frame[C.LOCATION_ROLE].tolist(),
                                 strict=True)]
-    out = np.empty((len(frame), 4), dtype=object)
-    for i, column in enumerate((frame[C.EVENT_ID], frame[C.TITLE], frame[C.DATE_LABEL])):
-        out[:, i] = column.to_numpy(dtype=object)
-    out[:, 3] = words
-    return out
+    return hover_array(frame, words)
 
 
 APPROXIMATE = ("admin-region", "country", "sea")

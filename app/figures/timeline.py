@@ -171,11 +171,16 @@ def custom_data(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
     place = ["no place" if p == "" else p for p in frame[C.PLACE_NAME].tolist()]
     cat_place = [cats.get(c, c) + " · " + p if _text(c) and _text(p) else np.nan
                  for c, p in zip(frame[C.CATEGORY].tolist(), place, strict=True)]
-    out = np.empty((len(frame), 5), dtype=object)
+    return hover_array(frame, cat_place, [vers.get(v, v) for v in frame[C.VERIFICATION].tolist()])
+
+
+def hover_array(frame: pd.DataFrame, *extra: list[Any]) -> np.ndarray:
+    """[event_id, title, date label, *extra] per row, as an object array (hover and click data)."""
+    out = np.empty((len(frame), 3 + len(extra)), dtype=object)
     for i, column in enumerate((frame[C.EVENT_ID], frame[C.TITLE], frame[C.DATE_LABEL])):
         out[:, i] = column.to_numpy(dtype=object)
-    out[:, 3] = cat_place
-    out[:, 4] = [vers.get(v, v) for v in frame[C.VERIFICATION].tolist()]
+    for i, values in enumerate(extra, start=3):
+        out[:, i] = values
     return out
 
 

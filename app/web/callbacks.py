@@ -431,10 +431,14 @@ def register(app: Dash, registry: Registry) -> None:
         " const grid = " + json.dumps(grid_component()) + ";"
         " grid.props.selectedRows = " + GRID_SELECTION + ";"
         # the rows come after the table is made (the infinite row model): the selected one is
-        # selected when it arrives
+        # selected when the first block arrives, if it is in it (asked once: a later selection
+        # comes through set_props below)
         " if (selected) { dash_ag_grid.getApiAsync('" + ids.GRID + "').then(function (api) {"
-        " api.addEventListener('modelUpdated', function pick() { const node = api.getRowNode(selected);"
-        " if (node && node.data) { node.setSelected(true); api.removeEventListener('modelUpdated', pick); } });"
+        " api.addEventListener('modelUpdated', function pick() {"
+        " const first = api.getDisplayedRowAtIndex(0);"
+        " if (api.getDisplayedRowCount() > 0 && !(first && first.data)) { return; }"
+        " api.removeEventListener('modelUpdated', pick);"
+        " const node = api.getRowNode(selected); if (node && node.data) { node.setSelected(true); } });"
         " }); }"
         " return grid; }",
         Output(ids.GRID_SLOT, "children"), Input(ids.MAP, "relayoutData"),

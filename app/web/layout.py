@@ -38,27 +38,23 @@ GRID_COLUMNS = [
 def grid_component() -> dict[str, Any]:
     """The event table (dash-ag-grid) as the JSON the browser makes a component from: it mounts
     once the map is drawn (callbacks.register)."""
-    return cast(dict[str, Any], dag.AgGrid(**grid_props()).to_plotly_json())
-
-
-def grid_props() -> dict[str, Any]:
-    """The event table's props."""
-    return {
+    grid = dag.AgGrid(
         # rows come from the server a block at a time, sorted there: a 100,000-event view
         # costs the browser one block, not the whole table
-        "id": ids.GRID, "columnDefs": GRID_COLUMNS, "rowModelType": "infinite",
-        "defaultColDef": {"resizable": True, "sortable": True, "filter": False},
-        "dashGridOptions": {"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
-                            "cacheBlockSize": GRID_BLOCK, "maxBlocksInCache": 20,
-                            # dash-ag-grid answers only the latest getRowsRequest: one block at a
-                            # time, or a second block asked in the same moment is lost (rows left
-                            # loading when scrolling far)
-                            "maxConcurrentDatasourceRequests": 1, "infiniteInitialRowCount": 1,
-                            "rowHeight": 62, "tooltipShowDelay": 300,
-                            "domLayout": "normal", "animateRows": False},
-        "getRowId": "params.data.event_id",
-        "className": "ag-theme-quartz event-grid", "style": {"height": "420px", "width": "100%"},
-    }
+        id=ids.GRID, columnDefs=GRID_COLUMNS, rowModelType="infinite",
+        defaultColDef={"resizable": True, "sortable": True, "filter": False},
+        dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                         "cacheBlockSize": GRID_BLOCK, "maxBlocksInCache": 20,
+                         # dash-ag-grid answers only the latest getRowsRequest: one block at a
+                         # time, or a second block asked in the same moment is lost (rows left
+                         # loading when scrolling far)
+                         "maxConcurrentDatasourceRequests": 1, "infiniteInitialRowCount": 1,
+                         "rowHeight": 62, "tooltipShowDelay": 300,
+                         "domLayout": "normal", "animateRows": False},
+        getRowId="params.data.event_id",
+        className="ag-theme-quartz event-grid", style={"height": f"{GRID_HEIGHT}px", "width": "100%"},
+    )
+    return cast(dict[str, Any], grid.to_plotly_json())
 
 
 def aria(label: str, live: bool = False) -> dict[str, Any]:
@@ -135,6 +131,7 @@ def options(ds: Dataset, ctx: FigureContext, plain: bool = False) -> dict[str, l
 
 #: Rows per block the table asks for; the first block of every view comes with the view itself.
 GRID_BLOCK = 200
+GRID_HEIGHT = 420  # px
 
 
 def graph_config(filename: str, topojson_url: str | None = None) -> dict[str, Any]:
@@ -438,7 +435,8 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
             ], className="table-head"),
             # the table mounts once the map is drawn (callbacks.register): building the grid costs
             # the browser ~200 ms, which would otherwise hold back the first drawing of the views
-            html.Div(id=ids.GRID_SLOT, className="grid-slot"),
+            # (its height is kept free meanwhile: nothing below it moves when it arrives)
+            html.Div(id=ids.GRID_SLOT, className="grid-slot", style={"minHeight": f"{GRID_HEIGHT}px"}),
         ], className="card table-card"),
     ], className="views")
 
