@@ -238,8 +238,8 @@ def test_presentation_frames_the_step(story_deps) -> None:
     timeline, geo, *_ = update_views({}, {"lanes": "category", "narrative": "story", "step": 0}, "ev-plant",
                                      deps=story_deps)
     assert timeline["layout"]["xaxis"]["range"] == ["2022-01-01", "2022-12-31"]
-    assert geo["layout"]["geo"]["center"] == {"lon": 68.8, "lat": 38.6}
-    assert geo["layout"]["geo"]["projection"]["scale"] == 4
+    assert geo["layout"]["map"]["center"] == {"lon": 68.8, "lat": 38.6}  # the step's place, not every event
+    assert geo["layout"]["map"]["fitbounds"] is False and 2 < geo["layout"]["map"]["zoom"] < 4
     from app.web.callbacks import presentation_panel
 
     children, cls = presentation_panel({"narrative": "story", "step": 1}, deps=story_deps)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from app.dataset import load_package
 from app.figures.context import FigureContext
-from app.figures.map import country_centroids, map_figure, spread_offsets, transfer_arcs
+from app.figures.map import country_centroids, map_figure, transfer_arcs
 from app.figures.timeline import pack_periods, timeline_figure
 
 EXTRA = (
@@ -135,15 +135,6 @@ def test_transfer_arcs_from_supplier_country(ds, ctx) -> None:
     assert (row.lon0, row.lat0) == iran and (row.lon1, row.lat1) == (37.6173, 55.7558)
     lines = traces(map_figure(ds.events, ctx), "Transfer (supplier → recipient)")[0]
     assert lines.mode == "lines" and list(lines.lon).count(None) == 2
-
-
-def test_events_at_one_place_are_spread() -> None:
-    lat = pd.Series([10.0, 10.0, 10.0, 50.0]).to_numpy()
-    lon = pd.Series([20.0, 20.0, 20.0, 5.0]).to_numpy()
-    dlat, dlon, size = spread_offsets(lat, lon)
-    assert list(size) == [3, 3, 3, 1]
-    points = {(round(a, 4), round(b, 4)) for a, b in zip(lat + dlat, lon + dlon, strict=True)}
-    assert len(points) == 4 and dlat[3] == 0 and dlon[3] == 0
 
 
 def test_centroids_come_from_local_topojson() -> None:

@@ -68,6 +68,18 @@ def test_large_map_counts_every_placed_event_once(big: Deps) -> None:
     assert not any(t.get("name") == "Events at their place" for t in spec["data"])
 
 
+def test_large_live_map_is_a_density_of_every_placed_event(big: Deps) -> None:
+    shown = big.cache(FilterState())
+    spec = map_module.live_map_spec(shown, big.ctx)
+    density = next(t for t in spec["data"] if t.get("meta") == "density")
+    assert density["type"] == "densitymap"  # WebGL, in MapLibre
+    placed = int(shown["latitude"].notna().sum())
+    assert int(density["z"].sum()) == placed  # every placed event counted once
+    assert len(density["lon"]) <= map_module.MAX_DENSITY_CELLS
+    events = next(t for t in spec["data"] if t.get("meta") == "events")
+    assert len(events["lon"]) == 0  # no single marks at this size
+
+
 def test_filtered_down_shows_single_events_again(big: Deps) -> None:
     state = FilterState(start=pd.Timestamp("2015-01-01").date(), end=pd.Timestamp("2015-03-31").date())
     timeline, geo, refresh, _ = update_views(state.to_dict(), {}, "", deps=big)

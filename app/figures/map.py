@@ -1,12 +1,17 @@
-"""The world map: geo traces on a Natural Earth projection, drawn from local topojson only.
+"""The map, drawn from local files only, in two forms with the same marks and basemap:
 
-- Markers are coloured like the timeline (by category).
-- Approximate places look approximate: region-level places are rings, country-level places are
-  rings with a dot, sea areas open diamonds; exact and near places are filled circles.
-- Events placed at the seat of an issuing authority (a designation "in" Washington) are squares
-  in their own trace, which can be hidden.
-- Transfers are great-circle arcs from the supplier's country to the recipient.
-- Several events at one place are spread on a small spiral around it, with a count label.
+- ``live_map_spec``: the dashboard's map, MapLibre GL (``scattermap``) on the offline basemap of
+  app/figures/basemap.py: zoom from the world to a town, place names, clusters with counts that
+  split as you zoom in, WebGL points;
+- ``map_spec``: a static figure (``scattergeo``, Natural Earth projection) for kaleido pictures,
+  slides, the print view's copy and the offline snapshot/brief, where no server can hand MapLibre its
+  basemap and glyphs.
+
+In both: every event is drawn at its own coordinates (never moved); colours are the timeline's
+categories; an event known only to its region, the sea area or the country is not drawn as if
+pinpointed (a paler mark on a disc of the area it may be in, sized by the precision; rings on the
+static map); decisions placed at the seat of an issuing authority are their own hideable trace;
+transfers are great-circle arcs from the supplier's country to the recipient.
 """
 
 from __future__ import annotations
@@ -22,12 +27,27 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.dataset import columns as C
+from app.figures.basemap import (
+    ADMIN1,
+    BORDER,
+    FONT,
+    LAND,
+    SEA,
+    WATER_LINE,
+    admin1_lines,
+    circle,
+    focus_zoom,
+    frame,
+    great_circle,
+    halo_km,
+    places,
+    style,
+)
 from app.figures.context import FigureContext
 from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, SEAT_SYMBOL, base_layout
 from app.figures.timeline import hover_array, most_common
 
 TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "web" / "assets" / "topojson"
-SPREAD_DEG = 1.3
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
 SEAT = "authority-seat"
 DETAIL_LIMIT = 2_000  # more placed events than this are counted per area
@@ -46,18 +66,6 @@ def country_centroids() -> dict[str, tuple[float, float]]:
         if geom.get("id") and ct:
             out[str(geom["id"])] = (float(ct[0]), float(ct[1]))
     return out
-
-
-def spread_offsets(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Offsets placing the k-th event at a shared place on a golden-angle spiral; and group sizes."""
-    key = pd.Series(np.round(lat, 2).astype(str)) + "," + pd.Series(np.round(lon, 2).astype(str))
-    rank = key.groupby(key).cumcount().to_numpy()
-    size = key.map(key.value_counts()).to_numpy()
-    radius = np.where(size > 1, SPREAD_DEG * np.sqrt(rank + 0.5), 0.0)
-    angle = rank * 2.39996
-    dlat = radius * np.sin(angle)
-    dlon = radius * np.cos(angle) / np.maximum(np.cos(np.radians(lat)), 0.2)
-    return dlat, dlon, size
 
 
 def transfer_arcs(events: pd.DataFrame, ctx: FigureContext) -> pd.DataFrame:
@@ -123,6 +131,177 @@ def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
 
 
 APPROXIMATE = ("admin-region", "country", "sea")
+#: MapLibre clusters: a count in a disc, splitting into smaller clusters and single events as the map
+#: zooms in; from CLUSTER_MAXZOOM on every event is its own mark (events at one exact place stay
+#: on top of each other there: a click lists them all in the detail panel).
+CLUSTER_MAXZOOM = 9
+CLUSTER = {"enabled": True, "maxzoom": CLUSTER_MAXZOOM, "step": [0, 10, 50], "size": [15, 19, 25],
+           "color": "#dfe6ee", "opacity": 0.95}
+DENSITY_CELL = 0.25  # degrees: the finest cell a large table's density is counted in
+MAX_DENSITY_CELLS = 6_000
+POINT = 11  # px: an event's mark on the live map
+LABELS = "Places named in these events"
+
+
+def _arc_lines(events: pd.DataFrame, ctx: FigureContext) -> tuple[list[Any], list[Any]]:
+    """lon/lat lists of every distinct supplier -> recipient arc along its great circle, None between."""
+    arcs = transfer_arcs(events, ctx)
+    lons: list[Any] = []
+    lats: list[Any] = []
+    if not len(arcs):
+        return lons, lats
+    # one line per supplier -> recipient pair, however many transfers share it
+    arcs = arcs.drop_duplicates(["lon0", "lat0", "lon1", "lat1"]).head(MAX_ARCS)
+    for lon0, lat0, lon1, lat1 in zip(arcs["lon0"], arcs["lat0"], arcs["lon1"], arcs["lat1"], strict=True):
+        lo, la = great_circle(float(lon0), float(lat0), float(lon1), float(lat1))
+        lons += [*lo, None]
+        lats += [*la, None]
+    return lons, lats
+
+
+def _halo_features(sites: pd.DataFrame) -> list[dict[str, Any]]:
+    """One translucent disc per distinct approximate place: a region's or the sea's nominal radius,
+    a country's own size (a circle of its area). At most MAX_AREAS of them."""
+    approx = sites[sites[C.GEO_PRECISION].isin(APPROXIMATE)]
+    if approx.empty:
+        return []
+    places = approx[[C.LONGITUDE, C.LATITUDE, C.GEO_PRECISION, C.COUNTRY]].drop_duplicates().head(MAX_AREAS)
+    feats = []
+    for lon, lat, precision, country in places.itertuples(index=False, name=None):
+        km = halo_km(str(precision), str(country))
+        if km > 0:
+            feats.append({"type": "Feature", "properties": {"precision": str(precision)},
+                          "geometry": {"type": "Polygon", "coordinates": [circle(float(lon), float(lat), km)]}})
+    return feats
+
+
+def _place_labels(placed: pd.DataFrame) -> tuple[list[float], list[float], list[str]]:
+    """Every distinct named place of these events, once, at its coordinates."""
+    if C.PLACE_NAME not in placed or placed.empty:
+        return [], [], []
+    named = placed[placed[C.PLACE_NAME].fillna("") != ""]
+    if named.empty:
+        return [], [], []
+    pl = named[[C.LONGITUDE, C.LATITUDE, C.PLACE_NAME]].drop_duplicates([C.LONGITUDE, C.LATITUDE]).head(MAX_AREAS)
+    return (pl[C.LONGITUDE].astype(float).tolist(), pl[C.LATITUDE].astype(float).tolist(),
+            pl[C.PLACE_NAME].astype(str).tolist())
+
+
+def live_map_spec(
+    events: pd.DataFrame, ctx: FigureContext, *, selected: str = "", seats: bool = True,
+    base_url: str = "/assets/map/", focus: dict[str, Any] | None = None, legend: bool = False,
+) -> dict[str, Any]:
+    """The dashboard's map of ``events`` (already filtered): MapLibre (``scattermap``) on the
+    offline basemap served at ``base_url``. Every mark is at its event's own coordinates.
+
+    Traces, each named by ``meta``: ``arcs`` (transfers along great circles), ``events`` (clustered,
+    coloured by category; approximate places paler, each on a disc of its possible extent),
+    ``seats`` (decisions placed at the seat of an authority: smaller, hollow-looking), ``labels``
+    (the names of the events' places), ``frame`` (two invisible corners the view is fitted to)
+    and, last, ``selection`` (the highlight, patched by the dashboard). Large tables draw a density
+    of events per cell instead of single events (``density``)."""
+    data: list[dict[str, Any]] = []
+    placed = _placed(events)
+    grouped = len(placed) > DETAIL_LIMIT
+    lons, lats = _arc_lines(events, ctx)
+    layers: list[dict[str, Any]] = []
+    data.append({"type": "scattermap", "meta": "arcs", "lon": lons, "lat": lats, "mode": "lines",
+                 "name": "Transfer (supplier → recipient)", "line": {"width": 2, "color": ctx.colour("transfer")},
+                 "opacity": 0.75, "hoverinfo": "skip", "showlegend": legend})
+    shown = placed if seats else placed[placed[C.LOCATION_ROLE] != SEAT]
+    if grouped:
+        data.append(density_trace(shown))
+        sites = seat_rows = events.iloc[:0]  # (every column, no rows)
+    else:
+        sites = placed[placed[C.LOCATION_ROLE] != SEAT]
+        seat_rows = placed[placed[C.LOCATION_ROLE] == SEAT]
+        halos = _halo_features(sites)
+        if halos:
+            layers.append({"sourcetype": "geojson", "source": {"type": "FeatureCollection", "features": halos},
+                           "type": "fill", "below": "traces", "color": "#7a6f9b", "opacity": 0.13,
+                           "name": "area the place may be in"})
+            layers.append({"sourcetype": "geojson", "source": {"type": "FeatureCollection", "features": halos},
+                           "type": "line", "below": "traces", "color": "#7a6f9b", "opacity": 0.5,
+                           "line": {"width": 1, "dash": [2, 2]}, "name": "edge of that area"})
+    colours = sites[C.CATEGORY].map(ctx.colours).fillna("#777777")
+    approx = sites[C.GEO_PRECISION].isin(APPROXIMATE).to_numpy()
+    data.append({
+        "type": "scattermap", "meta": "events", "lon": sites[C.LONGITUDE].to_numpy(dtype=float),
+        "lat": sites[C.LATITUDE].to_numpy(dtype=float), "mode": "markers", "name": "Events at their place",
+        "showlegend": False, "cluster": dict(CLUSTER),
+        "marker": {"color": colours.tolist(), "size": np.where(approx, POINT - 3, POINT).tolist(),
+                   "opacity": np.where(approx, 0.55, 0.95).tolist()},
+        "textfont": {"family": FONT, "size": 12},
+        "customdata": _custom(sites, ctx), "hovertemplate": HOVER,
+    })
+    data.append({
+        "type": "scattermap", "meta": "seats", "lon": seat_rows[C.LONGITUDE].to_numpy(dtype=float),
+        "lat": seat_rows[C.LATITUDE].to_numpy(dtype=float), "mode": "markers", "name": "Seat of issuing authority",
+        "visible": True if seats else "legendonly", "showlegend": legend,
+        "marker": {"size": POINT - 2, "opacity": 0.5,
+                   "color": seat_rows[C.CATEGORY].map(ctx.colours).fillna("#777777").tolist()},
+        "customdata": _custom(seat_rows, ctx), "hovertemplate": HOVER,
+    })
+    lx, ly, lt = _place_labels(shown) if not grouped else ([], [], [])
+    # markers+text: plotly.js offsets a label by its trace's marker size (text alone leaves it unset)
+    data.append({"type": "scattermap", "meta": "labels", "lon": lx, "lat": ly, "text": lt, "mode": "markers+text",
+                 "name": LABELS, "showlegend": False, "hoverinfo": "skip", "textposition": "top right",
+                 "marker": {"size": POINT, "opacity": 0},
+                 "textfont": {"family": FONT, "size": 12, "color": "#1f2a36"}})
+    box = frame(shown[C.LONGITUDE].to_numpy(dtype=float), shown[C.LATITUDE].to_numpy(dtype=float))
+    corners: tuple[list[float], list[float]] = ([], [])
+    if box and not focus:
+        corners = ([box["west"], box["east"]], [box["south"], box["north"]])
+    data.append({"type": "scattermap", "meta": "frame", "lon": corners[0], "lat": corners[1], "mode": "markers",
+                 "marker": {"size": 1, "opacity": 0}, "hoverinfo": "skip", "showlegend": False, "name": "frame"})
+    sel_lon, sel_lat = _selection(placed, selected)
+    data.append({"type": "scattermap", "meta": "selection", "lon": sel_lon, "lat": sel_lat, "mode": "markers",
+                 "name": "Selected", "showlegend": False, "hoverinfo": "skip",
+                 "marker": {"size": 30, "color": HIGHLIGHT, "opacity": 0.45}})
+    layout = base_layout(None, 15)
+    view: dict[str, Any] = {"style": style(base_url), "layers": layers,
+            # a new view is fitted anew; a selection (a partial update) keeps the user's zoom
+            "uirevision": json.dumps(box or focus or {}, sort_keys=True)}
+    if focus:
+        view.update({"fitbounds": False, "center": {"lon": focus.get("lon", 0), "lat": focus.get("lat", 0)},
+                     "zoom": focus_zoom(float(focus.get("scale", 1)))})
+    elif not box:
+        view.update({"fitbounds": False, "center": {"lon": 30, "lat": 25}, "zoom": 0.6})
+    layout.update({"showlegend": legend, "clickmode": "event", "map": view, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+                   "hovermode": "closest", "hoverdistance": 14})
+    return {"data": data, "layout": layout}
+
+
+def frame_live(spec: dict[str, Any], focus: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` (a live map) framed on a narrative step's ``focus`` {lon, lat, scale} (a copy)."""
+    view = {**spec["layout"]["map"], "fitbounds": False, "center": {"lon": focus["lon"], "lat": focus["lat"]},
+            "zoom": focus_zoom(float(focus.get("scale", 1))), "uirevision": json.dumps(focus, sort_keys=True)}
+    return {**spec, "layout": {**spec["layout"], "map": view}}
+
+
+def density_trace(placed: pd.DataFrame) -> dict[str, Any]:
+    """Many events: their density on the GPU (``densitymap``), counted per cell of DENSITY_CELL
+    degrees or coarser (at most MAX_DENSITY_CELLS cells), so the bytes sent depend on the cells
+    occupied, not on the events. Each cell sits at the mean position of its events."""
+    lat = placed[C.LATITUDE].to_numpy(dtype=float)
+    lon = placed[C.LONGITUDE].to_numpy(dtype=float)
+    deg = DENSITY_CELL
+    cell, n_cells = area_cells(lat, lon, deg)
+    while deg < 16 and n_cells > MAX_DENSITY_CELLS:
+        deg *= 2
+        cell, n_cells = area_cells(lat, lon, deg)
+    cell = pd.factorize(cell)[0]
+    n = np.bincount(cell) if len(cell) else np.zeros(0, dtype=int)
+    sums_lat = np.bincount(cell, weights=lat) if len(cell) else np.zeros(0)
+    sums_lon = np.bincount(cell, weights=lon) if len(cell) else np.zeros(0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        clat, clon = (sums_lat / n).round(3), (sums_lon / n).round(3)
+    return {"type": "densitymap", "meta": "density", "lon": clon, "lat": clat, "z": n.astype(float),
+            "radius": 14, "showscale": False, "name": "Events (density)",
+            "colorscale": [[0, "rgba(0,114,178,0)"], [0.05, "rgba(0,114,178,0.35)"], [0.4, "#E69F00"],
+                           [1, "#D55E00"]],
+            "hovertemplate": "%{z:,} events within about " + f"{deg * 111:.0f}" + " km<br>narrow the filters or"
+                             " the time range to see each one<extra></extra>"}
 
 
 def map_spec(
@@ -130,33 +309,35 @@ def map_spec(
     title: str | None = None, font_size: int = 15, focus: dict[str, Any] | None = None,
     legend: bool = True,
 ) -> dict[str, Any]:
-    """The map of ``events`` (already filtered) as a figure dict. ``focus`` = {lon, lat, scale}."""
+    """The map of ``events`` as a static figure (``scattergeo``): exported pictures, slides, the
+    offline snapshot and brief. The same Natural Earth 1:50m land, borders, first-level borders,
+    rivers and lakes as the dashboard's map, place names as text; every event at its own
+    coordinates (events sharing a place: one mark with their count). ``focus`` = {lon, lat, scale}."""
     data: list[dict[str, Any]] = []
     placed = _placed(events)
     grouped = len(placed) > DETAIL_LIMIT
-    arcs = transfer_arcs(events, ctx)
-    if len(arcs):
-        # one line per supplier -> recipient pair, however many transfers share it
-        arcs = arcs.drop_duplicates(["lon0", "lat0", "lon1", "lat1"]).head(MAX_ARCS)
+    a_lon, a_lat = admin1_lines()
+    data.append({"type": "scattergeo", "meta": "admin1", "lon": a_lon, "lat": a_lat, "mode": "lines",
+                 "line": {"width": 0.6, "color": ADMIN1, "dash": "dot"}, "hoverinfo": "skip", "showlegend": False,
+                 "name": "First-level borders"})
+    lons, lats = _arc_lines(events, ctx)
+    if lons:
         # one trace, segments separated by None: plotly draws great-circle arcs
-        lons: list[Any] = []
-        lats: list[Any] = []
-        for lon0, lat0, lon1, lat1 in zip(arcs["lon0"], arcs["lat0"], arcs["lon1"], arcs["lat1"], strict=True):
-            lons += [lon0, lon1, None]
-            lats += [lat0, lat1, None]
-        data.append({"type": "scattergeo", "lon": lons, "lat": lats, "mode": "lines",
+        data.append({"type": "scattergeo", "meta": "arcs", "lon": lons, "lat": lats, "mode": "lines",
                      "name": "Transfer (supplier → recipient)", "line": {"width": 2, "color": ctx.colour("transfer")},
                      "opacity": 0.7, "hoverinfo": "skip", "showlegend": legend})
+    shown = placed if seats else placed[placed[C.LOCATION_ROLE] != SEAT]
     if grouped:
-        data.append(area_trace(placed if seats else placed[placed[C.LOCATION_ROLE] != SEAT], ctx))
+        data.append(area_trace(shown, ctx))
     sites = placed[placed[C.LOCATION_ROLE] != SEAT] if not grouped else placed.iloc[:0]
     if len(sites):
         colours = sites[C.CATEGORY].map(ctx.colours).fillna("#777777")
         approx = sites[C.GEO_PRECISION].isin(APPROXIMATE)
         data.append({
-            "type": "scattergeo", "lon": sites["_lon"].to_numpy(), "lat": sites["_lat"].to_numpy(),
-            "mode": "markers", "name": "Events at their place", "showlegend": False,
-            "marker": {"color": colours.tolist(), "size": 12,
+            "type": "scattergeo", "meta": "events", "lon": sites[C.LONGITUDE].to_numpy(dtype=float),
+            "lat": sites[C.LATITUDE].to_numpy(dtype=float), "mode": "markers", "name": "Events at their place",
+            "showlegend": False,
+            "marker": {"color": colours.tolist(), "size": 11,
                        "symbol": sites[C.GEO_PRECISION].map(GEO_SYMBOLS).fillna("circle").tolist(),
                        "line": {"color": colours.where(approx, "white").tolist(), "width": 2}},
             "customdata": _custom(sites, ctx), "hovertemplate": HOVER,
@@ -164,51 +345,55 @@ def map_spec(
     seat_rows = placed[placed[C.LOCATION_ROLE] == SEAT] if not grouped else placed.iloc[:0]
     if len(seat_rows):
         data.append({
-            "type": "scattergeo", "lon": seat_rows["_lon"].to_numpy(), "lat": seat_rows["_lat"].to_numpy(),
-            "mode": "markers", "name": "Seat of issuing authority", "visible": True if seats else "legendonly",
-            "showlegend": legend,
+            "type": "scattergeo", "meta": "seats", "lon": seat_rows[C.LONGITUDE].to_numpy(dtype=float),
+            "lat": seat_rows[C.LATITUDE].to_numpy(dtype=float), "mode": "markers",
+            "name": "Seat of issuing authority", "visible": True if seats else "legendonly", "showlegend": legend,
             "marker": {"symbol": SEAT_SYMBOL, "size": 9, "opacity": 0.85,
                        "color": seat_rows[C.CATEGORY].map(ctx.colours).fillna("#777777").tolist(),
                        "line": {"color": "#333", "width": 1}},
             "customdata": _custom(seat_rows, ctx), "hovertemplate": HOVER,
         })
-    if len(placed) and not grouped:
-        visible = placed if seats else placed[placed[C.LOCATION_ROLE] != SEAT]
-        groups = visible[visible["_n"] > 1].groupby([C.LATITUDE, C.LONGITUDE]).size().reset_index(name="n")
+    if len(shown) and not grouped:
+        groups = shown.groupby([C.LATITUDE, C.LONGITUDE]).size().reset_index(name="n")
+        groups = groups[groups["n"] > 1]
         if len(groups):
-            data.append({
-                "type": "scattergeo", "lat": (groups[C.LATITUDE] + SPREAD_DEG * np.sqrt(groups["n"]) + 1.0).to_numpy(),
-                "lon": groups[C.LONGITUDE].to_numpy(), "text": [f"{n} here" for n in groups["n"]],
-                "mode": "text", "name": "Events at one place", "textfont": {"size": 12, "color": "#222"},
-                "showlegend": False, "hoverinfo": "skip",
-            })
+            data.append({"type": "scattergeo", "meta": "counts", "lat": groups[C.LATITUDE].to_numpy(dtype=float),
+                         "lon": groups[C.LONGITUDE].to_numpy(dtype=float), "text": [f"×{n}" for n in groups["n"]],
+                         "mode": "text", "textposition": "bottom right", "name": "Events at one place",
+                         "textfont": {"size": 11, "color": "#222"}, "showlegend": False, "hoverinfo": "skip"})
+    box = frame(shown[C.LONGITUDE].to_numpy(dtype=float), shown[C.LATITUDE].to_numpy(dtype=float)) if len(shown) \
+        else None
+    if focus:
+        span = 360.0 / max(float(focus.get("scale", 1)), 1.0)
+        box = {"west": focus["lon"] - span / 2, "east": focus["lon"] + span / 2,
+               "south": focus["lat"] - span / 4, "north": focus["lat"] + span / 4}
+    data.append(_geo_place_labels(box, shown if not grouped else placed.iloc[:0]))
     if legend:
         present = set(placed[C.CATEGORY].unique()) if len(placed) else set()
         data += [{"type": "scattergeo", "lon": [None], "lat": [None], "mode": "markers",
                   "name": ctx.category_labels.get(c, c), "marker": {"color": ctx.colour(c), "size": 11},
                   "hoverinfo": "skip"} for c in ctx.categories if c in present]
     sel_lon, sel_lat = _selection(placed, selected)
-    data.append({"type": "scattergeo", "lon": sel_lon, "lat": sel_lat, "mode": "markers", "name": "Selected",
-                 "showlegend": False, "hoverinfo": "skip",
+    data.append({"type": "scattergeo", "meta": "selection", "lon": sel_lon, "lat": sel_lat, "mode": "markers",
+                 "name": "Selected", "showlegend": False, "hoverinfo": "skip",
                  "marker": {"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}}})
     layout = base_layout(title, font_size)
     layout.update({
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "font": {"size": 13}},
         "showlegend": legend, "clickmode": "event",
         "geo": {
-            "projection": {"type": "natural earth"}, "showcountries": True, "countrycolor": "#9aa0a8",
-            # the sea is the map's background, not an ocean layer: a layer is re-projected on every
-            # update, the background is not (about 8 ms of each redraw in headless Chromium)
-            "showland": True, "landcolor": "#f3f1ec", "showocean": False, "bgcolor": "#e3edf5",
-            # no coastline layer: the country outlines already draw every coast, and each layer is
-            # re-projected on every update of the map
-            "showlakes": False, "showcoastlines": False,
-            "fitbounds": "locations" if len(placed) else False, "resolution": 110, "showframe": False,
+            "projection": {"type": "natural earth"}, "showcountries": True, "countrycolor": BORDER,
+            "showland": True, "landcolor": LAND, "showocean": False, "bgcolor": SEA,
+            "showlakes": True, "lakecolor": SEA, "showrivers": True, "rivercolor": WATER_LINE, "riverwidth": 0.8,
+            "showcoastlines": False, "resolution": 50, "showframe": False, "fitbounds": False,
         },
     })
     if focus:
-        layout["geo"].update({"fitbounds": False, "center": {"lon": focus.get("lon", 0), "lat": focus.get("lat", 0)}})
+        layout["geo"].update({"center": {"lon": focus.get("lon", 0), "lat": focus.get("lat", 0)}})
         layout["geo"]["projection"]["scale"] = focus.get("scale", 1)
+    elif box:
+        layout["geo"].update({"lonaxis": {"range": [box["west"] - 2, box["east"] + 2]},
+                              "lataxis": {"range": [box["south"] - 2, box["north"] + 2]}})
     return {"data": data, "layout": layout}
 
 
@@ -216,6 +401,34 @@ def map_figure(events: pd.DataFrame, ctx: FigureContext, **kwargs: Any) -> go.Fi
     """``map_spec`` as a ``go.Figure`` (for image export and inspection)."""
     return go.Figure(map_spec(events, ctx, **kwargs))
 
+
+def _geo_place_labels(box: dict[str, float] | None, shown: pd.DataFrame) -> dict[str, Any]:
+    """Text labels for a static map: the events' own places, then the basemap's largest places
+    inside ``box`` (capitals first), as many as a picture of it can hold without crowding."""
+    lx, ly, lt = _place_labels(shown)
+    taken = set(lt)
+    if box:
+        span = max(box["east"] - box["west"], (box["north"] - box["south"]) * 2)
+        budget = 14 if span > 90 else 22
+        min_gap = span / 18  # degrees between two labels
+        kept: list[tuple[float, float]] = list(zip(lx, ly, strict=True))
+        for lon, lat, name, rank in places():
+            if budget <= 0:
+                break
+            if not (box["west"] <= lon <= box["east"] and box["south"] <= lat <= box["north"]) or name in taken:
+                continue
+            if rank > 0 and span > 90:
+                continue
+            if any(abs(lon - x) < min_gap and abs(lat - y) < min_gap / 2 for x, y in kept):
+                continue
+            kept.append((lon, lat))
+            lx.append(lon)
+            ly.append(lat)
+            lt.append(name)
+            budget -= 1
+    return {"type": "scattergeo", "meta": "labels", "lon": lx, "lat": ly, "text": lt, "mode": "text",
+            "textposition": "top right", "name": LABELS, "showlegend": False, "hoverinfo": "skip",
+            "textfont": {"size": 11, "color": "#3a3f46"}}
 
 def area_trace(placed: pd.DataFrame, ctx: FigureContext) -> dict[str, Any]:
     """Many events: one marker per grid cell (CELL_DEG degrees or coarser), at the mean position of its events,
@@ -270,31 +483,35 @@ def area_cells(lat: np.ndarray, lon: np.ndarray, deg: float) -> tuple[np.ndarray
 
 
 def _placed(events: pd.DataFrame) -> pd.DataFrame:
-    """Events with coordinates, plus their spread display position (_lat, _lon) and group size (_n).
-    A table too large to draw event by event is not spread (it is counted per area instead)."""
+    """Events with coordinates, at their own coordinates (nothing is moved off its place). A table
+    too large to draw event by event keeps only the columns counting needs."""
     has_place = (events[C.LATITUDE].notna() & events[C.LONGITUDE].notna()).to_numpy()
     if int(has_place.sum()) > DETAIL_LIMIT:
-        # counted per area: only the columns counting needs (selecting all of them costs more)
         slim = events[[C.EVENT_ID, C.LATITUDE, C.LONGITUDE, C.CATEGORY, C.LOCATION_ROLE]]
-        slim = slim if has_place.all() else slim[has_place]  # every event placed: no rows to select
-        return slim.assign(_lat=slim[C.LATITUDE], _lon=slim[C.LONGITUDE], _n=1)
-    placed = events[has_place]
-    if placed.empty:
-        return placed.assign(_lat=pd.Series(dtype=float), _lon=pd.Series(dtype=float), _n=pd.Series(dtype=int))
-    dlat, dlon, size = spread_offsets(placed[C.LATITUDE].to_numpy(), placed[C.LONGITUDE].to_numpy())
-    return placed.assign(_lat=placed[C.LATITUDE].to_numpy() + dlat, _lon=placed[C.LONGITUDE].to_numpy() + dlon,
-                         _n=size)
+        return slim if has_place.all() else slim[has_place]  # every event placed: no rows to select
+    return events[has_place]
 
 
 def _selection(placed: pd.DataFrame, selected: str) -> tuple[list[float], list[float]]:
     if not selected or placed.empty:
         return [], []
     hit = placed[placed[C.EVENT_ID] == selected]
-    return hit["_lon"].head(1).tolist(), hit["_lat"].head(1).tolist()
+    return hit[C.LONGITUDE].head(1).astype(float).tolist(), hit[C.LATITUDE].head(1).astype(float).tolist()
 
 
 def selection_lonlat(events: pd.DataFrame, selected: str) -> tuple[list[float], list[float]]:
-    """Where the map's highlight ring goes, computed exactly as in the full figure."""
+    """Where the map's highlight goes: the selected event's own coordinates."""
     if not selected:
-        return [], []  # nothing to place: no need to spread the events first
+        return [], []
     return _selection(_placed(events), selected)
+
+
+def same_place(events: pd.DataFrame, event_id: str) -> list[str]:
+    """Ids of the other events at exactly the selected event's coordinates (in table order): the
+    map draws them on top of each other, the detail panel lists them."""
+    hit = events[events[C.EVENT_ID] == event_id]
+    if hit.empty or pd.isna(hit[C.LATITUDE].iloc[0]) or pd.isna(hit[C.LONGITUDE].iloc[0]):
+        return []
+    lat, lon = hit[C.LATITUDE].iloc[0], hit[C.LONGITUDE].iloc[0]
+    same = events[(events[C.LATITUDE] == lat) & (events[C.LONGITUDE] == lon) & (events[C.EVENT_ID] != event_id)]
+    return same[C.EVENT_ID].astype(str).tolist()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-#: plotly.js core (scatter) + bar + scattergeo, at the version plotly.py ships.
+#: plotly.js core (scatter) + bar + scattergeo + scattermap + densitymap, at the version plotly.py ships.
 PLOTLY_BUNDLE = Path(__file__).resolve().parent / "plotly-geotimeline.min.js"
 
 #: regenerator-runtime 0.13.11 (runtime.js as published): the one part of @babel/polyfill 7.12.1

@@ -20,7 +20,7 @@ from app.export.citations import CITATION_FORMATS, cite, cite_dataset
 from app.export.narrative import Narrative, event_facts
 from app.export.tabular import export_view
 from app.figures.context import FigureContext
-from app.figures.map import map_spec, selection_lonlat
+from app.figures.map import frame_live, live_map_spec, selection_lonlat
 from app.figures.timeline import selection_coordinates, timeline_spec
 from app.filters import FilterCache, FilterState, ViewState, describe, slug
 from app.urlstate import Known, parse_query, to_query
@@ -206,10 +206,7 @@ def frame_step(timeline: dict[str, Any], geo: dict[str, Any], story: Narrative, 
                                                        step.window[1].date().isoformat()]}
     timeline = {**timeline, "layout": {**timeline["layout"], "xaxis": xaxis}}
     if step.focus:
-        geo_layout = {**geo["layout"]["geo"], "fitbounds": False,
-                      "center": {"lon": step.focus["lon"], "lat": step.focus["lat"]},
-                      "projection": {**geo["layout"]["geo"]["projection"], "scale": step.focus["scale"]}}
-        geo = {**geo, "layout": {**geo["layout"], "geo": geo_layout}}
+        geo = frame_live(geo, step.focus)
     return timeline, geo
 
 
@@ -227,7 +224,7 @@ def build_views(state: FilterState, lanes: str, seats: bool, *, deps: Deps) -> t
         start = state.start or views.timeline["date_start"].min().date()
         end = state.end or deps.ctx.today.date()
         timeline["layout"]["xaxis"]["range"] = [start.isoformat(), end.isoformat()]
-    geo = map_spec(views.shown, deps.ctx, seats=seats, legend=False)
+    geo = live_map_spec(views.shown, deps.ctx, seats=seats)
     return timeline, geo, len(views.shown), text
 
 

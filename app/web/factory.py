@@ -144,6 +144,8 @@ def content_security_policy(app: Dash, frame_ancestors: str) -> str:
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
         "connect-src 'self'",
+        # the map (MapLibre GL) runs its tiling in web workers made from blob: URLs of its own code
+        "worker-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

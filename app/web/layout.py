@@ -134,14 +134,14 @@ GRID_BLOCK = 200
 GRID_HEIGHT = 420  # px
 
 
-def graph_config(filename: str, topojson_url: str | None = None) -> dict[str, Any]:
+def graph_config(filename: str, topojson_url: str | None = None, *, scroll_zoom: bool = False) -> dict[str, Any]:
     """The graphs' config, set once in the layout and never by a callback: plotly.js redraws a
     graph from scratch when its config changes. The modebar's PNG file name follows the view all
     the same (assets/names.js sets it at the moment of the click)."""
     config: dict[str, Any] = {
         "responsive": True,
         "displaylogo": False,
-        "scrollZoom": False,
+        "scrollZoom": scroll_zoom,  # the map zooms with the wheel; the timeline lets the page scroll
         "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1600,
                                  "height": 900, "scale": 1},
         # sendChartToCloud would post the chart to an online service: never in an offline tool
@@ -174,17 +174,25 @@ def timeline_key(ds: Dataset, ctx: FigureContext) -> html.Div:
 
 
 def map_key() -> html.Div:
+    """What every mark of the dashboard's map means (app/figures/map.py draws them), with the
+    full-screen switch and the basemap's credits."""
+    def item(glyph: str, text: str, cls: str = "") -> html.Span:
+        return html.Span([html.Span(glyph, className=f"glyph {cls}".strip()), text], className="key-item")
     return html.Div([
         html.Span("Map:", className="key-title"),
-        html.Span([html.Span("●", className="glyph"), "exact or near place"], className="key-item"),
-        html.Span([html.Span("○", className="glyph"), "region only"], className="key-item"),
-        html.Span([html.Span("◉", className="glyph"), "country only"], className="key-item"),
-        html.Span([html.Span("◇", className="glyph"), "at sea"], className="key-item"),
-        html.Span([html.Span("■", className="glyph"), "seat of the authority that decided"], className="key-item"),
-        html.Span([html.Span("—", className="glyph"), "transfer, supplier → recipient"], className="key-item"),
-        html.Span([html.Span("N here", className="glyph small"), "events sharing one place, spread around it"],
-                  className="key-item"),
-    ], className="key", **aria("Map key"))
+        item("●", "exact or near place"),
+        item("◍", "pale dot on a shaded disc: only the region (~100 km), sea area or country is known",
+             "halo"),
+        item("•", "faint: seat of the deciding authority", "seat"),
+        item("12", "events grouped: zoom in to split; same spot: click to list", "cluster"),
+        item("—", "transfer, supplier → recipient"),
+        item("Name", "place in these events (grey: towns, cities)", "label"),
+        item("◌", "many events: colour = how many", "density"),
+        html.Button("Full-screen map", id="map-fullscreen-button", className="button secondary small",
+                    title="Show the map on the whole screen (Esc or the same button returns)"),
+        html.Span("Basemap: Natural Earth · place names: GeoNames (CC BY 4.0) · Noto Sans (OFL)",
+                  className="key-credit"),
+    ], className="key map-key", **aria("Map key"))
 
 
 def placeholder(kind: str) -> dict[str, Any]:
@@ -411,7 +419,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         html.Div([
             html.Section([map_key(), dcc.Graph(id=ids.MAP, className="map-graph",
                                                    figure=first.geo if first else placeholder("map"),
-                                   config=graph_config("geotimeline-map", topojson_url),  # type: ignore[arg-type]
+                                   config=graph_config("geotimeline-map", topojson_url, scroll_zoom=True),  # type: ignore[arg-type]
                                    style={"height": "100%"})],
                          className="card map-card", **aria("Map")),
             html.Aside(empty_detail(), id=ids.DETAIL, className="card detail-panel", tabIndex="-1",

@@ -14,7 +14,7 @@ esbuild.build({
     minify: true,
     sourcemap: false,
     legalComments: 'none',
-    banner: { js: `/** plotly.js v${version} partial bundle for geotimeline: core (scatter) + bar + scattergeo.\n` +
+    banner: { js: `/** plotly.js v${version} partial bundle for geotimeline: core (scatter) + bar + scattergeo + scattermap + densitymap (MapLibre GL).\n` +
                   ` * Copyright 2012-2026, Plotly, Inc. Licensed under the MIT license (build/plotly.js-LICENSE). */` },
     plugins: [InlineCSSPlugin(), environmentPlugin({ NODE_DEBUG: false })],
     define: { global: 'window', 'define.amd': 'false' },
