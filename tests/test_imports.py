@@ -82,3 +82,16 @@ def test_the_core_never_imports_the_web_shell() -> None:
         path = APP.parent / (name.replace(".", "/") + ".py")
         if path.exists():
             assert not any(m.startswith("app.web") for m in imports_of(path)), name
+
+
+def test_the_wheel_lists_every_package_and_ships_the_data() -> None:
+    """pyproject's explicit package list holds every package of app/ (a new one would otherwise be
+    left out of the wheel), and maps the top-level data/ in as app.data (.ci/run installs the wheel
+    and runs it from another folder)."""
+    import tomllib
+
+    config = tomllib.loads((APP.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    packages = {".".join(p.parent.relative_to(APP.parent).parts) for p in APP.rglob("__init__.py")}
+    assert set(config["packages"]) == packages | {"app.data"}
+    assert config["package-dir"] == {"app.data": "data"}
+    assert (APP.parent / "data" / "datapackage.json").is_file()
