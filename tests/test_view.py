@@ -53,3 +53,22 @@ def test_open_periods_end_today_in_the_view(loaded) -> None:
     assert future.count == 0
     now = compose_view(loaded, FilterState(start=dt.date(2026, 1, 1)), ViewState())
     assert now.count >= 1  # the open-ended period is in force in 2026
+
+
+def test_figure_builders_share_no_dict_between_figures(loaded) -> None:
+    """No module-level dict or list is placed into a figure: two figures built one after the other
+    have no container in common (the old EVENT_AXIS was one dict in every timeline's layout)."""
+    from app.figures.map import map_spec
+    from app.figures.timeline import timeline_spec
+
+    def containers(value: object, found: set[int]) -> set[int]:
+        if isinstance(value, dict | list):
+            found.add(id(value))
+            for item in value.values() if isinstance(value, dict) else value:
+                containers(item, found)
+        return found
+
+    events = loaded.ds.events
+    for build in (lambda: timeline_spec(events, loaded.ctx), lambda: map_spec(events, loaded.ctx)):
+        a, b = build(), build()
+        assert containers(a, set()) & containers(b, set()) == set()
