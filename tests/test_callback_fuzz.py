@@ -179,3 +179,29 @@ def test_cli_never_exits_70_on_input(tmp_path) -> None:
                               str(out).encode(), flag.encode(), b"x\xff\xfe"], capture_output=True, timeout=120)
         assert run.returncode == 2, (flag, run.stderr)
         assert b"not valid UTF-8" in run.stderr and b"internal error" not in run.stderr
+
+
+# values of the right JSON type but any content: these pass the boundary and reach the callbacks
+JUNK_TEXT = st.text(max_size=40)
+RIGHT_TYPED = {
+    "value": st.one_of(st.none(), JUNK_TEXT, st.lists(JUNK_TEXT, max_size=4)),
+    "date": st.one_of(st.none(), JUNK_TEXT, st.dates().map(str)),
+    "n_clicks": st.one_of(st.none(), st.integers(min_value=0, max_value=10**6)),
+    "search": st.one_of(st.none(), JUNK_TEXT.map(lambda t: "?" + t)),
+    "data": st.one_of(st.none(), JUNK_TEXT, st.dictionaries(JUNK_TEXT, st.one_of(
+        st.none(), JUNK_TEXT, st.integers(), st.booleans(), st.lists(JUNK_TEXT, max_size=3)), max_size=5)),
+}
+ANY_DICT = st.one_of(st.none(), st.dictionaries(JUNK_TEXT, WRONG, max_size=5))
+
+
+@pytest.mark.parametrize("key", server_callbacks())
+@settings(max_examples=100, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_right_typed_junk_reaches_the_callbacks_and_never_5xx(key: str, data: Any) -> None:
+    spec = app().callback_map[key]
+    values = {(i["id"], i["property"]): data.draw(RIGHT_TYPED.get(i["property"], ANY_DICT))
+              for i in [*spec["inputs"], *spec["state"]]}
+    changed = data.draw(st.sampled_from([f"{i['id']}.{i['property']}" for i in spec["inputs"]]))
+    resp = post(body(key, values, changed))
+    assert resp.status_code < 500, (key, values, resp.get_data(as_text=True)[:300])
