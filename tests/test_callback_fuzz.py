@@ -205,3 +205,14 @@ def test_right_typed_junk_reaches_the_callbacks_and_never_5xx(key: str, data: An
     changed = data.draw(st.sampled_from([f"{i['id']}.{i['property']}" for i in spec["inputs"]]))
     resp = post(body(key, values, changed))
     assert resp.status_code < 500, (key, values, resp.get_data(as_text=True)[:300])
+
+
+@pytest.mark.parametrize("args", [
+    [b"validate", b"/tmp/no-such-\xff"], [b"describe", b"/tmp/\xff\xfe"],
+    [b"brief", b"\xff", b"--format", b"html", b"--out", b"/tmp/never-written-\xff.html"],
+    [b"snapshot", b"--actor", b"\xc3", b"--out", b"/tmp/never-written.html"],
+    [b"import", b"/tmp/no-such-\xff.csv", b"--from", b"csv", b"--out", b"/tmp/never-written-\xff"],
+])
+def test_cli_bytes_that_are_not_utf8_are_errors_not_crashes(args: list[bytes]) -> None:
+    run = subprocess.run([sys.executable.encode(), b"-m", b"app", *args], capture_output=True, timeout=120)
+    assert run.returncode in (1, 2) and b"internal error" not in run.stderr, run.stderr
