@@ -301,26 +301,39 @@ def cite(data_dir: Path | None, fmt: str, dataset_only: bool, accessed: str | No
 @cli.command("import")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--from", "fmt", required=True,
-              type=click.Choice(["timelinejs", "timelinejs-sheet", "timemap", "acled", "csv", "xlsx"]),
+              type=click.Choice(["timelinejs", "timelinejs-sheet", "timemap", "acled", "gdelt", "csv", "xlsx"]),
               help="The format of SOURCE.")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
               help="Use COLUMN for our FIELD (repeatable); also dataset_url=URL, dataset_title=…, sheet=NAME.")
-@click.option("--dayfirst", is_flag=True, help="Read ambiguous dates as day/month/year.")
+@click.option("--dayfirst/--monthfirst", "dayfirst", default=None,
+              help="How SOURCE writes a/b/yyyy dates [default: decided from the file, and said in the report].")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the new data package.")
 @FORCE_OPTION
-def import_(source: Path, fmt: str, maps: tuple[str, ...], dayfirst: bool, out: Path, force: bool) -> None:
-    """Convert a TimelineJS, TimeMap, ACLED, CSV or XLSX table into a data package and validate it."""
+def import_(source: Path, fmt: str, maps: tuple[str, ...], dayfirst: bool | None, out: Path, force: bool) -> None:
+    """Convert a TimelineJS, TimeMap, ACLED, GDELT, CSV or XLSX table into a data package and validate it.
+
+    Exit 0 only when every row became an event; 1 when rows were dropped, dates are ambiguous, the
+    package has errors or no event; 2 when SOURCE cannot be read."""
     from app.importers import import_source, parse_mapping, write_package
+    from app.importers.report import exit_status, full_report
 
     result = import_source(source, fmt, parse_mapping(maps), dayfirst)
     for line in result.report_lines():
         click.echo(line)
     write_package(result, out, force=force)
     ds = load_package(out)
+    problems = full_report(result, ds.problems)
+    if problems:
+        click.echo()
+        click.echo(problem_table(problems))
     click.echo(f"\nwrote {out}: {summary_line(ds)}")
-    click.echo(f"open it with: python -m app serve --data {out}")
-    if ds.errors:
-        sys.exit(exit_code(ds))
+    if not len(ds.events):
+        click.echo(f"error: no row of {result.source_name} became an event; the package is empty", err=True)
+    else:
+        click.echo(f"open it with: python -m app serve --data {out}")
+    code = exit_status(result, ds.problems)
+    if code:
+        sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:
