@@ -85,7 +85,9 @@ def main() -> None:
             page.goto(url)
             page.wait_for_selector("#timeline-graph .scatterlayer .point", timeout=120_000)
             # predicates are passed as functions: the app's CSP forbids eval of bare expressions
-            page.wait_for_function("() => document.querySelectorAll('#map-graph .scattergeo .point').length > 0",
+            page.wait_for_function("() => document.querySelectorAll('#map-graph .scattergeo .point').length > 0 ||"
+                                   " (document.querySelector('#map-graph .js-plotly-plot') || {data: []}).data"
+                                   ".some(t => t.type && t.type.endsWith('map') && t.lon && t.lon.length > 0)",
                                    timeout=120_000)
             t_visible = time.perf_counter() - t0
             page.evaluate(HOOK)

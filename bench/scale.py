@@ -66,7 +66,14 @@ def start(cmd: list[str], url: str) -> subprocess.Popen[bytes]:
 
 def measure(page: Page, url: str, changes: int) -> dict[str, Any]:
     sizes: list[int] = []
-    page.on("response", lambda r: sizes.append(len(r.body())) if "_dash-update-component" in r.url else None)
+    def body_size(r: Any) -> None:
+        if "_dash-update-component" not in r.url:
+            return
+        try:
+            sizes.append(len(r.body()))
+        except Exception:  # a response whose page navigated away has no body any more
+            return
+    page.on("response", body_size)
     t0 = time.perf_counter()
     page.goto(url)
     page.wait_for_function(DRAWN, timeout=TIMEOUT)

@@ -16,10 +16,9 @@ transfers are great-circle arcs from the supplier's country to the recipient.
 
 from __future__ import annotations
 
+import copy
 import json
-from functools import lru_cache
 from html import escape as html_escape
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -43,11 +42,12 @@ from app.figures.basemap import (
     places,
     style,
 )
-from app.figures.context import FigureContext
+from app.figures.context import SELECTION_UID, FigureContext
 from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, SEAT_SYMBOL, base_layout
 from app.figures.timeline import hover_array, most_common
+from app.geo import TOPOJSON_DIR as TOPOJSON_DIR  # where the exports read the shapes too
+from app.geo import country_centroids
 
-TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "web" / "assets" / "topojson"
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
 SEAT = "authority-seat"
 DETAIL_LIMIT = 2_000  # more placed events than this are counted per area
@@ -56,16 +56,6 @@ MAX_AREAS = 400
 MAX_ARCS = 400
 
 
-@lru_cache(maxsize=1)
-def country_centroids() -> dict[str, tuple[float, float]]:
-    """ISO3 -> (lon, lat) from the Natural Earth topojson that plotly.js ships (property 'ct')."""
-    topo = json.loads((TOPOJSON_DIR / "world_110m.json").read_text(encoding="utf-8"))
-    out: dict[str, tuple[float, float]] = {}
-    for geom in topo["objects"]["countries"]["geometries"]:
-        ct = (geom.get("properties") or {}).get("ct")
-        if geom.get("id") and ct:
-            out[str(geom["id"])] = (float(ct[0]), float(ct[1]))
-    return out
 
 
 def transfer_arcs(events: pd.DataFrame, ctx: FigureContext) -> pd.DataFrame:
@@ -228,7 +218,7 @@ def live_map_spec(
     data.append({
         "type": "scattermap", "meta": "events", "lon": sites[C.LONGITUDE].to_numpy(dtype=float),
         "lat": sites[C.LATITUDE].to_numpy(dtype=float), "mode": "markers", "name": "Events at their place",
-        "showlegend": False, "cluster": dict(CLUSTER),
+        "showlegend": False, "cluster": copy.deepcopy(CLUSTER),
         "marker": {"color": colours.tolist(), "size": np.where(approx, POINT - 3, POINT).tolist(),
                    "opacity": np.where(approx, 0.55, 0.95).tolist()},
         "textfont": {"family": FONT, "size": 12},
@@ -256,7 +246,7 @@ def live_map_spec(
                  "marker": {"size": 1, "opacity": 0}, "hoverinfo": "skip", "showlegend": False, "name": "frame"})
     sel_lon, sel_lat = _selection(placed, selected)
     data.append({"type": "scattermap", "meta": "selection", "lon": sel_lon, "lat": sel_lat, "mode": "markers",
-                 "name": "Selected", "showlegend": False, "hoverinfo": "skip",
+                 "name": "Selected", "uid": SELECTION_UID, "showlegend": False, "hoverinfo": "skip",
                  "marker": {"size": 30, "color": HIGHLIGHT, "opacity": 0.45}})
     layout = base_layout(None, 15)
     view: dict[str, Any] = {"style": style(base_url), "layers": layers,
@@ -316,7 +306,7 @@ def map_spec(
     data: list[dict[str, Any]] = []
     placed = _placed(events)
     grouped = len(placed) > DETAIL_LIMIT
-    a_lon, a_lat = admin1_lines()
+    a_lon, a_lat = (list(v) for v in admin1_lines())  # copies: the cached lists are shared
     data.append({"type": "scattergeo", "meta": "admin1", "lon": a_lon, "lat": a_lat, "mode": "lines",
                  "line": {"width": 0.6, "color": ADMIN1, "dash": "dot"}, "hoverinfo": "skip", "showlegend": False,
                  "name": "First-level borders"})
@@ -375,7 +365,7 @@ def map_spec(
                   "hoverinfo": "skip"} for c in ctx.categories if c in present]
     sel_lon, sel_lat = _selection(placed, selected)
     data.append({"type": "scattergeo", "meta": "selection", "lon": sel_lon, "lat": sel_lat, "mode": "markers",
-                 "name": "Selected", "showlegend": False, "hoverinfo": "skip",
+                 "name": "Selected", "uid": SELECTION_UID, "showlegend": False, "hoverinfo": "skip",
                  "marker": {"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}}})
     layout = base_layout(title, font_size)
     layout.update({

@@ -12,6 +12,7 @@ from dash import dcc, html
 from app.dataset import columns as C
 from app.dataset.package import Dataset
 from app.figures.context import FigureContext
+from app.figures.map import same_place
 
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
@@ -64,6 +65,7 @@ def detail_children(ds: Dataset, ctx: FigureContext, event_id: str, query: str =
         ], className="detail-facts"),
         html.P(row[C.DESCRIPTION], className="detail-description"),
     ]
+    items += _same_place(ev, event_id, query)
     if row[C.NOTES]:
         items += [html.H3("Notes: where sources differ"), html.P(row[C.NOTES], className="detail-notes")]
     actors = ds.event_actors[ds.event_actors[C.EVENT_ID] == event_id]
@@ -91,6 +93,25 @@ def detail_children(ds: Dataset, ctx: FigureContext, event_id: str, query: str =
         ])]
     items.append(html.P(["Event id: ", html.Code(event_id)], className="muted small"))
     return items
+
+
+SAME_PLACE_LIMIT = 30
+
+
+def _same_place(ev: pd.DataFrame, event_id: str, query: str) -> list[Any]:
+    """The other events at exactly this place: the map draws them on one spot (issue 14), so the
+    panel lists them, each a link that selects it."""
+    others = same_place(ev, event_id)
+    if not others:
+        return []
+    rows = ev.set_index(C.EVENT_ID).loc[others[:SAME_PLACE_LIMIT]]
+    more = len(others) - SAME_PLACE_LIMIT
+    return [html.H3(f"Also at this exact place ({len(others)})"), html.Ul([
+        html.Li([dcc.Link(str(title), href=_with_event(query, str(eid)), className="related-link"),
+                 f" — {label}"])
+        for eid, title, label in zip(rows.index, rows[C.TITLE], rows[C.DATE_LABEL], strict=True)
+    ] + ([html.Li(f"and {more} more: filter by the place to see them all")] if more > 0 else []),
+        className="same-place")]
 
 
 PRINT_LIMIT = 500

@@ -117,6 +117,33 @@ def watched(page: Page) -> Iterator[Page]:
     assert errors == [], f"console errors: {errors}"
 
 
+#: The dashboard's map (MapLibre) has drawn its basemap and holds events (its marks are on a canvas,
+#: not in the DOM: they are read from the figure, as drawn).
+MAP_DRAWN = ("(() => { const gd = document.querySelector('#map-graph .js-plotly-plot');"
+             " const s = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;"
+             " return !!(s && s.map && s.map.loaded() && s.map.querySourceFeatures('land').length > 0 &&"
+             " gd.data.some(t => ['events', 'seats', 'density'].includes(t.meta) && t.lon && t.lon.length > 0)); })()")
+MAP_MARKS = ("(() => { const gd = document.querySelector('#map-graph .js-plotly-plot');"
+             " return gd.data.filter(t => ['events', 'seats'].includes(t.meta)).reduce((n, t) => n + t.lon.length, 0);"
+             " })()")
+#: Page coordinates of a single event's mark (not a cluster) on the map, and its event id.
+MAP_POINT = """() => {
+  const gd = document.querySelector('#map-graph .js-plotly-plot');
+  const map = gd._fullLayout.map._subplot.map;
+  const box = map.getCanvas().getBoundingClientRect();
+  for (const t of gd.data.filter(t => t.meta === 'events')) {
+    for (let i = 0; i < t.lon.length; i++) {
+      const p = map.project([t.lon[i], t.lat[i]]);
+      if (p.x < 5 || p.y < 5 || p.x > box.width - 5 || p.y > box.height - 5) continue;
+      const hit = map.queryRenderedFeatures([p.x, p.y]).filter(f => f.layer.id.startsWith('plotly-trace-layer'));
+      if (hit.length && hit.every(f => f.layer.id.endsWith('-circle') && !('point_count' in f.properties)))
+        return {x: box.left + p.x, y: box.top + p.y, id: t.customdata[i][0]};
+    }
+  }
+  return null;
+}"""
+
+
 def until(page: Page, expression: str, timeout: float = 30_000) -> None:
     """Wait until a JavaScript expression is true. Passed as a function, not a string to evaluate:
     the app's Content-Security-Policy forbids eval, and Playwright evaluates bare expressions so."""
@@ -127,7 +154,7 @@ def wait_ready(page: Page) -> None:
     """Wait until the summary line and both figures show events."""
     page.wait_for_selector("#summary-line:has-text('event')")
     page.wait_for_selector("#timeline-graph .scatterlayer .point")
-    until(page, "document.querySelectorAll('#map-graph .scattergeo .point').length > 0")
+    until(page, MAP_DRAWN)
     # the page settles after the first answers (highlight patch, the table's rows): a click
     # made before that could land on a row or a point that is being replaced
     page.wait_for_load_state("networkidle")

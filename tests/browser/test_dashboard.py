@@ -11,7 +11,17 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.filters import slug
-from tests.browser.conftest import shot, start_server, summary_count, until, wait_grid, wait_ready
+from tests.browser.conftest import (
+    MAP_DRAWN,
+    MAP_MARKS,
+    MAP_POINT,
+    shot,
+    start_server,
+    summary_count,
+    until,
+    wait_grid,
+    wait_ready,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -22,10 +32,10 @@ def test_loads_offline_with_events_in_both_views(watched: Page, server_url: str)
     n = summary_count(watched)
     assert n >= 80
     assert watched.locator("#timeline-graph .scatterlayer .point").count() > 20
-    assert watched.locator("#map-graph .scattergeo .point").count() > 20
-    # the map's country shapes came from the local topojson: a long SVG path
-    d = watched.get_attribute("#map-graph .layer.countries path", "d") or ""
-    assert len(d) > 10_000
+    assert watched.evaluate(f"() => {MAP_MARKS}") > 20
+    # the map's land came from the local basemap (MapLibre loaded its source from this server)
+    assert watched.evaluate("() => document.querySelector('#map-graph .js-plotly-plot')._fullLayout.map._subplot"
+                            ".map.querySourceFeatures('land').length") > 0
     wait_grid(watched, n)
     shot(watched, "dashboard-1280.png")
 
@@ -46,13 +56,13 @@ def test_filter_updates_every_view(watched: Page, server_url: str) -> None:
     watched.goto(server_url)
     wait_ready(watched)
     total = summary_count(watched)
-    map_before = watched.locator("#map-graph .scattergeo .point").count()
+    map_before = watched.evaluate(f"() => {MAP_MARKS}")
     watched.locator("#category-checklist label", has_text="Sanctions").click()
     expect(watched.locator("#summary-line")).to_contain_text("Sanctions")
     n = summary_count(watched)
     assert 0 < n < total
     wait_grid(watched, n)
-    until(watched, f"document.querySelectorAll('#map-graph .scattergeo .point').length != {map_before}")
+    until(watched, f"{MAP_MARKS} != {map_before}")
     assert "cat=sanctions" in watched.url
     timeline_ids = watched.evaluate(
         "document.getElementById('timeline-graph').querySelector('.js-plotly-plot').data"
@@ -82,10 +92,11 @@ def test_click_on_map_selects(watched: Page, server_url: str) -> None:
     watched.goto(server_url + "?cat=production")
     wait_ready(watched)
     watched.locator("#map-graph").scroll_into_view_if_needed()
-    point = watched.locator("#map-graph .scattergeo .point").first
-    box = point.bounding_box()
-    assert box
-    watched.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    until(watched, MAP_DRAWN)
+    watched.wait_for_timeout(500)  # clusters are computed in MapLibre's worker
+    point = watched.evaluate(MAP_POINT)
+    assert point, "no single event mark on the map"
+    watched.mouse.click(point["x"], point["y"])
     expect(watched.locator("#detail-panel").get_by_role("heading", name="Sources", exact=True)).to_be_visible()
     assert "event=" in watched.url
     # the mounted table selects the event's row too

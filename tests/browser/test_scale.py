@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import shot, start_server, summary_count, until, wait_grid
+from tests.browser.conftest import MAP_DRAWN, shot, start_server, summary_count, until, wait_grid
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -36,7 +36,7 @@ def test_100k_events_load_and_filter(watched: Page, big_url: str) -> None:
     expect(watched.locator("#summary-line")).to_have_text("100000 events · all", timeout=60_000)
     # counted marks: one per lane and month on the timeline, one per area on the map
     until(watched, "document.querySelectorAll('#timeline-graph .scatterlayer .point').length > 100")
-    until(watched, "document.querySelectorAll('#map-graph .scattergeo .point').length > 100")
+    until(watched, MAP_DRAWN)
     expect(watched.locator("#timeline-graph")).to_contain_text("each mark counts")
     wait_grid(watched, 100_000)
     shot(watched, "scale-100k.png")

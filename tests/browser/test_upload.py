@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import shot, summary_count, until, wait_grid, wait_ready
+from tests.browser.conftest import MAP_DRAWN, shot, summary_count, until, wait_grid, wait_ready
 
 IMPORT = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 
@@ -23,7 +23,7 @@ def test_upload_switches_the_views_and_back(watched: Page, server_url: str) -> N
     expect(banner).to_contain_text("acled.csv")
     expect(watched.locator("#summary-line")).to_have_text("4 events · all", timeout=30_000)
     wait_grid(watched, 4)
-    until(watched, "document.querySelectorAll('#map-graph .scattergeo .point').length > 0")
+    until(watched, MAP_DRAWN)
     # the filters offer the upload's own categories, and the report says what was dropped
     labels = watched.locator("#category-checklist label").all_inner_texts()
     assert labels and not any("Sanctions" in x for x in labels)
