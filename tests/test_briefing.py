@@ -79,7 +79,7 @@ def test_html_brief_is_self_contained(tmp_path: Path) -> None:
     main(["brief", "un-arms-embargo-regime", "--format", "html", "--out", str(out)])
     text = out.read_text(encoding="utf-8")
     assert out.stat().st_size <= 6 * 1024 * 1024
-    assert "window.PlotlyGeoAssets" in text and '"world_110m"' in text
+    assert "window.PlotlyGeoAssets" in text and '"world_50m"' in text
     assert not re.search(r"<script[^>]+src=", text)  # nothing loaded from elsewhere
     assert not re.search(r"<link[^>]+href=", text)
 

@@ -122,7 +122,7 @@ def snapshot_html(ds: Dataset, ctx: FigureContext, events: pd.DataFrame, title: 
     data = {"timeline": timeline, "map": geo, "steps": steps}
     # '</' is escaped so no data value can close the <script> element it sits in
     payload = to_json_plotly(data).replace("</", "<\\/")
-    topo = (TOPOJSON_DIR / "world_110m.json").read_text(encoding="utf-8")
+    topo = (TOPOJSON_DIR / "world_50m.json").read_text(encoding="utf-8")
     meta = ds.metadata
     step_panel = ""
     if steps:
@@ -133,7 +133,7 @@ def snapshot_html(ds: Dataset, ctx: FigureContext, events: pd.DataFrame, title: 
     doc = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{_esc(title)}</title><style>{STYLE}</style>
-<script>window.PlotlyGeoAssets = {{topojson: {{"world_110m": {topo}}}}};</script>
+<script>window.PlotlyGeoAssets = {{topojson: {{"world_50m": {topo}}}}};</script>
 <script>{plotly_js()}</script></head>
 <body><header><h1>{_esc(title)}</h1><p class="muted">{_esc(subtitle)}</p></header>
 <main>{step_panel}

@@ -251,11 +251,17 @@ def help_body(ds: Dataset, ctx: FigureContext) -> list[Any]:
             html.P("How sure we are, kept apart from who is blamed (the actors' roles)."),
             html.Ul(vers),
             html.H3("Places on the map"),
-            html.P("Filled circles are exact or near places; rings are approximate (a region, or only "
-                   "the country); squares are the seat of the authority that took a decision — a "
-                   "sanctions designation does not happen \"in\" Washington. Lines are transfers from "
-                   "the supplier's country to the recipient. Where several events share a place they are "
-                   "spread around it, with a count."),
+            html.P("Every mark is at its event's own coordinates. Full-colour dots are exact or near "
+                   "places; a paler dot on a shaded disc is an event known only to its region (a disc of "
+                   "about 100 km), its sea area or its country (a disc of the country's size): the place is "
+                   "somewhere in the disc, not at the dot. Faint dots are the seat of the authority that "
+                   "took a decision — a sanctions designation does not happen \"in\" Washington. Lines "
+                   "are transfers from the supplier's country to the recipient, along the great circle. "
+                   "Events close together are grouped in a disc with their number, which splits as you "
+                   "zoom in (wheel, pinch or the + of the toolbar); events at exactly one place stay on one "
+                   "spot: click it and the panel lists them all. Very large views show a density instead. "
+                   "In exported pictures and offline files the map is a static projection with the same "
+                   "layers: squares for seats, rings for approximate places, ×N for events sharing a place."),
             html.Ul(geo),
             html.H4("What the place is"), html.Ul(roles),
     ]
