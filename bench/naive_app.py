@@ -7,6 +7,7 @@ category-checklist, event-grid, summary-line). Map shapes come from our local to
 runs offline like the real app; nothing else is borrowed.
 """
 
+import json
 import sys
 from pathlib import Path
 
@@ -24,7 +25,10 @@ df["latitude"] = pd.to_numeric(df["latitude"], errors="coerce")
 df["longitude"] = pd.to_numeric(df["longitude"], errors="coerce")
 assets = Path(__file__).resolve().parents[1] / "app" / "web" / "assets"
 app = Dash(__name__, assets_folder=str(assets), serve_locally=True)
-cats = sorted(df["category"].unique())
+# the categories in the order of the data package's vocabulary, as the real app lists them, so the
+# same clicks tick the same categories in both apps (bench/scale.py checks the counts agree)
+_vocab = [v["value"] for v in json.loads((data / "schema.json").read_text())["vocabularies"]["category"]["values"]]
+cats = [c for c in _vocab if c in set(df["category"])] + sorted(set(df["category"]) - set(_vocab))
 app.layout = html.Div([
     html.Div(id="summary-line"),
     dcc.Checklist(id="category-checklist", options=cats, value=[]),

@@ -83,6 +83,7 @@ def measure(page: Page, url: str, changes: int) -> dict[str, Any]:
     labels = page.locator("#category-checklist label")
     times: list[float] = []
     per_change: list[int] = []
+    shown: list[int] = []  # events in view after each change (the two apps must show the same)
     for i in range(changes):
         page.evaluate("() => { window.__draws = {timeline: 0, map: 0, grid: 0}; window.__input = 0; }")
         sizes.clear()
@@ -92,7 +93,9 @@ def measure(page: Page, url: str, changes: int) -> dict[str, Any]:
         times.append(page.evaluate("Math.max(window.__draws.timeline, window.__draws.map, window.__draws.grid)"
                                    " - window.__input"))
         per_change.append(sum(sizes))
-    return {"first": first, "times": times, "bytes": per_change, "summary": page.inner_text("#summary-line")}
+        shown.append(int(page.inner_text("#summary-line").split(" ")[0].replace(",", "")))
+    return {"first": first, "times": times, "bytes": per_change, "summary": page.inner_text("#summary-line"),
+            "shown": shown}
 
 
 def run_app(browser: Any, cmd: list[str], port: int, changes: int) -> dict[str, Any]:
@@ -141,6 +144,10 @@ def main() -> None:
     print(f"data: {data} · ours: {ours['summary']} · naive: {naive['summary']}")
     report("ours", ours)
     report("naive", naive)
+    k = min(len(ours["shown"]), len(naive["shown"]))
+    same = ours["shown"][:k] == naive["shown"][:k]
+    print(f"events in view after each change: ours {ours['shown'][:k]} · naive {naive['shown'][:k]} · "
+          f"{'IDENTICAL views' if same else 'DIFFERENT views: the ratios below compare different work'}")
     p95 = percentile(naive["times"], 0.95) / percentile(ours["times"], 0.95)
     p50 = statistics.median(naive["times"]) / statistics.median(ours["times"])
     size = statistics.median(naive["bytes"]) / statistics.median(ours["bytes"])

@@ -179,3 +179,10 @@ def test_circle_has_the_radius_asked() -> None:
 def test_frame_of_nothing_is_none() -> None:
     assert basemap.frame(np.array([np.nan]), np.array([np.nan])) is None
     assert basemap.frame(pd.Series([10.0]).to_numpy(), pd.Series([20.0]).to_numpy())["east"] > 10.0
+
+
+def test_the_served_style_is_the_one_the_code_builds(ds, ctx) -> None:
+    """assets/map/style.json is written from basemap.style (the live map names it by URL): they agree."""
+    served = json.loads((basemap.MAP_ASSETS / "style.json").read_text(encoding="utf-8"))
+    assert served == basemap.style("/assets/map/")
+    assert live_map_spec(ds.events, ctx)["layout"]["map"]["style"] == "/assets/map/style.json"

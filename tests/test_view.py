@@ -39,7 +39,7 @@ def test_a_view_is_a_copy_the_cache_never_sees_changed(loaded) -> None:
     before = json.dumps([first.timeline, first.map], default=lambda a: np.asarray(a).tolist(), sort_keys=True)
     first.timeline["layout"]["xaxis"]["range"] = ["1900-01-01", "1901-01-01"]
     first.timeline["data"].clear()
-    first.map["layout"]["map"]["style"]["layers"].clear()
+    first.map["layout"]["map"]["layers"].clear()
     again = compose_view(loaded, state, view)
     after = json.dumps([again.timeline, again.map], default=lambda a: np.asarray(a).tolist(), sort_keys=True)
     assert after == before

@@ -40,7 +40,6 @@ from app.figures.basemap import (
     great_circle,
     halo_km,
     places,
-    style,
 )
 from app.figures.context import SELECTION_UID, FigureContext
 from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, SEAT_SYMBOL, base_layout
@@ -249,7 +248,10 @@ def live_map_spec(
                  "name": "Selected", "uid": SELECTION_UID, "showlegend": False, "hoverinfo": "skip",
                  "marker": {"size": 30, "color": HIGHLIGHT, "opacity": 0.45}})
     layout = base_layout(None, 15)
-    view: dict[str, Any] = {"style": style(base_url), "layers": layers,
+    # the style by URL (assets/map/style.json, written from basemap.style): plotly.js compares the
+    # style of each update with the last one drawn, and a dict it has handed to MapLibre no longer
+    # compares equal, so every filter change reloaded the whole basemap (about a second)
+    view: dict[str, Any] = {"style": f"{base_url}style.json", "layers": layers,
             # a new view is fitted anew; a selection (a partial update) keeps the user's zoom
             "uirevision": json.dumps(box or focus or {}, sort_keys=True)}
     if focus:

@@ -155,6 +155,9 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     from glyphs import build_glyphs
     build_glyphs(font, out / "glyphs" / "NotoSans-Regular")
+    sys.path.insert(0, str(HERE.parents[2]))  # the repository: the style is the app's own
+    from app.figures.basemap import style
+    write(out / "style.json", style("/assets/map/"))
     print("done")
 
 
