@@ -45,7 +45,9 @@ HOOK = """
 }
 """
 DRAWN = ("() => document.querySelectorAll('#timeline-graph .scatterlayer .point, #timeline-graph .bars .point')"
-         ".length > 0 && document.querySelectorAll('#map-graph .scattergeo .point').length > 0"
+         ".length > 0 && (document.querySelectorAll('#map-graph .scattergeo .point').length > 0 ||"
+         " (document.querySelector('#map-graph .js-plotly-plot') || {data: []}).data.some(t => t.type &&"
+         " t.type.endsWith('map') && t.lon && t.lon.length > 0))"
          " && document.querySelectorAll('#event-grid .ag-row').length > 0")
 UPDATED = ("() => window.__input > 0 && window.__draws.timeline > window.__input && "
            "window.__draws.map > window.__input && window.__draws.grid > window.__input")
