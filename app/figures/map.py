@@ -25,6 +25,7 @@ from app.dataset import columns as C
 from app.figures.context import FigureContext
 from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, SEAT_SYMBOL, base_layout
 from app.figures.timeline import hover_array, most_common
+from app.textsafe import label_text
 
 TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "web" / "assets" / "topojson"
 SPREAD_DEG = 1.3
@@ -185,7 +186,7 @@ def map_spec(
     if legend:
         present = set(placed[C.CATEGORY].unique()) if len(placed) else set()
         data += [{"type": "scattergeo", "lon": [None], "lat": [None], "mode": "markers",
-                  "name": ctx.category_labels.get(c, c), "marker": {"color": ctx.colour(c), "size": 11},
+                  "name": label_text(ctx.category_labels.get(c, c)), "marker": {"color": ctx.colour(c), "size": 11},
                   "hoverinfo": "skip"} for c in ctx.categories if c in present]
     sel_lon, sel_lat = _selection(placed, selected)
     data.append({"type": "scattergeo", "lon": sel_lon, "lat": sel_lat, "mode": "markers", "name": "Selected",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from app.textsafe import label_text
+
 # Okabe & Ito (2008) colour-blind-safe palette, then Paul Tol's "muted" for larger vocabularies.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D1F",
              "#000000", "#999999")
@@ -62,5 +64,5 @@ def base_layout(title: str | None = None, font_size: int = 15) -> dict[str, Any]
         "uirevision": "keep",
     }
     if title:
-        layout["title"] = {"text": title, "x": 0.01, "font": {"size": font_size + 3}}
+        layout["title"] = {"text": label_text(title), "x": 0.01, "font": {"size": font_size + 3}}
     return layout

@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 from app.dataset import columns as C
 from app.figures.context import FigureContext
 from app.figures.theme import HIGHLIGHT, PERIOD_COLOUR, base_layout
+from app.textsafe import label_list, label_text
 
 DAY_MS = 86_400_000
 MAX_ACTOR_LANES = 24
@@ -175,12 +176,12 @@ def custom_data(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
 
 
 def hover_array(frame: pd.DataFrame, *extra: list[Any]) -> np.ndarray:
-    """[event_id, title, date label, *extra] per row, as an object array (hover and click data)."""
+    """[event_id, title, date label, *extra] per row, as an object array (hover and click data).
+    Everything but the id is shown by the hovertemplate, which plotly renders as HTML: escaped."""
     out = np.empty((len(frame), 3 + len(extra)), dtype=object)
-    for i, column in enumerate((frame[C.EVENT_ID], frame[C.TITLE], frame[C.DATE_LABEL])):
-        out[:, i] = column.to_numpy(dtype=object)
-    for i, values in enumerate(extra, start=3):
-        out[:, i] = values
+    out[:, 0] = frame[C.EVENT_ID].to_numpy(dtype=object)
+    for i, column in enumerate((frame[C.TITLE].tolist(), frame[C.DATE_LABEL].tolist(), *extra), start=1):
+        out[:, i] = label_list(list(column))
     return out
 
 
@@ -262,7 +263,7 @@ def timeline_spec(
     data: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     tickvals: list[float] = [geo.lane_y[label] for label in geo.lane_order]
-    ticktext: list[str] = list(geo.lane_order)
+    ticktext: list[str] = label_list(list(geo.lane_order))  # tick labels are HTML-ish too
     periods = geo.periods
     if len(periods):
         tickvals.append(geo.period_base + (geo.n_period_rows - 1) * PERIOD_ROW / 2)
@@ -493,7 +494,7 @@ def density_spec(
         # no range slider here: it would draw every mark a second time (zoom by dragging, the
         # 1 y / 5 y / All buttons, or a click on a mark)
         "xaxis": {**_xaxis(), "rangeslider": {"visible": False}},
-        "yaxis": {"tickvals": [0, *lane_y.values()], "ticktext": ["Periods in force", *lane_y],
+        "yaxis": {"tickvals": [0, *lane_y.values()], "ticktext": ["Periods in force", *label_list(list(lane_y))],
                   "range": [-0.7, len(order) + 0.7], "fixedrange": True, "showgrid": True,
                   "gridcolor": "#f0f0f3", "zeroline": False, "automargin": True},
         "annotations": [{
@@ -613,13 +614,15 @@ def legend_entries(events: pd.DataFrame, ctx: FigureContext) -> list[dict[str, A
     """Legend-only traces: a colour per category present, a shape per verification level."""
     present = set(events[C.CATEGORY]) if len(events) else set()
     out: list[dict[str, Any]] = [
-        {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": ctx.category_labels.get(c, c),
+        {"type": "scatter", "x": [None], "y": [None], "mode": "markers",
+         "name": label_text(ctx.category_labels.get(c, c)),
          "marker": {"color": ctx.colour(c), "size": 11, "symbol": "square"}, "legendgroup": "category",
          "legendgrouptitle": {"text": "Category"}, "hoverinfo": "skip"}
         for c in ctx.categories if c in present
     ]
     out += [
-        {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": ctx.verification_labels.get(v, v),
+        {"type": "scatter", "x": [None], "y": [None], "mode": "markers",
+         "name": label_text(ctx.verification_labels.get(v, v)),
          "marker": {"symbol": ctx.symbols.get(v, "circle"), "color": "#555", "size": 11,
                     "line": {"color": "#555", "width": 2}},
          "legendgroup": "verification", "legendgrouptitle": {"text": "Verification"}, "hoverinfo": "skip"}

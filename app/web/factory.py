@@ -3,6 +3,7 @@ side effects. Data is loaded once here and never mutated afterwards."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from dash.fingerprint import check_fingerprint
 from flask import Response, has_request_context, request, send_file
 
 from app.dataset import Dataset, load_package
+from app.dataset.report import not_loaded
 from app.export.narrative import load_narrative, narrative_ids
 from app.figures.context import FigureContext, labels_for
 from app.filters import FilterCache, FilterState, ViewState
@@ -31,10 +33,9 @@ MAX_OTHER_REQUEST_BYTES = 64 * 1024
 def data_notice(ds: Dataset) -> str:
     if not ds.errors:
         return ""
-    n = ds.dropped_events
     target = ds.data_dir or "DATA_DIR"
-    what = f"{n} event{'s' if n != 1 else ''} not shown" if n else "Some rows were not loaded"
-    return f"{what} — run `python -m app validate {target}` to see why."
+    what = not_loaded(ds)
+    return f"{what[0].upper()}{what[1:]} — run `python -m app validate {target}` to see why."
 
 
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app = Dash(
         __name__,
         assets_folder=str(ASSETS),
-        title=ds.title(),
+        title=html.escape(ds.title()),  # Dash writes the title into the index HTML as it is
         update_title=None,  # type: ignore[arg-type]  # None disables "Updating..." (documented)
         serve_locally=True,
         compress=False,
