@@ -97,7 +97,7 @@ def test_refusals_say_why(name: str, data: bytes, message: str) -> None:
 
 
 def test_row_cap(monkeypatch) -> None:
-    monkeypatch.setattr("app.importers.inmemory.MAX_UPLOAD_ROWS", 3)
+    monkeypatch.setattr("app.limits.MAX_UPLOAD_ROWS", 3)
     with pytest.raises(ImportError_, match="at most 3"):
         load_upload("generic.csv", (IMPORT / "generic.csv").read_bytes())
 
