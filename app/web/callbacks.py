@@ -358,9 +358,9 @@ def register(app: Dash, registry: Registry) -> None:
     def views_or_gone(filter_data: Any, view_data: Any, selected: Any, data: Any) -> tuple[Any, ...]:
         try:
             deps = registry.get(data)
-        except UploadGone:
+        except UploadGone as gone:  # the message says why (app.web.store)
             empty = placeholder("timeline")
-            return (empty, empty, {"n": 0}, GONE_MESSAGE)
+            return (empty, empty, {"n": 0}, str(gone) or GONE_MESSAGE)
         return update_views(filter_data, view_data, selected, deps=deps)
 
     def with_deps(fn: Any) -> Any:

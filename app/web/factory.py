@@ -24,6 +24,7 @@ from app.vendor import PLOTLY_BUNDLE, REGENERATOR_RUNTIME
 from app.web import callbacks, upload
 from app.web.datasets import Registry
 from app.web.layout import FirstView, build_layout
+from app.web.store import make_store
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * 4 // 3 + 2 * 1048576
@@ -71,7 +72,8 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         return plain
 
     app.layout = layout
-    registry = Registry(deps, lambda other: make_deps(other, FigureContext.from_dataset(other, today=settings.today)))
+    registry = Registry(deps, lambda other: make_deps(other, FigureContext.from_dataset(other, today=settings.today)),
+                        store=make_store(settings.redis_url, settings.upload_dir))
     callbacks.register(app, registry)
     upload.register(app, registry)
     _serve_vendored(app)

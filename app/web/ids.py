@@ -60,6 +60,7 @@ PRESENT_PPTX = "present-pptx-button"
 PRESENT_HTML = "present-html-button"
 
 DATASET_STORE = "dataset-store"
+TAB_STORE = "tab-store"  # this browser tab's id (session storage), the key of its uploads
 DATASET_BANNER = "dataset-banner"
 DATASET_BANNER_TEXT = "dataset-banner-text"
 BUNDLED_BUTTON = "bundled-data-button"

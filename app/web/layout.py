@@ -449,6 +449,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         dcc.Store(id=ids.GRID_REFRESH, data=first.rows if first else None),
         dcc.Store(id=ids.GRID_ASK),
         dcc.Store(id=ids.DATASET_STORE, data=None, storage_type="memory"),
+        dcc.Store(id=ids.TAB_STORE, data=None, storage_type="session"),
         dcc.Store(id=ids.UPLOAD_PAYLOAD, data=None, storage_type="memory"),
         dcc.Download(id=ids.DOWNLOAD),
         html.Header([
