@@ -27,11 +27,11 @@ from app.errors import DataUnreadableError, GeotimelineError, OutputError, Schem
 from app.export.tabular import FORMATS, export_view
 from app.export.write import write_atomic
 from app.figures.context import FigureContext, labels_for
-from app.filters import FilterState, apply_filters
+from app.filters import FIELDS, FilterState, apply_filters
 from app.filters import describe as describe_view
 from app.settings import BUNDLED_DATA, Settings
 from app.textsafe import json_terminal_safe, terminal_safe
-from app.urlstate import PARAMS, Known, parse_query
+from app.urlstate import Known, parse_query
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -137,12 +137,18 @@ def filter_options(fn: Any) -> Any:
     return fn
 
 
-FILTER_PARAMS = [(k, v) for k, v in PARAMS.items() if k not in ("lanes", "event", "seats", "story", "step")]
+FILTER_PARAMS = [(p.url, p.help) for p in FIELDS.values()]  # declared with FilterState (app.filters)
 
 
 def state_from_options(ds: Dataset, values: dict[str, Any]) -> FilterState:
     """Options -> FilterState through the same parser as the URL; bad values are an error here."""
     pairs = [(k, values[k.replace("-", "_")]) for k, _ in FILTER_PARAMS if values.get(k.replace("-", "_"))]
+    for key, value in pairs:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # the shell gave bytes that are not UTF-8 (kept as surrogates)
+            raise UserInputError(f"--{key}: the value is not valid UTF-8 text; check the terminal's "
+                                 "encoding or type the value again") from None
     state, _, notices = parse_query(urlencode(pairs), Known.from_dataset(ds))
     if notices:
         raise UserInputError(" ".join(notices))
@@ -164,8 +170,8 @@ def export(data_dir: Path | None, fmt: str, out: Path, force: bool, **filters: A
 
     ds = _load(data_dir)
     state = state_from_options(ds, filters)
-    shown = apply_filters(ds.events, state)
     ctx = FigureContext.from_dataset(ds)
+    shown = apply_filters(ds.events, state, ctx.today)
     text = describe_view(state, len(shown), labels_for(ds, ctx))
     if fmt == "package":
         write_view_package(ds, shown, text, out, force=force)
@@ -230,7 +236,7 @@ def snapshot(data_dir: Path | None, out: Path, force: bool, **filters: Any) -> N
     ds = _load(data_dir)
     state = state_from_options(ds, filters)
     ctx = FigureContext.from_dataset(ds)
-    shown = apply_filters(ds.events, state)
+    shown = apply_filters(ds.events, state, ctx.today)
     text = describe_view(state, len(shown), labels_for(ds, ctx))
     write_atomic(out, snapshot_html(ds, ctx, shown, ds.title(), text), force=force)
     say(f"wrote {text} to {out}", err=True)
@@ -256,7 +262,7 @@ def figure(kind: str, data_dir: Path | None, fmt: str, width: int, height: int, 
     ds = _load(data_dir)
     state = state_from_options(ds, filters)
     ctx = FigureContext.from_dataset(ds)
-    shown = apply_filters(ds.events, state)
+    shown = apply_filters(ds.events, state, ctx.today)
     text = describe_view(state, len(shown), labels_for(ds, ctx))
     if out.exists() and not force:
         raise OutputError(f"{out} already exists; use --force to overwrite it")
@@ -290,9 +296,10 @@ def cite(data_dir: Path | None, fmt: str, dataset_only: bool, accessed: str | No
         what = "the dataset"
     else:
         state = state_from_options(ds, filters)
-        shown = apply_filters(ds.events, state)
+        ctx = FigureContext.from_dataset(ds)
+        shown = apply_filters(ds.events, state, ctx.today)
         content = cite_sources(shown, ds, fmt, accessed or date.today().isoformat())
-        what = f"the sources of {describe_view(state, len(shown), labels_for(ds, FigureContext.from_dataset(ds)))}"
+        what = f"the sources of {describe_view(state, len(shown), labels_for(ds, ctx))}"
     if str(out) == "-":
         click.echo(content.decode("utf-8"), nl=False)
         return

@@ -109,3 +109,12 @@ def describe_counts(ds: Dataset) -> dict[str, Any]:
         "per_category": {str(k): int(v) for k, v in per_cat.items()} if per_cat is not None else {},
         "per_year": {str(k): int(v) for k, v in per_year.items()} if per_year is not None else {},
     }
+
+
+def data_notice(ds: Dataset) -> str:
+    """The page's one-line warning when rows of the data package were not loaded ('' if none)."""
+    if not ds.errors:
+        return ""
+    target = ds.data_dir or "DATA_DIR"
+    what = not_loaded(ds)
+    return f"{what[0].upper()}{what[1:]} — run `python -m app validate {target}` to see why."

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from app.dataset import Dataset
 from app.web.store import Gone, StoreUnavailable, UploadStore, valid_key
 
-if TYPE_CHECKING:  # callbacks imports this module
-    from app.web.callbacks import Deps
+if TYPE_CHECKING:
+    from app.view import Loaded as Deps
 
 log = logging.getLogger(__name__)
 

@@ -13,14 +13,13 @@ from dash.fingerprint import check_fingerprint
 from flask import Response, has_request_context, request, send_file
 
 from app.dataset import Dataset, load_package
-from app.dataset.report import not_loaded
-from app.export.narrative import load_narrative, narrative_ids
-from app.figures.context import FigureContext, labels_for
-from app.filters import FilterCache, FilterState, ViewState
+from app.dataset.report import data_notice
+from app.figures.context import FigureContext
+from app.filters import FilterState, ViewState
 from app.importers.inmemory import MAX_UPLOAD_BYTES
 from app.settings import Settings
-from app.urlstate import Known
 from app.vendor import PLOTLY_BUNDLE, REGENERATOR_RUNTIME
+from app.view import Loaded, compose_view, present_step
 from app.web import callbacks, upload
 from app.web.datasets import Registry
 from app.web.layout import FirstView, build_layout
@@ -29,14 +28,6 @@ from app.web.store import make_store
 ASSETS = Path(__file__).resolve().parent / "assets"
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * 4 // 3 + 2 * 1048576
 MAX_OTHER_REQUEST_BYTES = 64 * 1024
-
-
-def data_notice(ds: Dataset) -> str:
-    if not ds.errors:
-        return ""
-    target = ds.data_dir or "DATA_DIR"
-    what = not_loaded(ds)
-    return f"{what[0].upper()}{what[1:]} — run `python -m app validate {target}` to see why."
 
 
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
@@ -118,21 +109,17 @@ def page_query(referrer: str | None) -> str | None:
         return None
 
 
-def first_view(deps: callbacks.Deps) -> FirstView:
+def first_view(deps: Loaded) -> FirstView:
     """The view of a URL without a query, as the URL callback would draw it."""
     filter_data = FilterState().to_dict()
-    view_data = callbacks.view_store(callbacks.present_step(ViewState(), deps))
-    timeline, geo, rows, summary = callbacks.update_views(filter_data, view_data, "", deps=deps)
-    return FirstView(timeline=timeline, geo=geo, rows=rows, summary=summary, filter_data=filter_data,
-                     view_data=view_data)
+    view = present_step(ViewState(), deps)
+    shown = compose_view(deps, FilterState(), view)
+    return FirstView(timeline=shown.timeline, geo=shown.map, rows=shown.rows, summary=shown.summary,
+                     filter_data=filter_data, view_data=callbacks.view_store(view))
 
 
-def make_deps(ds: Dataset, ctx: FigureContext) -> callbacks.Deps:
-    stories = {nid: load_narrative(ds, nid, ctx.today) for nid in narrative_ids(ds)}
-    return callbacks.Deps(
-        ds=ds, ctx=ctx, cache=FilterCache(ds.events), known=Known.from_dataset(ds),
-        labels=labels_for(ds, ctx), stories=stories,
-    )
+def make_deps(ds: Dataset, ctx: FigureContext) -> Loaded:
+    return Loaded.from_dataset(ds, ctx)
 
 
 def content_security_policy(app: Dash, frame_ancestors: str) -> str:

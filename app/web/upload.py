@@ -18,10 +18,11 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from app.dataset.problems import Problem
+from app.dataset.report import data_notice
 from app.errors import GeotimelineError
 from app.importers.inmemory import MAX_UPLOAD_BYTES, Upload, load_upload
+from app.view import Loaded as Deps
 from app.web import ids
-from app.web.callbacks import Deps
 from app.web.datasets import Registry
 from app.web.layout import about_panel, footer_children, help_panel, narrative_options, options, timeline_key
 from app.web.store import StoreUnavailable
@@ -133,8 +134,6 @@ def open_upload(payload: Any, *, registry: Registry, trigger: Any, today: dt.dat
 
 
 def bundled_notice(deps: Deps) -> str:
-    from app.web.factory import data_notice
-
     return data_notice(deps.ds)
 
 
