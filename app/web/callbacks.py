@@ -455,13 +455,7 @@ def register(app: Dash, registry: Registry) -> None:
             prevent_initial_call=True,
         )(with_deps(functools.partial(panel_body, panel=panel)))
 
-    # download and cite buttons -> file of the current view
-    app.callback(
-        output=Output(ids.DOWNLOAD, "data"),
-        inputs={"clicks": {i: Input(i, "n_clicks") for i in (*EXPORT_BUTTONS, *CITE_BUTTONS, ids.CITE_DATASET)},
-                "filter_data": State(ids.FILTER_STORE, "data"), "dataset": dataset},
-        prevent_initial_call=True,
-    )(with_deps(download))
+    # download and cite buttons -> file of the current view: a background job (app.web.jobs)
 
     # print button -> the printable event list with sources (built only when asked: it is long)
     app.callback(
@@ -485,13 +479,7 @@ def register(app: Dash, registry: Registry) -> None:
         prevent_initial_call=True,
     )(with_deps(presentation_panel))
 
-    # presentation download buttons -> deck or offline HTML of the narrative
-    app.callback(
-        output=Output(ids.DOWNLOAD, "data", allow_duplicate=True),
-        inputs={"clicks": {i: Input(i, "n_clicks") for i in (ids.PRESENT_PPTX, ids.PRESENT_HTML)},
-                "view_data": State(ids.VIEW_STORE, "data"), "dataset": dataset},
-        prevent_initial_call=True,
-    )(with_deps(brief_download))
+    # presentation download buttons -> deck or offline HTML: a background job (app.web.jobs)
 
     # copy-link / SVG buttons -> browser-only actions (clipboard, Plotly.downloadImage)
     app.clientside_callback(

@@ -20,7 +20,7 @@ from app.importers.inmemory import MAX_UPLOAD_BYTES
 from app.settings import Settings
 from app.vendor import PLOTLY_BUNDLE, REGENERATOR_RUNTIME
 from app.view import Loaded, compose_view, present_step
-from app.web import callbacks, upload
+from app.web import callbacks, ids, jobs, upload
 from app.web.datasets import Registry
 from app.web.layout import FirstView, build_layout
 from app.web.store import make_store
@@ -66,6 +66,8 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     registry = Registry(deps, lambda other: make_deps(other, FigureContext.from_dataset(other, today=settings.today)),
                         store=make_store(settings.redis_url, settings.upload_dir))
     callbacks.register(app, registry)
+    jobs.register(app, registry, jobs.job_manager(settings),
+                  (*callbacks.EXPORT_BUTTONS, *callbacks.CITE_BUTTONS, ids.CITE_DATASET))
     upload.register(app, registry)
     _serve_vendored(app)
     _harden(app, settings)

@@ -451,6 +451,8 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         dcc.Store(id=ids.GRID_SPEC, data=grid_component()),
         dcc.Store(id=ids.DATASET_STORE, data=None, storage_type="memory"),
         dcc.Store(id=ids.TAB_STORE, data=None, storage_type="session"),
+        html.Div([html.Progress(id=ids.JOB_PROGRESS, value="0", max="3"), html.Span(id=ids.JOB_TEXT)],
+                 id=ids.JOB_STATUS, className="job-status", hidden=True, role="status"),
         dcc.Store(id=ids.UPLOAD_PAYLOAD, data=None, storage_type="memory"),
         dcc.Download(id=ids.DOWNLOAD),
         html.Header([
