@@ -146,9 +146,23 @@ def callback_payload(spec: dict[str, Any], values: Mapping[str, Any], changed: s
 
 
 def post_callback(base: str, spec: dict[str, Any], values: Mapping[str, Any], changed: str) -> dict[str, Any]:
-    status, body = request(base + "/_dash-update-component", callback_payload(spec, values, changed))
+    """Post a callback as the renderer does; a background job (decks, downloads) is polled until its
+    result arrives (bounded)."""
+    payload = callback_payload(spec, values, changed)
+    status, body = request(base + "/_dash-update-component", payload)
     assert status == 200, (status, body[:500])
-    return dict(json.loads(body)["response"])
+    answer = json.loads(body)
+    if "cacheKey" in answer and "job" in answer:
+        from urllib.parse import urlencode
+
+        query = urlencode({"cacheKey": answer["cacheKey"], "job": answer["job"]})
+        deadline = time.monotonic() + 180
+        while "response" not in answer and time.monotonic() < deadline:
+            time.sleep(0.25)
+            status, body = request(f"{base}/_dash-update-component?{query}", payload)
+            assert status in (200, 204), (status, body[:500])
+            answer = json.loads(body) if body else {}
+    return dict(answer["response"])
 
 
 def summary_count(response: dict[str, Any]) -> int:
