@@ -56,12 +56,12 @@ def deck(base: str, spec: dict[str, Any]) -> float:
     start = time.monotonic()
     _, raw = get(base + "/_dash-update-component", body)
     answer = json.loads(raw)
+    handle = {"cacheKey": answer.get("cacheKey"), "job": answer.get("job")}
     deadline = time.monotonic() + 300
     while "response" not in answer and time.monotonic() < deadline:
         time.sleep(0.5)
-        query = urllib.parse.urlencode({"cacheKey": answer["cacheKey"], "job": answer["job"]})
-        _, raw = get(f"{base}/_dash-update-component?{query}", body)
-        answer = json.loads(raw) if raw else {"cacheKey": answer["cacheKey"], "job": answer["job"]}
+        _, raw = get(f"{base}/_dash-update-component?{urllib.parse.urlencode(handle)}", body)
+        answer = json.loads(raw) if raw else {}
     return time.monotonic() - start
 
 
@@ -107,7 +107,11 @@ def run(checkout: Path, loads: int) -> dict[str, Any]:
                 "decks": sorted(decks), "still_building_at_end": during}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(30)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
         log.close()
 
 
