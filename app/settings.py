@@ -10,6 +10,7 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+
 def _bundled_data() -> Path:
     """The bundled data package: app/data in an installed wheel or sdist (pyproject maps the top-level
     data/ there), the checkout's data/ otherwise (a source tree or an editable install)."""

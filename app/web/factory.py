@@ -19,7 +19,7 @@ from app.importers.inmemory import MAX_UPLOAD_BYTES
 from app.settings import Settings
 from app.vendor import PLOTLY_BUNDLE, REGENERATOR_RUNTIME
 from app.view import Loaded, compose_view, present_step
-from app.web import callbacks, upload
+from app.web import boundary, callbacks, upload
 from app.web.datasets import Registry
 from app.web.layout import FirstView, build_layout
 
@@ -65,8 +65,24 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     callbacks.register(app, registry)
     upload.register(app, registry)
     _serve_vendored(app)
+    boundary.install(app)
+    if not settings.debug:
+        production(app)
     _harden(app, settings)
     return app
+
+
+def production(app: Dash) -> None:
+    """Every Dash dev tool off, whatever DASH_UI, DASH_PROPS_CHECK, DASH_HOT_RELOAD,
+    DASH_SERVE_DEV_BUNDLES, DASH_PRUNE_ERRORS or DASH_VALIDATE_CALLBACKS say: Dash() reads them
+    when it is made (not only in app.run), so a stray variable would switch on the debug menu,
+    hot-reload polling and development bundles under gunicorn. ``serve --debug`` (app.run) is the
+    only way to them."""
+    app.enable_dev_tools(
+        debug=False, dev_tools_ui=False, dev_tools_props_check=False, dev_tools_serve_dev_bundles=False,
+        dev_tools_hot_reload=False, dev_tools_silence_routes_logging=False, dev_tools_prune_errors=True,
+        dev_tools_validate_callbacks=False, dev_tools_disable_version_check=True,
+    )
 
 
 def _serve_vendored(app: Dash) -> None:
