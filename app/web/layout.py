@@ -173,14 +173,22 @@ def timeline_key(ds: Dataset, ctx: FigureContext) -> html.Div:
     ], className="key", **aria("Timeline key"))
 
 
-def map_key() -> html.Div:
+def _has_seats(ds: Dataset | None) -> bool:
+    """Whether the data has decisions drawn at an authority's seat (an import usually has none)."""
+    if ds is None or C.LOCATION_ROLE not in ds.events:
+        return True
+    return bool((ds.events[C.LOCATION_ROLE] == "authority-seat").any())
+
+
+def map_key(ds: Dataset | None = None) -> html.Div:
     return html.Div([
         html.Span("Map:", className="key-title"),
         html.Span([html.Span("●", className="glyph"), "exact or near place"], className="key-item"),
         html.Span([html.Span("○", className="glyph"), "region only"], className="key-item"),
         html.Span([html.Span("◉", className="glyph"), "country only"], className="key-item"),
         html.Span([html.Span("◇", className="glyph"), "at sea"], className="key-item"),
-        html.Span([html.Span("■", className="glyph"), "seat of the authority that decided"], className="key-item"),
+        *([html.Span([html.Span("■", className="glyph"), "seat of the authority that decided"],
+                     className="key-item")] if _has_seats(ds) else []),
         html.Span([html.Span("—", className="glyph"), "transfer, supplier → recipient"], className="key-item"),
         html.Span([html.Span("N here", className="glyph small"), "events sharing one place, spread around it"],
                   className="key-item"),
@@ -372,8 +380,9 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                                                placeholder="Any role", clearable=True)),
         _labelled("Country (place of the event)", dcc.Dropdown(
             id=ids.COUNTRIES, options=opts["countries"], value=[], multi=True, placeholder="Any country")),
-        _labelled("Drone system", dcc.Dropdown(id=ids.SYSTEMS, options=opts["systems"], value=[],
-                                               multi=True, placeholder="Any system (aliases work)")),
+        html.Div(_labelled("Drone system", dcc.Dropdown(id=ids.SYSTEMS, options=opts["systems"], value=[],
+                                                        multi=True, placeholder="Any system (aliases work)")),
+                 hidden=not opts["systems"]),  # an imported table has no systems: no empty control
         _labelled("Verification", dcc.Checklist(id=ids.VERIFICATION, options=opts["verification"],
                                                 value=[], className="checklist",
                                                 inputClassName="check-input"), "None ticked = all."),
@@ -381,10 +390,10 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
             id=ids.LANES, value="category", className="radio", inputClassName="check-input",
             options=[{"label": "Category", "value": "category"}, {"label": "Actor", "value": "actor"},
                      {"label": "Country", "value": "country"}])),
-        dcc.Checklist(id=ids.SEATS, value=["seats"], className="checklist",
-                      inputClassName="check-input",
-                      options=[{"label": "Show decisions at the seat of the authority on the map",
-                                "value": "seats"}]),
+        html.Div(dcc.Checklist(id=ids.SEATS, value=["seats"], className="checklist",
+                               inputClassName="check-input",
+                               options=[{"label": "Show decisions at the seat of the authority on the map",
+                                         "value": "seats"}]), hidden=not _has_seats(ds)),
         html.Button("Reset all filters", id=ids.RESET, className="button secondary", n_clicks=0),
     ], className="controls", role="search", **aria("Filters"))
 
@@ -409,7 +418,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                       style={"height": "100%"}),
         ], className="card timeline-card", **aria("Timeline")),
         html.Div([
-            html.Section([map_key(), dcc.Graph(id=ids.MAP, className="map-graph",
+            html.Section([map_key(ds), dcc.Graph(id=ids.MAP, className="map-graph",
                                                    figure=first.geo if first else placeholder("map"),
                                    config=graph_config("geotimeline-map", topojson_url),  # type: ignore[arg-type]
                                    style={"height": "100%"})],
