@@ -252,9 +252,9 @@ def figure(kind: str, data_dir: Path | None, fmt: str, width: int, height: int, 
     if out.exists() and not force:
         raise OutputError(f"{out} already exists; use --force to overwrite it")
     if kind == "timeline":
-        spec = timeline_spec(shown, ctx, lanes=lanes, title=text)
-        spec["layout"]["xaxis"]["rangeslider"] = {"visible": False}
-        spec["layout"]["xaxis"]["rangeselector"] = {"visible": False}
+        window = (state.start, state.end) if state.start or state.end else None
+        spec = timeline_spec(shown, ctx, lanes=lanes, title=text, window=window, export=True, plot_px=width * 0.8,
+                             plot_h=height * 0.7)
     else:
         spec = map_spec(shown, ctx, title=text)
     write_atomic(out, render(spec, fmt, (width, height)), force=force)

@@ -191,6 +191,9 @@ def update_views(filter_data: dict[str, Any] | None, view_data: dict[str, Any] |
     geo = {**geo, "data": [*geo["data"][:-1], {**geo["data"][-1], "lon": lon, "lat": lat}]}
     story = deps.stories.get(view.narrative)
     if story is not None and 0 <= view.step < len(story.steps):
+        # a step's window, its periods' names placed for it (built here: presentation views are not cached)
+        timeline = timeline_spec(compute_views(deps.cache, state).timeline, deps.ctx, lanes=view.lanes, legend=False,
+                                 selected=selected or "", window=story.steps[view.step].window)
         timeline, geo = frame_step(timeline, geo, story, view.step)
     # the table pages on the server: it is told the view changed (its size and its first block in
     # the default order, which the browser hands to the table without asking the server again)
@@ -222,11 +225,8 @@ def build_views(state: FilterState, lanes: str, seats: bool, *, deps: Deps) -> t
     """Timeline and map specs (no highlight), table rows and summary for one state: cached."""
     views = compute_views(deps.cache, state)
     text = describe(state, len(views.shown), deps.labels)
-    timeline = timeline_spec(views.timeline, deps.ctx, lanes=lanes, legend=False)
-    if state.start or state.end:
-        start = state.start or views.timeline["date_start"].min().date()
-        end = state.end or deps.ctx.today.date()
-        timeline["layout"]["xaxis"]["range"] = [start.isoformat(), end.isoformat()]
+    window = (state.start, state.end) if state.start or state.end else None  # else: the story (framing rules)
+    timeline = timeline_spec(views.timeline, deps.ctx, lanes=lanes, legend=False, window=window)
     geo = map_spec(views.shown, deps.ctx, seats=seats, legend=False)
     return timeline, geo, len(views.shown), text
 

@@ -134,7 +134,7 @@ GRID_BLOCK = 200
 GRID_HEIGHT = 420  # px
 
 
-def graph_config(filename: str, topojson_url: str | None = None) -> dict[str, Any]:
+def graph_config(filename: str, topojson_url: str | None = None, double_click: bool = True) -> dict[str, Any]:
     """The graphs' config, set once in the layout and never by a callback: plotly.js redraws a
     graph from scratch when its config changes. The modebar's PNG file name follows the view all
     the same (assets/names.js sets it at the moment of the click)."""
@@ -149,7 +149,26 @@ def graph_config(filename: str, topojson_url: str | None = None) -> dict[str, An
     }
     if topojson_url:
         config["topojsonURL"] = topojson_url
+    if not double_click:
+        # the timeline's double-click zooms out through the page (assets/timeline.js): to the
+        # story, then to everything — as a range the header, the map and the table follow
+        config["doubleClick"] = False
     return config
+
+
+RANGE_BUTTONS = (("1y", "1 year", "The last year of the data (to its last event, or today)"),
+                 ("5y", "5 years", "The last five years of the data"),
+                 ("story", "Story", "The span the dataset tells its story over (double-click the plot)"),
+                 ("all", "All", "Every event, the earliest included"))
+
+
+def range_buttons() -> html.Div:
+    """Quick ranges of the timeline (assets/timeline.js): page buttons, so no picture shows them."""
+    buttons: list[Any] = [html.Span("Show:", className="key-title")]
+    for key, label, tip in RANGE_BUTTONS:
+        extra: dict[str, Any] = {"data-range": key}
+        buttons.append(html.Button(label, className="button secondary range-button", title=tip, **extra))
+    return html.Div(buttons, className="range-buttons", role="group", **aria("Timeline range"))
 
 
 SHAPE_GLYPHS = {"circle": "●", "diamond": "◆", "circle-open": "○", "triangle-up-open": "△",
@@ -403,9 +422,10 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         ], className="summary-row"),
         html.Section([
             html.Div(timeline_key(ds, ctx), id=ids.KEY_AREA),
+            range_buttons(),
             dcc.Graph(id=ids.TIMELINE, className="timeline-graph",
                       figure=first.timeline if first else placeholder("timeline"),
-                      config=graph_config("geotimeline-timeline"),  # type: ignore[arg-type]
+                      config=graph_config("geotimeline-timeline", double_click=False),  # type: ignore[arg-type]
                       style={"height": "100%"}),
         ], className="card timeline-card", **aria("Timeline")),
         html.Div([
