@@ -263,7 +263,7 @@ def figure(kind: str, data_dir: Path | None, fmt: str, width: int, height: int, 
 
 @cli.command()
 @DATA_OPTION
-@click.option("--format", "fmt", type=click.Choice(["bibtex", "ris", "csl-json"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["bibtex", "biblatex", "ris", "csl-json"]), required=True)
 @click.option("--dataset", "dataset_only", is_flag=True, help="Cite the dataset itself instead of the sources.")
 @click.option("--accessed", default=None, help="Access date for sources without one (YYYY-MM-DD; default: today).")
 @OUT_OPTION
