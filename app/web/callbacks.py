@@ -193,7 +193,9 @@ def update_views(filter_data: dict[str, Any] | None, view_data: dict[str, Any] |
     if story is not None and 0 <= view.step < len(story.steps):
         # a step's window, its periods' names placed for it (built here: presentation views are not cached)
         timeline = timeline_spec(compute_views(deps.cache, state).timeline, deps.ctx, lanes=view.lanes, legend=False,
-                                 selected=selected or "", window=story.steps[view.step].window)
+                                 selected=selected or "", window=story.steps[view.step].window, font_size=18,
+                                 plot_px=850, plot_h=420)
+        timeline["layout"]["xaxis"]["rangeslider"] = {"visible": False}  # a briefing: no controls on screen
         timeline, geo = frame_step(timeline, geo, story, view.step)
     # the table pages on the server: it is told the view changed (its size and its first block in
     # the default order, which the browser hands to the table without asking the server again)
