@@ -267,7 +267,8 @@ def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
     t_patch["data"][-1]["y"] = ty
     m_patch["data"][-1]["lon"] = mx
     m_patch["data"][-1]["lat"] = my
-    detail = detail_children(deps.ds, deps.ctx, selected, search or "")
+    hit = np.flatnonzero(views.shown["event_id"].to_numpy() == selected) if selected else np.zeros(0, np.int64)
+    detail = detail_children(deps.ds, deps.ctx, selected, search or "", int(hit[0]) if len(hit) else None)
     return t_patch, m_patch, detail
 
 
@@ -567,9 +568,7 @@ def register(app: Dash, registry: Registry) -> None:
         f"""
         function(nLink, nT, nM) {{
             const t = window.dash_clientside.callback_context.triggered_id;
-            if (t === '{ids.COPY_LINK}' && navigator.clipboard) {{
-                navigator.clipboard.writeText(window.location.href);
-            }}
+            // (copy link: assets/linking.js, with feedback and a fallback)
             const graphs = {{'{ids.TIMELINE_SVG}': ['{ids.TIMELINE}', 'timeline'],
                             '{ids.MAP_SVG}': ['{ids.MAP}', 'map']}};
             if (graphs[t]) {{
