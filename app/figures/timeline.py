@@ -451,7 +451,7 @@ def _key_layout(below: bool, font_size: int) -> dict[str, Any]:
     if not below:
         return {"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "font": {"size": 12}, "tracegroupgap": 4}
     # a picture's key sits under the plot, across its width (in the figure's own margin)
-    return {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top", "yref": "container",
+    return {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.1, "yanchor": "top", "traceorder": "normal",
             "font": {"size": max(font_size - 5, 11)}, "tracegroupgap": 2, "entrywidthmode": "pixels",
             "itemsizing": "constant"}
 

@@ -85,7 +85,13 @@ window.dash_clientside = window.dash_clientside || {};
 
     // the printable list has arrived -> the browser's print dialog
     printList: function (children) {
-      if (children) { setTimeout(function () { window.print(); }, 300); }
+      // one dialog per click: the list may be set twice for one click (its children, then their
+      // render), and the second set must not open the dialog again
+      var now = Date.now();
+      if (children && now - (window.geotimelinePrinted || 0) > 3000) {
+        window.geotimelinePrinted = now;
+        setTimeout(function () { window.print(); }, 300);
+      }
       return window.dash_clientside.no_update;
     },
 

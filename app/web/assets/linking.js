@@ -51,38 +51,46 @@
     fallback(url);
   });
 
-  // the detail panel names the selected event and its row in the table's default order
-  function follow() {
+  // the detail panel names the selected event and its row in the table's default order: the
+  // table scrolls there (its rows come a block at a time, so again as blocks arrive) and selects it
+  var following = 0;
+  function follow(tries) {
     var marker = document.querySelector('#detail-panel .detail-row');
-    if (!marker || !window.dash_ag_grid || !document.getElementById('event-grid')) { return; }
+    if (!marker) { return; }
+    if (!window.dash_ag_grid || !document.getElementById('event-grid')) {
+      if ((tries || 0) < 40) { setTimeout(function () { follow((tries || 0) + 1); }, 250); }  // not mounted yet
+      return;
+    }
     var id = marker.getAttribute('data-event');
     var row = Number(marker.getAttribute('data-row'));
+    var mine = ++following;
     window.dash_ag_grid.getApiAsync('event-grid').then(function (api) {
-      var node = api.getRowNode(id);
-      var sorted = (api.getColumnState() || []).filter(function (c) { return c.sort; });
-      var asShipped = sorted.length === 0 || (sorted.length === 1 && sorted[0].colId === 'start' && sorted[0].sort === 'asc');
-      if (node && node.rowIndex !== null && node.rowIndex !== undefined) {
-        api.ensureIndexVisible(node.rowIndex, 'middle');
-      } else if (asShipped && row >= 0 && row < api.getDisplayedRowCount()) {
-        api.ensureIndexVisible(row, 'middle');
-      }
-      var pick = function () {
-        var n = api.getRowNode(id);
-        if (n && n.data) {
-          n.setSelected(true);
-          api.removeEventListener('modelUpdated', pick);
+      var done = false;
+      var attempt = function () {
+        if (done || mine !== following) { api.removeEventListener('modelUpdated', attempt); return; }
+        var node = api.getRowNode(id);
+        if (node && node.data && node.rowIndex !== null && node.rowIndex !== undefined) {
+          done = true;
+          api.removeEventListener('modelUpdated', attempt);
+          api.ensureIndexVisible(node.rowIndex, 'middle');
+          node.setSelected(true);
+          return;
         }
+        var sorted = (api.getColumnState() || []).filter(function (c) { return c.sort; });
+        var asShipped = sorted.length === 0 ||
+          (sorted.length === 1 && sorted[0].colId === 'start' && sorted[0].sort === 'asc');
+        if (asShipped && row >= 0 && row < api.getDisplayedRowCount()) { api.ensureIndexVisible(row, 'middle'); }
       };
-      pick();
-      api.addEventListener('modelUpdated', pick);
-      setTimeout(function () { api.removeEventListener('modelUpdated', pick); }, 5000);
+      api.addEventListener('modelUpdated', attempt);
+      setTimeout(function () { api.removeEventListener('modelUpdated', attempt); }, 10000);
+      attempt();
     });
   }
   function watch() {
     var panel = document.getElementById('detail-panel');
     if (!panel) { setTimeout(watch, 200); return; }
-    new MutationObserver(function () { setTimeout(follow, 0); }).observe(panel, {childList: true, subtree: true});
-    follow();
+    new MutationObserver(function () { setTimeout(function () { follow(0); }, 0); }).observe(panel, {childList: true, subtree: true});
+    follow(0);
   }
   watch();
 })();

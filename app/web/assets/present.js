@@ -40,3 +40,36 @@
   }
   watch();
 })();
+// Printing: the graphs are drawn at the printed page's width (A4 and Letter landscape both hold
+// ~940 px between their margins) without the range slider before the dialog renders the page,
+// and given back to the screen after (plotly draws at a fixed pixel size until told otherwise).
+(function () {
+  var SIZES = {'timeline-graph': [940, 400], 'map-graph': [940, 380]};
+  function each(fn) {
+    if (!window.Plotly) { return; }
+    Object.keys(SIZES).forEach(function (id) {
+      var host = document.getElementById(id);
+      var gd = host && host.querySelector('.js-plotly-plot');
+      if (gd && gd._fullLayout) { try { fn(gd, SIZES[id], id); } catch (e) { /* not drawn yet */ } }
+    });
+  }
+  function forPrint() {
+    each(function (gd, size, id) {
+      var update = {width: size[0], height: size[1]};
+      if (id === 'timeline-graph' && gd._fullLayout.xaxis.rangeslider) { update['xaxis.rangeslider.visible'] = false; }
+      gd.__printed = id === 'timeline-graph' && gd._fullLayout.xaxis.rangeslider && gd._fullLayout.xaxis.rangeslider.visible;
+      window.Plotly.relayout(gd, update);
+    });
+  }
+  function forScreen() {
+    each(function (gd) {
+      var update = {width: null, height: null, autosize: true};
+      if (gd.__printed) { update['xaxis.rangeslider.visible'] = true; }
+      window.Plotly.relayout(gd, update);
+    });
+  }
+  window.geotimelineFitGraphs = forPrint;
+  window.geotimelineScreenGraphs = forScreen;
+  window.addEventListener('beforeprint', forPrint);
+  window.addEventListener('afterprint', function () { setTimeout(forScreen, 0); });
+})();
