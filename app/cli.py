@@ -258,9 +258,9 @@ def figure(kind: str, data_dir: Path | None, fmt: str, width: int, height: int, 
     if out.exists() and not force:
         raise OutputError(f"{out} already exists; use --force to overwrite it")
     if kind == "timeline":
-        spec = timeline_spec(shown, ctx, lanes=lanes, title=text)
-        spec["layout"]["xaxis"]["rangeslider"] = {"visible": False}
-        spec["layout"]["xaxis"]["rangeselector"] = {"visible": False}
+        window = (state.start, state.end) if state.start or state.end else None
+        spec = timeline_spec(shown, ctx, lanes=lanes, title=text, window=window, export=True, plot_px=width * 0.8,
+                             plot_h=height * 0.7)
     else:
         spec = map_spec(shown, ctx, title=text)
     write_atomic(out, render(spec, fmt, (width, height)), force=force)
@@ -269,7 +269,7 @@ def figure(kind: str, data_dir: Path | None, fmt: str, width: int, height: int, 
 
 @cli.command()
 @DATA_OPTION
-@click.option("--format", "fmt", type=click.Choice(["bibtex", "ris", "csl-json"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["bibtex", "biblatex", "ris", "csl-json"]), required=True)
 @click.option("--dataset", "dataset_only", is_flag=True, help="Cite the dataset itself instead of the sources.")
 @click.option("--accessed", default=None, help="Access date for sources without one (YYYY-MM-DD; default: today).")
 @OUT_OPTION

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import dash.dash as dash_module
 from dash import Dash
 from dash.fingerprint import check_fingerprint
 from flask import Response, has_request_context, request, send_file
@@ -28,6 +29,9 @@ MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * 4 // 3 + 2 * 1048576
 MAX_OTHER_REQUEST_BYTES = 64 * 1024
 
 
+INDEX_STRING = dash_module._default_index.replace("<html>", '<html lang="en">', 1)
+
+
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
     """Build the dashboard for ``dataset`` (or the package in ``settings.data_dir``)."""
     settings = settings or Settings.from_env()
@@ -44,6 +48,8 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         # callbacks.register); without this the renderer reports its callbacks as errors.
         # tests/test_server.py still checks every callback id against the layout and the table.
         suppress_callback_exceptions=True,
+        # the page says its language (screen readers, hyphenation; axe-core's html-has-lang)
+        index_string=INDEX_STRING,
     )
     topojson_url = app.get_asset_url("topojson/")
     deps = make_deps(ds, ctx)
