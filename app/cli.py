@@ -267,9 +267,9 @@ def figure(kind: str, data_dir: Path | None, fmt: str, width: int, height: int, 
     if out.exists() and not force:
         raise OutputError(f"{out} already exists; use --force to overwrite it")
     if kind == "timeline":
-        spec = timeline_spec(shown, ctx, lanes=lanes, title=text)
-        spec["layout"]["xaxis"]["rangeslider"] = {"visible": False}
-        spec["layout"]["xaxis"]["rangeselector"] = {"visible": False}
+        window = (state.start, state.end) if state.start or state.end else None
+        spec = timeline_spec(shown, ctx, lanes=lanes, title=text, window=window, export=True, plot_px=width * 0.8,
+                             plot_h=height * 0.7)
     else:
         spec = map_spec(shown, ctx, title=text)
     write_atomic(out, render(spec, fmt, (width, height)), force=force)
@@ -278,7 +278,7 @@ def figure(kind: str, data_dir: Path | None, fmt: str, width: int, height: int, 
 
 @cli.command()
 @DATA_OPTION
-@click.option("--format", "fmt", type=click.Choice(["bibtex", "ris", "csl-json"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["bibtex", "biblatex", "ris", "csl-json"]), required=True)
 @click.option("--dataset", "dataset_only", is_flag=True, help="Cite the dataset itself instead of the sources.")
 @click.option("--accessed", default=None, help="Access date for sources without one (YYYY-MM-DD; default: today).")
 @OUT_OPTION
@@ -310,26 +310,39 @@ def cite(data_dir: Path | None, fmt: str, dataset_only: bool, accessed: str | No
 @cli.command("import")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--from", "fmt", required=True,
-              type=click.Choice(["timelinejs", "timelinejs-sheet", "timemap", "acled", "csv", "xlsx"]),
+              type=click.Choice(["timelinejs", "timelinejs-sheet", "timemap", "acled", "gdelt", "csv", "xlsx"]),
               help="The format of SOURCE.")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
               help="Use COLUMN for our FIELD (repeatable); also dataset_url=URL, dataset_title=…, sheet=NAME.")
-@click.option("--dayfirst", is_flag=True, help="Read ambiguous dates as day/month/year.")
+@click.option("--dayfirst/--monthfirst", "dayfirst", default=None,
+              help="How SOURCE writes a/b/yyyy dates [default: decided from the file, and said in the report].")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the new data package.")
 @FORCE_OPTION
-def import_(source: Path, fmt: str, maps: tuple[str, ...], dayfirst: bool, out: Path, force: bool) -> None:
-    """Convert a TimelineJS, TimeMap, ACLED, CSV or XLSX table into a data package and validate it."""
+def import_(source: Path, fmt: str, maps: tuple[str, ...], dayfirst: bool | None, out: Path, force: bool) -> None:
+    """Convert a TimelineJS, TimeMap, ACLED, GDELT, CSV or XLSX table into a data package and validate it.
+
+    Exit 0 only when every row became an event; 1 when rows were dropped, dates are ambiguous, the
+    package has errors or no event; 2 when SOURCE cannot be read."""
     from app.importers import import_source, parse_mapping, write_package
+    from app.importers.report import exit_status, full_report
 
     result = import_source(source, fmt, parse_mapping(maps), dayfirst)
     for line in result.report_lines():
         say(line)
     write_package(result, out, force=force)
     ds = load_package(out)
+    problems = full_report(result, ds.problems)
+    if problems:
+        say()
+        say(problem_table(problems))
     say(f"\nwrote {out}: {summary_line(ds)}")
-    say(f"open it with: python -m app serve --data {out}")
-    if ds.errors:
-        sys.exit(exit_code(ds))
+    if not len(ds.events):
+        say(f"error: no row of {result.source_name} became an event; the package is empty", err=True)
+    else:
+        say(f"open it with: python -m app serve --data {out}")
+    code = exit_status(result, ds.problems)
+    if code:
+        sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:

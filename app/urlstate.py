@@ -151,7 +151,7 @@ def parse_query(search: str | None, known: Known) -> tuple[FilterState, ViewStat
         elif p.kind == MEMBERS:
             values[name] = members(p.url, known.allowed(p.vocab), p.what)
         elif p.kind == ALIASES:
-            values[name] = aliases(p.url, known.systems or {}, p.what)
+            values[name] = aliases(p.url, getattr(known, p.vocab) or {}, p.what)
         elif p.kind == CHOICE:
             values[name] = choice(p.url, known.allowed(p.vocab), p.what)
         elif p.kind == TEXT:

@@ -111,11 +111,19 @@ def compose_view(loaded: Loaded, state: FilterState, view: ViewState) -> View:
     """filter state + view -> the figures, the table's first block, the count and the sentence."""
     figures = loaded.views(state, view.lanes, view.seats)
     mark = highlight(loaded, state, view, figures)
-    # the cached figures have no highlight; put the current one in (copies: the cache is shared)
-    timeline = _with_trace(figures.timeline, mark.timeline_trace, dict(zip(("x", "y"), mark.timeline_xy, strict=True)))
-    geo = _with_trace(figures.map, mark.map_trace, dict(zip(("lon", "lat"), mark.map_lonlat, strict=True)))
+    # the cached figures have no highlight; put the current one in a copy (the cache is shared by
+    # every request: what a caller does to its View never reaches it)
+    timeline, geo = copy_spec(figures.timeline), copy_spec(figures.map)
+    timeline["data"][mark.timeline_trace].update(zip(("x", "y"), mark.timeline_xy, strict=True))
+    geo["data"][mark.map_trace].update(zip(("lon", "lat"), mark.map_lonlat, strict=True))
     story = loaded.stories.get(view.narrative)
     if story is not None and 0 <= view.step < len(story.steps):
+        # a step's window, its periods' names placed for it, larger type, no range slider (a
+        # briefing has no controls on screen); built here: presentation views are not cached
+        timeline = timeline_spec(visible_events(loaded.cache, state).timeline, loaded.ctx, lanes=view.lanes,
+                                 legend=False, selected=view.selected, window=story.steps[view.step].window,
+                                 font_size=18, plot_px=850, plot_h=420)
+        timeline["layout"]["xaxis"]["rangeslider"] = {"visible": False}
         timeline, geo = frame_step(timeline, geo, story, view.step)
     # the table pages on the server: it is told the view changed (its size and its first block in
     # the default order, which the browser hands to the table without asking the server again)
@@ -135,10 +143,17 @@ def highlight(loaded: Loaded, state: FilterState, view: ViewState, figures: Figu
     )
 
 
-def _with_trace(spec: dict[str, Any], index: int, values: dict[str, Any]) -> dict[str, Any]:
-    data = list(spec["data"])
-    data[index] = {**data[index], **values}
-    return {**spec, "data": data}
+def copy_spec(value: Any) -> Any:
+    """A deep copy of a cached figure spec, as cheap as it can be: every dict and list is new; the
+    arrays (read-only, see ``_frozen``) and the scalars are shared. The lists of a figure spec are
+    homogeneous: one whose ends are scalars (a trace's x values, its colours) is copied in one step."""
+    if isinstance(value, dict):
+        return {k: copy_spec(v) for k, v in value.items()}
+    if isinstance(value, list):
+        if not value or not (isinstance(value[0], dict | list) or isinstance(value[-1], dict | list)):
+            return value.copy()
+        return [copy_spec(v) for v in value]
+    return value
 
 
 def frame_step(timeline: dict[str, Any], geo: dict[str, Any], story: Narrative, index: int) -> tuple[
@@ -160,11 +175,8 @@ def build_views(state: FilterState, lanes: str, seats: bool, *, loaded: Loaded) 
     """Timeline and map specs (no highlight), count and summary for one state: cached."""
     views = visible_events(loaded.cache, state)
     text = describe(state, len(views.shown), loaded.labels)
-    timeline = timeline_spec(views.timeline, loaded.ctx, lanes=lanes, legend=False)
-    if state.start or state.end:
-        start = state.start or views.timeline["date_start"].min().date()
-        end = state.end or loaded.ctx.today.date()
-        timeline["layout"]["xaxis"]["range"] = [start.isoformat(), end.isoformat()]
+    window = (state.start, state.end) if state.start or state.end else None  # else: the story (framing rules)
+    timeline = timeline_spec(views.timeline, loaded.ctx, lanes=lanes, legend=False, window=window)
     geo = map_spec(views.shown, loaded.ctx, seats=seats, legend=False)
     return Figures(timeline=_frozen(timeline), map=_frozen(geo), count=len(views.shown), summary=text)
 

@@ -14,6 +14,7 @@ TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "
              "#882255", "#AA4499", "#DDDDDD")
 PERIOD_COLOUR = "rgba(90, 90, 110, 0.28)"
 HIGHLIGHT = "#FF1F5B"
+TODAY_COLOUR = "#7a1f3d"  # the "today" line open-ended periods reach
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
 
 #: Marker shape per verification level: filled = strong evidence, open = weaker, x = disputed.

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -269,7 +270,11 @@ def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
     selected = selected if isinstance(selected, str) else ""
     view = replace(ViewState.from_dict(view_data), selected=selected)
     t_patch, m_patch = selection_patches(deps, FilterState.from_dict(filter_data), view)
-    detail = detail_children(deps.ds, deps.ctx, selected, search if isinstance(search, str) else "")
+    # the event's row in the table's default order: the table scrolls to it (assets/linking.js)
+    shown = deps.cache(FilterState.from_dict(filter_data))["event_id"].to_numpy()
+    hit = np.flatnonzero(shown == selected) if selected else np.zeros(0, np.int64)
+    detail = detail_children(deps.ds, deps.ctx, selected, search if isinstance(search, str) else "",
+                             int(hit[0]) if len(hit) else None)
     return {"timeline": t_patch, "map": m_patch, "detail": detail}
 
 

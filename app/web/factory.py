@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import dash.dash as dash_module
 from dash import Dash
 from dash.fingerprint import check_fingerprint
 from flask import Response, has_request_context, request, send_file
@@ -20,7 +21,7 @@ from app.importers.inmemory import MAX_UPLOAD_BYTES
 from app.settings import Settings
 from app.vendor import PLOTLY_BUNDLE, REGENERATOR_RUNTIME
 from app.view import Loaded, compose_view, present_step
-from app.web import callbacks, ids, jobs, upload
+from app.web import boundary, callbacks, ids, jobs, upload
 from app.web.datasets import Registry
 from app.web.layout import FirstView, build_layout
 from app.web.store import make_store
@@ -28,6 +29,9 @@ from app.web.store import make_store
 ASSETS = Path(__file__).resolve().parent / "assets"
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * 4 // 3 + 2 * 1048576
 MAX_OTHER_REQUEST_BYTES = 64 * 1024
+
+
+INDEX_STRING = dash_module._default_index.replace("<html>", '<html lang="en">', 1)
 
 
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
@@ -46,6 +50,8 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         # callbacks.register); without this the renderer reports its callbacks as errors.
         # tests/test_server.py still checks every callback id against the layout and the table.
         suppress_callback_exceptions=True,
+        # the page says its language (screen readers, hyphenation; axe-core's html-has-lang)
+        index_string=INDEX_STRING,
     )
     topojson_url = app.get_asset_url("topojson/")
     deps = make_deps(ds, ctx)
@@ -70,8 +76,24 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
                   (*callbacks.EXPORT_BUTTONS, *callbacks.CITE_BUTTONS, ids.CITE_DATASET))
     upload.register(app, registry)
     _serve_vendored(app)
+    boundary.install(app)
+    if not settings.debug:
+        production(app)
     _harden(app, settings)
     return app
+
+
+def production(app: Dash) -> None:
+    """Every Dash dev tool off, whatever DASH_UI, DASH_PROPS_CHECK, DASH_HOT_RELOAD,
+    DASH_SERVE_DEV_BUNDLES, DASH_PRUNE_ERRORS or DASH_VALIDATE_CALLBACKS say: Dash() reads them
+    when it is made (not only in app.run), so a stray variable would switch on the debug menu,
+    hot-reload polling and development bundles under gunicorn. ``serve --debug`` (app.run) is the
+    only way to them."""
+    app.enable_dev_tools(
+        debug=False, dev_tools_ui=False, dev_tools_props_check=False, dev_tools_serve_dev_bundles=False,
+        dev_tools_hot_reload=False, dev_tools_silence_routes_logging=False, dev_tools_prune_errors=True,
+        dev_tools_validate_callbacks=False, dev_tools_disable_version_check=True,
+    )
 
 
 def _serve_vendored(app: Dash) -> None:
