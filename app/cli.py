@@ -22,7 +22,7 @@ import click
 
 from app import __version__
 from app.dataset import Dataset, load_package
-from app.dataset.report import describe_counts, problem_table, summary_line, validation_json
+from app.dataset.report import describe_counts, not_loaded, problem_table, summary_line, validation_json
 from app.errors import DataUnreadableError, GeotimelineError, OutputError, SchemaError, UserInputError
 from app.export.tabular import FORMATS, export_view
 from app.export.write import write_atomic
@@ -30,6 +30,7 @@ from app.figures.context import FigureContext, labels_for
 from app.filters import FIELDS, FilterState, apply_filters
 from app.filters import describe as describe_view
 from app.settings import BUNDLED_DATA, Settings
+from app.textsafe import json_terminal_safe, terminal_safe
 from app.urlstate import Known, parse_query
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
@@ -37,6 +38,16 @@ EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 DATA_ARG = click.argument(
     "data_dir", required=False, type=click.Path(path_type=Path), default=None
 )
+
+
+def say(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print a message with escape sequences and control characters from data removed."""
+    click.echo(terminal_safe(message), err=err, nl=nl)
+
+
+def say_json(document: str) -> None:
+    """Print a JSON document, its C1 controls escaped (``json.dumps`` escapes the C0 ones)."""
+    click.echo(json_terminal_safe(document))
 
 
 def _load(data_dir: Path | None) -> Dataset:
@@ -56,12 +67,12 @@ def validate(data_dir: Path | None, as_json: bool) -> None:
     """Check a data package and list every problem (file, line, field, value, fix)."""
     ds = _load(data_dir)
     if as_json:
-        click.echo(json.dumps(validation_json(ds), ensure_ascii=False, indent=2))
+        say_json(json.dumps(validation_json(ds), ensure_ascii=False, indent=2))
     else:
         if ds.problems:
-            click.echo(problem_table(ds.problems))
-            click.echo()
-        click.echo(summary_line(ds))
+            say(problem_table(ds.problems))
+            say()
+        say(summary_line(ds))
     sys.exit(exit_code(ds))
 
 
@@ -79,21 +90,20 @@ def describe(data_dir: Path | None, as_json: bool) -> None:
     ds = _load(data_dir)
     counts = describe_counts(ds)
     if as_json:
-        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        say_json(json.dumps(counts, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{ds.title()} — version {ds.metadata.get('version', '?')}")
-    click.echo(f"{counts['events']} events ({counts['periods']} periods), "
+    say(f"{ds.title()} — version {ds.metadata.get('version', '?')}")
+    say(f"{counts['events']} events ({counts['periods']} periods), "
                f"{counts['sources']} sources, {counts['actors']} actors, {counts['systems']} systems")
-    click.echo(f"date span: {counts['date_span'][0]} … {counts['date_span'][1]}")
-    click.echo("\nper category:")
+    say(f"date span: {counts['date_span'][0]} … {counts['date_span'][1]}")
+    say("\nper category:")
     for name, n in counts["per_category"].items():
-        click.echo(f"  {name:<14} {n:>5}")
-    click.echo("\nper year (events starting that year):")
+        say(f"  {name:<14} {n:>5}")
+    say("\nper year (events starting that year):")
     for year, n in counts["per_year"].items():
-        click.echo(f"  {year}  {n:>4}  {'█' * n}")
+        say(f"  {year}  {n:>4}  {'█' * n}")
     if ds.errors:
-        click.echo(f"\n{ds.dropped_events} events not shown — run `python -m app validate "
-                   f"{ds.data_dir}`")
+        say(f"\n{not_loaded(ds)} — run `python -m app validate {ds.data_dir}`")
 
 
 @cli.command()
@@ -113,9 +123,8 @@ def serve(data_dir: Path | None, host: str | None, port: int | None, debug: bool
         raise DataUnreadableError(f"{fatal.message} — run `python -m app validate {settings.data_dir}`")
     app = create_app(settings, ds)
     url = f"http://{settings.host}:{settings.port}/"
-    note = (f" · {ds.dropped_events} events not shown — run `python -m app validate "
-            f"{settings.data_dir}`") if ds.errors else ""
-    click.echo(f"geotimeline: {len(ds.events)} events from {settings.data_dir} on {url}{note}")
+    note = f" · {not_loaded(ds)} — run `python -m app validate {settings.data_dir}`" if ds.errors else ""
+    say(f"geotimeline: {len(ds.events)} events from {settings.data_dir} on {url}{note}")
     app.run(host=settings.host, port=settings.port, debug=settings.debug,
             dev_tools_disable_version_check=True, dev_tools_ui=settings.debug,
             dev_tools_hot_reload=False)
@@ -166,7 +175,7 @@ def export(data_dir: Path | None, fmt: str, out: Path, force: bool, **filters: A
     text = describe_view(state, len(shown), labels_for(ds, ctx))
     if fmt == "package":
         write_view_package(ds, shown, text, out, force=force)
-        click.echo(f"wrote a data package of {text} to {out}: {summary_line(load_package(out))}", err=True)
+        say(f"wrote a data package of {text} to {out}: {summary_line(load_package(out))}", err=True)
         return
     if fmt == "timelinejs":
         content = to_timelinejs(ds, shown, text, ctx.today)
@@ -176,7 +185,7 @@ def export(data_dir: Path | None, fmt: str, out: Path, force: bool, **filters: A
         click.echo(content.decode("utf-8"), nl=False)
         return
     write_atomic(out, content, force=force)
-    click.echo(f"wrote {len(shown)} events ({describe_view(state, len(shown), labels_for(ds, ctx))}) to {out}",
+    say(f"wrote {len(shown)} events ({describe_view(state, len(shown), labels_for(ds, ctx))}) to {out}",
                err=True)
 
 
@@ -212,7 +221,7 @@ def brief(narrative: str, data_dir: Path | None, fmt: str, out: Path, force: boo
 
         content = snapshot_html(ds, ctx, ds.events, story.title, story.summary, story)
     write_atomic(out, content, force=force)
-    click.echo(f"wrote {story.title!r} ({len(story.steps)} steps) to {out}", err=True)
+    say(f"wrote {story.title!r} ({len(story.steps)} steps) to {out}", err=True)
 
 
 @cli.command()
@@ -230,7 +239,7 @@ def snapshot(data_dir: Path | None, out: Path, force: bool, **filters: Any) -> N
     shown = apply_filters(ds.events, state, ctx.today)
     text = describe_view(state, len(shown), labels_for(ds, ctx))
     write_atomic(out, snapshot_html(ds, ctx, shown, ds.title(), text), force=force)
-    click.echo(f"wrote {text} to {out}", err=True)
+    say(f"wrote {text} to {out}", err=True)
 
 
 @cli.command()
@@ -258,18 +267,18 @@ def figure(kind: str, data_dir: Path | None, fmt: str, width: int, height: int, 
     if out.exists() and not force:
         raise OutputError(f"{out} already exists; use --force to overwrite it")
     if kind == "timeline":
-        spec = timeline_spec(shown, ctx, lanes=lanes, title=text)
-        spec["layout"]["xaxis"]["rangeslider"] = {"visible": False}
-        spec["layout"]["xaxis"]["rangeselector"] = {"visible": False}
+        window = (state.start, state.end) if state.start or state.end else None
+        spec = timeline_spec(shown, ctx, lanes=lanes, title=text, window=window, export=True, plot_px=width * 0.8,
+                             plot_h=height * 0.7)
     else:
         spec = map_spec(shown, ctx, title=text)
     write_atomic(out, render(spec, fmt, (width, height)), force=force)
-    click.echo(f"wrote the {kind} of {text} to {out}", err=True)
+    say(f"wrote the {kind} of {text} to {out}", err=True)
 
 
 @cli.command()
 @DATA_OPTION
-@click.option("--format", "fmt", type=click.Choice(["bibtex", "ris", "csl-json"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["bibtex", "biblatex", "ris", "csl-json"]), required=True)
 @click.option("--dataset", "dataset_only", is_flag=True, help="Cite the dataset itself instead of the sources.")
 @click.option("--accessed", default=None, help="Access date for sources without one (YYYY-MM-DD; default: today).")
 @OUT_OPTION
@@ -295,7 +304,7 @@ def cite(data_dir: Path | None, fmt: str, dataset_only: bool, accessed: str | No
         click.echo(content.decode("utf-8"), nl=False)
         return
     write_atomic(out, content, force=force)
-    click.echo(f"wrote {what} to {out}", err=True)
+    say(f"wrote {what} to {out}", err=True)
 
 
 @cli.command("import")
@@ -319,18 +328,18 @@ def import_(source: Path, fmt: str, maps: tuple[str, ...], dayfirst: bool | None
 
     result = import_source(source, fmt, parse_mapping(maps), dayfirst)
     for line in result.report_lines():
-        click.echo(line)
+        say(line)
     write_package(result, out, force=force)
     ds = load_package(out)
     problems = full_report(result, ds.problems)
     if problems:
-        click.echo()
-        click.echo(problem_table(problems))
-    click.echo(f"\nwrote {out}: {summary_line(ds)}")
+        say()
+        say(problem_table(problems))
+    say(f"\nwrote {out}: {summary_line(ds)}")
     if not len(ds.events):
-        click.echo(f"error: no row of {result.source_name} became an event; the package is empty", err=True)
+        say(f"error: no row of {result.source_name} became an event; the package is empty", err=True)
     else:
-        click.echo(f"open it with: python -m app serve --data {out}")
+        say(f"open it with: python -m app serve --data {out}")
     code = exit_status(result, ds.problems)
     if code:
         sys.exit(code)
@@ -341,23 +350,23 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="python -m app", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        say("aborted", err=True)
         sys.exit(EXIT_INVALID)
     except click.exceptions.ClickException as exc:
         exc.show()
         sys.exit(EXIT_UNREADABLE if isinstance(exc, click.UsageError) else EXIT_INVALID)
     except (DataUnreadableError, SchemaError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        say(f"error: {exc}", err=True)
         sys.exit(EXIT_UNREADABLE)
     except UserInputError as exc:
-        click.echo(f"error: {exc}", err=True)
+        say(f"error: {exc}", err=True)
         sys.exit(EXIT_UNREADABLE)
     except GeotimelineError as exc:
-        click.echo(f"error: {exc}", err=True)
+        say(f"error: {exc}", err=True)
         sys.exit(EXIT_INVALID)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # the last line of defence: never show a traceback
-        click.echo(f"internal error: {type(exc).__name__}: {exc} — please report this", err=True)
+        say(f"internal error: {type(exc).__name__}: {exc} — please report this", err=True)
         sys.exit(70)
 

@@ -48,6 +48,16 @@ class Settings:
         default="",
         metadata={"help": "Date used as 'today' for open-ended periods (YYYY-MM-DD; empty = real today)."},
     )
+    redis_url: str = field(
+        default="",
+        metadata={"help": "Redis for uploads and background jobs shared by every worker and host "
+                          "(redis://host:6379/0); empty = a disk store and disk-cache jobs on this host."},
+    )
+    upload_dir: str = field(
+        default="",
+        metadata={"help": "Folder of the disk upload store (no Redis); empty = a private folder in the "
+                          "system's temporary folder."},
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -118,6 +118,12 @@ def compose_view(loaded: Loaded, state: FilterState, view: ViewState) -> View:
     geo["data"][mark.map_trace].update(zip(("lon", "lat"), mark.map_lonlat, strict=True))
     story = loaded.stories.get(view.narrative)
     if story is not None and 0 <= view.step < len(story.steps):
+        # a step's window, its periods' names placed for it, larger type, no range slider (a
+        # briefing has no controls on screen); built here: presentation views are not cached
+        timeline = timeline_spec(visible_events(loaded.cache, state).timeline, loaded.ctx, lanes=view.lanes,
+                                 legend=False, selected=view.selected, window=story.steps[view.step].window,
+                                 font_size=18, plot_px=850, plot_h=420)
+        timeline["layout"]["xaxis"]["rangeslider"] = {"visible": False}
         timeline, geo = frame_step(timeline, geo, story, view.step)
     # the table pages on the server: it is told the view changed (its size and its first block in
     # the default order, which the browser hands to the table without asking the server again)
@@ -166,11 +172,8 @@ def build_views(state: FilterState, lanes: str, seats: bool, *, loaded: Loaded) 
     """Timeline and map specs (no highlight), count and summary for one state: cached."""
     views = visible_events(loaded.cache, state)
     text = describe(state, len(views.shown), loaded.labels)
-    timeline = timeline_spec(views.timeline, loaded.ctx, lanes=lanes, legend=False)
-    if state.start or state.end:
-        start = state.start or views.timeline["date_start"].min().date()
-        end = state.end or loaded.ctx.today.date()
-        timeline["layout"]["xaxis"]["range"] = [start.isoformat(), end.isoformat()]
+    window = (state.start, state.end) if state.start or state.end else None  # else: the story (framing rules)
+    timeline = timeline_spec(views.timeline, loaded.ctx, lanes=lanes, legend=False, window=window)
     geo = live_map_spec(views.shown, loaded.ctx, seats=seats)
     return Figures(timeline=_frozen(timeline), map=_frozen(geo), count=len(views.shown), summary=text)
 

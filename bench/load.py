@@ -41,7 +41,7 @@ TARGET_ERRORS = 0
 TARGET_P95_MS = 500.0
 TARGET_GROWTH_PCT = 10.0
 KIND_ORDER = ["page", "layout", "dependencies", "deep-link", "filter-sync", "views", "select", "panel",
-              "download-csv"]
+              "download-csv", "job-poll", "upload"]
 MB = 1024 * 1024
 # no proxy may carry the traffic elsewhere; no locust setting from the environment changes the run
 DROP_ENV = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
@@ -69,10 +69,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+EXTRA_ENV: dict[str, str] = {}  # GEOTIMELINE_REDIS_URL with --redis
+
+
 def child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in DROP_ENV and not k.startswith("LOCUST_")}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     env["GEOTIMELINE_TODAY"] = TODAY
+    env.update(EXTRA_ENV)
     return env
 
 
@@ -122,6 +126,52 @@ class Run:
         self.server_log = workdir / "gunicorn.log"
         self.locust_log = workdir / "locust.log"
         self.all_pids: set[int] = set()
+        self.redis: subprocess.Popen[bytes] | None = None
+        self.celery: subprocess.Popen[bytes] | None = None
+        self.redis_port = 0
+        self.faults: list[str] = []
+
+    def start_redis(self, port: int) -> None:
+        """A real redis-server on loopback, persisting to an append-only file in the work folder
+        (a restart keeps the uploads, as a production Redis would)."""
+        self.redis_port = port
+        exe = subprocess.run(["which", "redis-server"], capture_output=True, text=True).stdout.strip()
+        if not exe:
+            raise RuntimeError("redis-server not found (apt-get install redis-server)")
+        with (self.workdir / "redis.log").open("ab") as log:
+            self.redis = subprocess.Popen(
+                [exe, "--port", str(port), "--bind", "127.0.0.1", "--appendonly", "yes", "--save", "",
+                 "--dir", str(self.workdir)], cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        self.all_pids.add(self.redis.pid)
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def restart_redis(self) -> float:
+        """Stop Redis (SIGTERM: it writes its file and exits) and start it again; the seconds it was down."""
+        start = time.monotonic()
+        self._stop(self.redis, signal.SIGTERM, 10)
+        self.start_redis(self.redis_port)
+        return time.monotonic() - start
+
+    def start_celery(self) -> None:
+        cmd = [executable("celery"), "-A", "app.web.worker", "worker", "--loglevel=WARNING", "--concurrency=2"]
+        with (self.workdir / "celery.log").open("wb") as log:
+            self.celery = subprocess.Popen(cmd, cwd=REPO, env=child_env(), stdin=subprocess.DEVNULL, stdout=log,
+                                           stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        self.all_pids.add(self.celery.pid)
+
+    def kill_a_worker(self) -> int:
+        """SIGKILL one gunicorn worker, preferably one serving a request."""
+        assert self.server is not None
+        workers = [c.pid for c in psutil.Process(self.server.pid).children()]
+        busy = [p for p in workers if _sockets(p) >= 2]
+        victim = (busy or workers)[0]
+        os.kill(victim, signal.SIGKILL)
+        return victim
 
     def start_server(self, port: int) -> subprocess.Popen[bytes]:
         cmd = [executable("gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "app.wsgi:create_server()"]
@@ -170,6 +220,8 @@ class Run:
     def stop_server(self) -> None:
         self.track_children()
         self._stop(self.server, signal.SIGTERM, 15)  # gunicorn: graceful stop of the workers
+        self._stop(self.celery, signal.SIGTERM, 15)
+        self._stop(self.redis, signal.SIGTERM, 10)
 
     def leftovers(self) -> list[int]:
         alive = []
@@ -179,6 +231,18 @@ class Run:
                 if proc.status() != psutil.STATUS_ZOMBIE:
                     alive.append(pid)
         return sorted(alive)
+
+
+def _sockets(pid: int) -> int:
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return 0
+    count = 0
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            count += os.readlink(fd).startswith("socket:")
+    return count
 
 
 def wait_ready(run: Run, url: str, timeout: float = 90.0) -> Memory:
@@ -331,7 +395,16 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=120, help="seconds of load (default 120; 10..3600)")
     parser.add_argument("--users", type=int, default=50, help="simulated users (default 50)")
     parser.add_argument("--spawn-rate", type=float, default=10.0, help="users started per second (default 10)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2; 1..16)")
+    parser.add_argument("--redis", action="store_true",
+                        help="start a redis-server (loopback) and a Celery worker: the Redis upload store and jobs")
+    parser.add_argument("--faults", action="store_true",
+                        help="SIGKILL one worker at 1/3 of the run and (with --redis) restart Redis at 2/3")
     args = parser.parse_args()
+    global WORKERS
+    if not 1 <= args.workers <= 16:
+        parser.error("--workers must be 1..16")
+    WORKERS = args.workers
     if not 10 <= args.duration <= 3600:
         parser.error("--duration must be between 10 and 3600 seconds")
     if not 1 <= args.users <= 1000 or args.spawn_rate <= 0:
@@ -354,6 +427,12 @@ def main() -> int:
         try:
             port = free_port()
             host = f"http://127.0.0.1:{port}"
+            if args.redis:
+                run.start_redis(free_port())
+                EXTRA_ENV["GEOTIMELINE_REDIS_URL"] = f"redis://127.0.0.1:{run.redis_port}/0"
+                run.start_celery()
+            else:
+                EXTRA_ENV["GEOTIMELINE_UPLOAD_DIR"] = str(run.workdir / "uploads")
             print(f"starting gunicorn -w {WORKERS} on {host} (GEOTIMELINE_TODAY={TODAY}) …", flush=True)
             run.start_server(port)
             memory = wait_ready(run, host + "/")
@@ -364,7 +443,17 @@ def main() -> int:
             t0 = time.monotonic()
             locust = run.start_locust(host, args.users, args.spawn_rate, args.duration)
             hard_stop = t0 + args.duration + args.users / args.spawn_rate + 60
+            kill_at = t0 + args.duration / 3 if args.faults else None
+            restart_at = t0 + 2 * args.duration / 3 if args.faults and args.redis else None
             while locust.poll() is None:
+                if kill_at is not None and time.monotonic() >= kill_at:
+                    kill_at = None
+                    victim = run.kill_a_worker()
+                    run.faults.append(f"{time.monotonic() - t0:.0f} s: worker {victim} SIGKILLed")
+                if restart_at is not None and time.monotonic() >= restart_at:
+                    restart_at = None
+                    down = run.restart_redis()
+                    run.faults.append(f"{time.monotonic() - t0:.0f} s: Redis restarted (down {down:.1f} s)")
                 if time.monotonic() > hard_stop:
                     failed = "locust did not stop on time; it was stopped"
                     break
@@ -401,6 +490,8 @@ def main() -> int:
                 print(run.server_log.read_text(errors="replace")[-2000:], file=sys.stderr)
         if run.locust is not None:
             report(args, run, memory, start_rss, end_rss, elapsed, interrupted, locust_cpu)
+            for fault in run.faults:
+                print(f"fault: {fault}")
         print(f"stopped: gunicorn and locust; processes left behind: {left or 'none'}")
     if interrupted:
         return 130

@@ -30,6 +30,7 @@ Only http://127.0.0.1 is accepted as --host.
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import logging
@@ -46,6 +47,9 @@ from locust import FastHttpUser, between, events, task
 from locust.exception import StopUser
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+UPLOAD_SHARE = 0.25  # users who open a file of their own
+UPLOAD_ROWS = 30
+JOB_WAIT = 60.0
 UPDATE = "/_dash-update-component"
 
 # component ids (app/web/ids.py); an action whose control the app does not have is skipped
@@ -132,9 +136,11 @@ def _kind(output: str, inputs: list[dict[str, str]]) -> str:
         return "select"
     if output.split("@")[0] == "download-file.data" and CSV_BUTTON in keys:
         return "download-csv"
+    if output.startswith("..dataset-store.data"):
+        return "upload"
     if output.startswith("..present-panel.children"):
         return "panel"
-    if output == GRID_ROWS:
+    if output.split("@")[0] == GRID_ROWS:
         return "grid-rows"
     first = output.strip(".").split("...")[0]
     return "callback:" + first.split(".")[0]
@@ -203,6 +209,11 @@ def deep_link_query() -> str:
     return "?" + urlencode(params, safe=",")
 
 
+def _count(summary: str) -> int:
+    head = summary.split(" ", 1)[0].replace(",", "")
+    return int(head) if head.isdigit() else 0
+
+
 def _check(name: str, response: dict[str, Any]) -> str | None:
     """What the browser needs from each answer; None if it is there."""
     if name in ("deep-link", "filter-sync") and "grid-refresh-store" in response:
@@ -231,6 +242,7 @@ class Visitor(FastHttpUser):
 
     props: dict[str, Any]
     rows: list[str]
+    uploaded: bool = False  # this user works on a file of its own (UPLOAD_SHARE of the users)
 
     def on_start(self) -> None:
         if urlsplit(self.host or "").hostname != "127.0.0.1":
@@ -238,6 +250,22 @@ class Visitor(FastHttpUser):
             raise StopUser()
         self.props, self.rows = {}, []
         self.open_page("")
+        if random.random() < UPLOAD_SHARE:
+            self.upload()
+
+    def upload(self) -> None:
+        """Open a file of one's own: a small CSV, different for each user (its own token)."""
+        assert Visitor.spec is not None
+        cb = next((c for c in Visitor.spec.server if c.name == "upload"), None)
+        if cb is None:
+            return
+        tag = f"{random.getrandbits(48):012x}"
+        rows = "".join(f"2021-{1 + i % 12:02d}-{1 + i % 28:02d},Event {tag} {i},IRN,35.7,51.4\n"
+                       for i in range(UPLOAD_ROWS))
+        data = ("date,title,country,lat,lon\n" + rows).encode()
+        self.props["upload-payload-store.data"] = {
+            "name": f"mine-{tag}.csv", "contents": "data:text/csv;base64," + base64.b64encode(data).decode()}
+        self.uploaded = self.cascade(cb, ["upload-payload-store.data"], "upload")
 
     # -- the browser -------------------------------------------------------------------------
 
@@ -303,17 +331,40 @@ class Visitor(FastHttpUser):
                 r.failure(f"HTTP {r.status_code}")
                 return None
             try:
-                response = orjson.loads(r.content)["response"]
+                body = orjson.loads(r.content)
+                if isinstance(body, dict) and "cacheKey" in body and "job" in body:
+                    body = {"response": self.wait_job(payload, body)}  # a background job: poll for its result
+                response = body["response"]
                 assert isinstance(response, dict)
             except (orjson.JSONDecodeError, KeyError, TypeError, AssertionError):
-                r.failure(f"bad response: {name} is not a Dash callback answer")
+                r.failure(f"bad response: {name} is not a Dash callback answer (or its job gave none)")
                 return None
             problem = _check(name, response)
+            summary = str(response.get("summary-line", {}).get("children", ""))
+            if self.uploaded and summary and ("Upload it again" in summary or _count(summary) > UPLOAD_ROWS):
+                problem = f"upload lost: {summary[:120]}"
             if problem:
                 r.failure(f"bad response: {problem}")
                 return None
             r.success()
             return response
+
+    def wait_job(self, payload: dict[str, Any], handle: dict[str, Any]) -> dict[str, Any] | None:
+        """Poll a background job as the renderer does (bounded: JOB_WAIT seconds)."""
+        query = urlencode({"cacheKey": handle["cacheKey"], "job": handle["job"]})
+        deadline = time.monotonic() + JOB_WAIT
+        while time.monotonic() < deadline:
+            gevent.sleep(0.5)
+            with self.client.post(f"{UPDATE}?{query}", data=orjson.dumps(payload).decode(), name="job-poll",
+                                  catch_response=True, headers={"Content-Type": "application/json"}) as r:
+                if not 200 <= r.status_code < 300:
+                    r.failure(f"HTTP {r.status_code}")
+                    return None
+                r.success()
+                body = orjson.loads(r.content) if r.content else {}
+            if isinstance(body, dict) and isinstance(body.get("response"), dict):
+                return dict(body["response"])
+        return None
 
     def apply(self, response: dict[str, Any]) -> set[str]:
         """Store what the server set; return the "id.prop" keys it set (they trigger callbacks)."""
@@ -423,11 +474,15 @@ class Visitor(FastHttpUser):
 
     @task(1)
     def follow_deep_link(self) -> None:
+        if self.uploaded:  # keeps working on its own file (a new page would drop it, as in a browser)
+            return
         self.open_page(deep_link_query())
 
     @task(1)
     def reload_page(self) -> None:
         """Reload (or open the address bar's link): the page reads its own URL again."""
+        if self.uploaded:
+            return
         search = self.props.get(f"{URL}.search") if self.props else ""
         self.open_page(search if isinstance(search, str) else "")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import pytest
 from dash import no_update
 from hypothesis import given, settings
@@ -259,7 +260,12 @@ def test_step_link_opens_at_that_step(story_deps) -> None:
 def test_presentation_frames_the_step(story_deps) -> None:
     shown = update_views({}, {"lanes": "category", "narrative": "story", "step": 0}, "ev-plant", deps=story_deps)
     timeline, geo = shown.timeline, shown.map
-    assert timeline["layout"]["xaxis"]["range"] == ["2022-01-01", "2022-12-31"]
+    # the step's window (2022) stays whole in view, centred on the step's event
+    lo, hi = (pd.Timestamp(x) for x in timeline["layout"]["xaxis"]["range"])
+    assert lo <= pd.Timestamp("2022-01-01") and hi >= pd.Timestamp("2022-12-31")
+    event = story_deps.ds.events.set_index("event_id").loc["ev-plant"]
+    middle = event["date_start"] + (event["date_end"] - event["date_start"]) / 2
+    assert abs((lo + (hi - lo) / 2) - middle) <= pd.Timedelta(days=1)
     assert geo["layout"]["map"]["center"] == {"lon": 68.8, "lat": 38.6}  # the step's place, not every event
     assert geo["layout"]["map"]["fitbounds"] is False and 2 < geo["layout"]["map"]["zoom"] < 4
     from app.web.callbacks import presentation_panel

@@ -146,9 +146,23 @@ def callback_payload(spec: dict[str, Any], values: Mapping[str, Any], changed: s
 
 
 def post_callback(base: str, spec: dict[str, Any], values: Mapping[str, Any], changed: str) -> dict[str, Any]:
-    status, body = request(base + "/_dash-update-component", callback_payload(spec, values, changed))
+    """Post a callback as the renderer does; a background job (decks, downloads) is polled until its
+    result arrives (bounded)."""
+    payload = callback_payload(spec, values, changed)
+    status, body = request(base + "/_dash-update-component", payload)
     assert status == 200, (status, body[:500])
-    return dict(json.loads(body)["response"])
+    answer = json.loads(body)
+    if "cacheKey" in answer and "job" in answer:
+        from urllib.parse import urlencode
+
+        query = urlencode({"cacheKey": answer["cacheKey"], "job": answer["job"]})
+        deadline = time.monotonic() + 180
+        while "response" not in answer and time.monotonic() < deadline:
+            time.sleep(0.25)
+            status, body = request(f"{base}/_dash-update-component?{query}", payload)
+            assert status in (200, 204), (status, body[:500])
+            answer = json.loads(body) if body else {}
+    return dict(answer["response"])
 
 
 def summary_count(response: dict[str, Any]) -> int:
@@ -472,3 +486,49 @@ def test_export_hits_a_real_file_size_limit(tmp_path: Path) -> None:
     assert proc.stderr.strip().count("\n") == 0 and "File too large" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# -- uploads every worker can see ---------------------------------------------------------------
+def upload_value(name: str, data: bytes) -> dict[str, str]:
+    return {"name": name, "contents": "data:text/csv;base64," + base64.b64encode(data).decode("ascii")}
+
+
+def post_upload(post: Poster, specs: list[dict[str, Any]], name: str, data: bytes,
+                tab: Any = None) -> dict[str, Any]:
+    spec = find_callback(specs, "dataset-store.data", "upload-payload-store.data")
+    return post(spec, {"upload-payload-store.data": upload_value(name, data), "tab-store.data": tab,
+                       "reset-button.n_clicks": 0}, "upload-payload-store.data")
+
+
+def test_an_upload_is_seen_by_every_gunicorn_worker(tmp_path: Path) -> None:
+    """`gunicorn -w 3` with the disk store: upload once, then 50 filter changes — whichever worker
+    answers — all come from the uploaded table (its counts, never the bundled data's, never
+    "upload it again"), and at least two workers answered them."""
+    from app.importers.inmemory import load_upload
+
+    csv_bytes = (REPO / "tests" / "fixtures" / "import" / "acled.csv").read_bytes()
+    events = load_upload("acled.csv", csv_bytes).dataset.events
+    per_category = events["category"].value_counts().to_dict()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log, access = tmp_path / "gunicorn.log", tmp_path / "access.log"
+    args = [sys.executable, "-m", "gunicorn", "-w", "3", "-b", f"127.0.0.1:{port}", "--access-logfile", str(access),
+            "--access-logformat", "%(p)s %(U)s", "app.wsgi:create_server()"]
+    env = {"GEOTIMELINE_DATA_DIR": str(DATA), "GEOTIMELINE_TODAY": "2026-11-23",
+           "GEOTIMELINE_UPLOAD_DIR": str(tmp_path / "uploads"), "GEOTIMELINE_REDIS_URL": ""}
+    with server_process(args, log, env) as master:
+        wait_until_up(base, master, log)
+        specs, post = callbacks(base), partial(post_callback, base)
+        switched = post_upload(post, specs, "acled.csv", csv_bytes)
+        store = switched["dataset-store"]["data"]
+        assert store["name"] == "acled.csv" and store["tab"] and store["token"], switched.get("upload-report")
+        assert switched["tab-store"]["data"] == store["tab"]
+        searches = ["", *(f"?cat={c}" for c in per_category)]
+        for i in range(50):
+            search = searches[i % len(searches)]
+            answer = change_control(post, specs, {"url-location.search": search, "dataset-store.data": store},
+                                    "url-location.search")
+            expected = per_category[search[5:]] if search else len(events)
+            assert summary_count(answer) == expected, (i, search, answer["summary-line"])
+    pids = {line.split()[0] for line in access.read_text().splitlines() if "_dash-update-component" in line}
+    assert len(pids) >= 2, f"only worker(s) {pids} answered; the test proves nothing about sharing"

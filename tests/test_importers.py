@@ -542,3 +542,114 @@ def test_span_and_kind() -> None:
 ])
 def test_plain_text(raw: str | None, expected: str) -> None:
     assert plain_text(raw) == expected
+
+
+# -- issue 16: the quirks of real files (one small fixture each, in tests/fixtures/import-quirks/) --------
+QUIRKS = Path(__file__).parent / "fixtures" / "import-quirks"
+
+
+def test_acled_monadic_rows_merge_two_digit_years_na_and_iso3() -> None:
+    r = import_source(QUIRKS / "acled-monadic-twodigit.csv", "acled")
+    assert rows(r, "event_id", "date_start", "country") == [
+        ("XYZ1", "2024-08-05", "UKR"), ("XYZ2", "2020-05-09", "UKR"), ("XYZ3", "2015-03-11", "UKR")]
+    assert r.dropped == []
+    assert any('read with the file\'s "year" column' in n for n in r.notes)
+    assert any('"NA" as a missing value' in n for n in r.notes)
+    assert any("merged into that event" in n for n in r.notes)
+    actors = dict(r.tables["actors"][["name", "actor_type"]].values.tolist())
+    assert "NA" not in actors  # R's missing marker is not an actor
+    # typed by the rows that type it (3 x "State forces"), not by its first appearance as an associate
+    assert actors["Military Forces of Xland"] == "state-military"
+    xyz1 = r.tables["event_actors"].query("event_id == 'XYZ1'")["actor_id"].tolist()
+    assert {"military-forces-of-xland", "rebels-of-y"} <= set(xyz1)  # the repeat's actors are kept
+
+
+def test_day_first_compact_range_list_literal_and_early_dates() -> None:
+    r = import_source(QUIRKS / "dates-dayfirst-compact.csv", "csv")
+    assert rows(r, "date_start", "date_end", "kind", "date_precision") == [
+        ("1997-01-02", "1997-01-02", "point", "day"),  # 02/01/1997 read day-first, because of 13/01/1997
+        ("1997-01-13", "1997-01-13", "point", "day"),
+        ("2015-02-18", "2015-02-18", "point", "day"),  # YYYYMMDD
+        ("1945-04-01", "1945-05-31", "period", "month"),  # "April-May 1945 " with its trailing space
+        ("0650-01-01", "0650-12-31", "point", "year"),  # before 1677: historians' dates are kept
+    ]
+    assert any('read day-first: 1 row(s) have a first field over 12' in n for n in r.notes)
+    assert r.tables["sources"]["url"].tolist() == ["https://example.org/a", "https://example.org/b",
+                                                    "https://example.org/c"]  # no brackets or quotes
+
+
+def test_truly_ambiguous_dates_are_flagged_not_guessed_silently(tmp_path: Path, capsys: Any) -> None:
+    r = import_source(QUIRKS / "dates-ambiguous.csv", "csv")
+    assert r.events["date_start"].tolist() == ["2020-03-04", "2021-05-06"]
+    assert [(w.line, w.field, w.code, w.severity) for w in r.warnings] == [
+        (2, "date", "ambiguous-date", "warning"), (3, "date", "ambiguous-date", "warning")]
+    assert any("nothing in the file settles it" in n for n in r.notes)
+    assert import_source(QUIRKS / "dates-ambiguous.csv", "csv", dayfirst=True).events["date_start"].tolist() == [
+        "2020-04-03", "2021-06-05"]
+    from app.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["import", str(QUIRKS / "dates-ambiguous.csv"), "--from", "csv", "--out", str(tmp_path / "p")])
+    assert exc.value.code == 1  # kept, but not known to be right
+    main(["import", str(QUIRKS / "dates-ambiguous.csv"), "--from", "csv", "--dayfirst", "--out", str(tmp_path / "q")])
+
+
+def test_text_is_repaired_and_the_repair_reported() -> None:
+    r = import_source(QUIRKS / "text-repair.csv", "csv")
+    assert r.events["title"].tolist() == ["Pick n Pay’s “deal”"]
+    assert r.events["description"].tolist() == ["Ehrenämter in text"]
+    assert any("ftfy" in n for n in r.notes) and any("bidirectional" in n for n in r.notes)
+
+
+def test_timemap_capitalised_keys_and_ids_shared_by_distinct_events() -> None:
+    r = import_source(QUIRKS / "timemap-capitalised.json", "timemap")
+    assert rows(r, "event_id", "date_start", "category") == [
+        ("e1", "2022-03-14", "attacks-on-markets"), ("e1-2", "2022-03-15", "uncategorised")]
+    assert r.tables["sources"]["url"].tolist() == ["https://example.org/video"]
+
+
+def test_timemap_upload_never_reads_the_servers_folder(tmp_path: Path, monkeypatch: Any) -> None:
+    from app.importers import Source
+
+    (tmp_path / "sources.json").write_text('{"s9": {"url": "https://evil.example/"}}')
+    monkeypatch.chdir(tmp_path)
+    events = b'[{"id": "a", "description": "x", "date": "2020-01-01", "sources": ["s9"]}]'
+    r = import_source(Source.from_bytes("events.json", events), "timemap")
+    assert r.tables["sources"].empty and len(r.events) == 1
+    assert Source.from_bytes("../../etc/events.json", b"").folder_files() == []
+
+
+def test_gdelt_headerless_export() -> None:
+    r = import_source(QUIRKS / "20150218230000.export.CSV", "gdelt")
+    assert rows(r, "event_id", "date_start", "category", "country", "geo_precision", "latitude") == [
+        ("410412347", "2015-02-18", "fight", "UKR", "near", "48.3408"),
+        ("410412348", "2015-02-18", "consult", "UKR", "country", "49")]
+    assert r.categories == {"fight": "Fight", "consult": "Consult"}
+    links = r.tables["event_actors"].values.tolist()
+    assert ["410412347", "ukraine", "attacker"] in links and ["410412347", "rebel", "target"] in links
+    assert r.tables["sources"]["url"].tolist() == ["https://example.org/news/debaltseve",
+                                                    "https://example.org/news/talks"]
+    assert any("GDELT 2.0" in n for n in r.notes) and any('"NULL"' in n for n in r.notes)
+
+
+def test_ids_are_linear_for_rows_sharing_date_and_title(tmp_path: Path) -> None:
+    f = tmp_path / "same.csv"
+    f.write_text("date,title\n" + "2024-05-01,Shelling\n" * 3000)
+    r = import_source(f, "csv")
+    ids = r.events["event_id"].tolist()
+    assert len(set(ids)) == 3000 and ids[:3] == ["2024-05-01-shelling", "2024-05-01-shelling-2",
+                                                 "2024-05-01-shelling-3"]
+
+
+def test_upload_and_cli_give_the_same_problems(tmp_path: Path) -> None:
+    from app.dataset import load_package as load
+    from app.importers.inmemory import load_upload
+    from app.importers.report import full_report
+
+    data = (FIX / "generic.csv").read_bytes()
+    up = load_upload("generic.csv", data, TODAY)
+    r = import_source(FIX / "generic.csv", "csv")
+    write_package(r, tmp_path / "p", today=TODAY)
+    cli = full_report(r, load(tmp_path / "p").problems)
+    assert [(p.file, p.line, p.field, p.code) for p in up.problems] == [(p.file, p.line, p.field, p.code) for p in cli]
+    assert all(p.file.startswith("generic.csv") for p in cli)

@@ -116,11 +116,11 @@ def test_layout_draws_the_default_view_only_for_a_url_without_query(client) -> N
         assert resp.status_code == 200
         return resp.get_data(as_text=True)
 
-    # the timeline's layout (its quick ranges) is in the page only when the view is drawn in
-    assert "rangeselector" in layout("http://localhost/")
-    assert "rangeselector" not in layout("http://localhost/?cat=transfer")
-    assert "rangeselector" not in layout(None)  # unknown page: its own URL fills the views
-    assert "rangeselector" not in layout("http://[::1")  # malformed: the same
+    # the timeline's layout (its frame: quick ranges) is in the page only when the view is drawn in
+    assert "minallowed" in layout("http://localhost/")
+    assert "minallowed" not in layout("http://localhost/?cat=transfer")
+    assert "minallowed" not in layout(None)  # unknown page: its own URL fills the views
+    assert "minallowed" not in layout("http://[::1")  # malformed: the same
 
 
 def test_security_headers(client) -> None:

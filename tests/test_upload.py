@@ -97,7 +97,7 @@ def test_refusals_say_why(name: str, data: bytes, message: str) -> None:
 
 
 def test_row_cap(monkeypatch) -> None:
-    monkeypatch.setattr("app.importers.inmemory.MAX_UPLOAD_ROWS", 3)
+    monkeypatch.setattr("app.limits.MAX_UPLOAD_ROWS", 3)
     with pytest.raises(ImportError_, match="at most 3"):
         load_upload("generic.csv", (IMPORT / "generic.csv").read_bytes())
 
@@ -186,14 +186,21 @@ def test_unknown_token_is_gone_not_another_dataset(app) -> None:
     assert resp[ids.SUMMARY]["children"] == GONE_MESSAGE and resp[ids.GRID_REFRESH]["data"] == {"n": 0}
 
 
-def test_registry_evicts_the_oldest(app) -> None:
+def test_registry_holds_few_but_the_store_keeps_them(app, tmp_path) -> None:
+    from app.web.store import DiskStore
+
     registry = registry_of(app)
     bundled = registry.bundled
-    small = Registry(bundled, lambda ds: bundled, capacity=2)
-    tokens = [small.add(bundled.ds, bytes([i]), "f.csv") for i in range(3)]
-    with pytest.raises(UploadGone):
-        small.get({"token": tokens[0]})
-    assert small.get({"token": tokens[2]}) is bundled
+    small = Registry(bundled, lambda ds: bundled, store=DiskStore(tmp_path), load=lambda n, d: bundled.ds,
+                     capacity=1)
+    stores = [small.add(bundled.ds, bytes([i]), "f.csv", "t" * 22) for i in range(2)]
+    # the first is no longer held by this process, but the store (per-tab budget 2) still has it
+    assert small.get(stores[0]) is bundled
+    third = small.add(bundled.ds, b"3", "f.csv", "t" * 22)  # the least recently used of the tab goes
+    with pytest.raises(UploadGone, match="newer files"):
+        small.get(stores[1])
+    assert small.get(stores[0]) is bundled
+    assert small.get(third) is bundled
 
 
 def test_upload_through_http_callback(app) -> None:

@@ -24,6 +24,22 @@ def summary_line(ds: Dataset) -> str:
     )
 
 
+def not_loaded(ds: Dataset) -> str:
+    """What the errors left out, in words: "3 events not shown", or — when every event loaded —
+    the other tables' rows ("2 rows of sources.csv not loaded"); "" when nothing was left out."""
+    n = ds.dropped_events
+    if n:
+        return f"{n:,} event{'s' if n != 1 else ''} not shown"
+    per_file: dict[str, set[int | None]] = {}
+    for p in ds.errors:
+        per_file.setdefault(p.file, set()).add(p.line)
+    if not per_file:
+        return ""
+    parts = [f"{len(lines):,} row{'s' if len(lines) != 1 else ''} of {name}" if None not in lines else name
+             for name, lines in sorted(per_file.items())]
+    return "all events shown; " + ", ".join(parts) + " not loaded"
+
+
 def problem_table(problems: Sequence[Problem], limit: int = 500) -> str:
     """A plain-text table: severity, where, code, message, fix. Cut after ``limit`` rows."""
     rows = []
@@ -99,7 +115,6 @@ def data_notice(ds: Dataset) -> str:
     """The page's one-line warning when rows of the data package were not loaded ('' if none)."""
     if not ds.errors:
         return ""
-    n = ds.dropped_events
     target = ds.data_dir or "DATA_DIR"
-    what = f"{n} event{'s' if n != 1 else ''} not shown" if n else "Some rows were not loaded"
-    return f"{what} — run `python -m app validate {target}` to see why."
+    what = not_loaded(ds)
+    return f"{what[0].upper()}{what[1:]} — run `python -m app validate {target}` to see why."

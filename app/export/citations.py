@@ -23,9 +23,11 @@ The publisher is the container for news, academic, reference and web pages (BibT
 ``month``, RIS ``PY`` + ``DA`` ("2021///"), CSL ``issued`` with 1-3 date parts. The access date is
 ``sources.accessed``, else the ``accessed`` argument: BibTeX ``urldate``, RIS ``Y2``, CSL ``accessed``.
 
-BibTeX is written for biblatex/biber (UTF-8 kept as is, ISO ``date``, ``urldate``, ``langid``) with the
-classic fields beside it (``year``, ``month`` as a month macro, ``journal``/``institution``/``howpublished``),
-so plain BibTeX styles work too. ``@techreport`` is known to both; its explicit ``type`` replaces "Tech. rep.".
+"bibtex" writes only classic BibTeX fields (``year`` on every entry, "n.d." when undated; ``month`` as a month
+macro; ``journal``/``institution``/``howpublished``; access date, version and archived copy in ``note``), UTF-8
+kept as is: ``bibtex``, biber and reference managers all read it. "biblatex" adds biblatex's own fields for
+biber (ISO ``date``, ``urldate``, ``langid``, ``entrysubtype``, ``version``). ``@techreport`` is known to both;
+its explicit ``type`` replaces "Tech. rep.".
 
 Authors: ``sources.author`` holds names separated by ";", each "Last, First" or "First Last". A name that
 looks like an organisation ("Council of the European Union", "Jagran News Desk", "The Associated Press")
@@ -52,6 +54,7 @@ from app.errors import UserInputError
 #: fmt -> (media type, file extension)
 CITATION_FORMATS: dict[str, tuple[str, str]] = {
     "bibtex": ("application/x-bibtex", "bib"),
+    "biblatex": ("application/x-bibtex", "bib"),
     "ris": ("application/x-research-info-systems", "ris"),
     "csl-json": ("application/vnd.citationstyles.csl+json", "json"),
 }
@@ -362,10 +365,26 @@ def _dataset_authors(meta: Mapping[str, Any]) -> tuple[Name, ...]:
             names.extend(parse_names(title))
         if names:
             return tuple(names)
-    for key in ("authors", "author", "maintainers"):
+    for key in ("authors", "author"):
         if _text(meta.get(key)):
             return parse_names(_text(meta.get(key)))
+    # the author the recommended citation names ("geotimeline contributors (2026). Title …"): the
+    # screen shows that citation, so every file names the dataset's author the same way
+    cited = CITED_AUTHOR.match(_text(meta.get("citation")))
+    if cited:
+        return (Name(literal=cited.group(1).strip()),)
+    if _text(meta.get("maintainers")):
+        return parse_names(_text(meta.get("maintainers")))
     return ()
+
+
+CITED_AUTHOR = re.compile(r"^([^()]{2,200}?)\s*\((?:\d{4}|n\.d\.)[a-z]?\)")
+
+
+def dataset_author(ds: Dataset) -> str:
+    """The dataset's author as one string (the about panel, slides and files say the same)."""
+    return "; ".join(n.literal or " ".join(x for x in (n.given, n.particle, n.family, n.suffix) if x)
+                     for n in _dataset_authors(ds.metadata))
 
 
 def dataset_citation(ds: Dataset) -> Citation:
@@ -408,7 +427,12 @@ def _bibtex_url(url: str) -> str:
     return re.sub(r"[{}\\\s]", lambda m: f"%{ord(m.group(0)):02X}", url)
 
 
-def bibtex_entry(c: Citation) -> str:
+def bibtex_entry(c: Citation, dialect: str = "bibtex") -> str:
+    """One entry. ``dialect`` "bibtex": only the fields classic BibTeX styles know (``year`` on every
+    entry: "n.d." when undated, as APA writes it; the access date, version and archived copy in
+    ``note``). "biblatex": for biber, with ISO ``date``, ``urldate``, ``langid``, ``entrysubtype``,
+    ``version`` (an undated entry has no date: biblatex says "n.d." itself)."""
+    latex = dialect == "biblatex"
     fields: list[tuple[str, str]] = []  # (name, raw value: braced text or a bare macro)
 
     def add(name: str, value: str, escape: Callable[[str], str] = tex_escape) -> None:
@@ -420,19 +444,28 @@ def bibtex_entry(c: Citation) -> str:
     add("title", c.title)
     add(c.kind.bibtex_publisher, c.publisher)
     add("type", c.kind.bibtex_type)
-    add("entrysubtype", c.kind.entrysubtype)
     add("howpublished", c.kind.howpublished)
-    add("version", c.version)
+    if latex:
+        add("entrysubtype", c.kind.entrysubtype)
+        add("version", c.version)
     if c.issued:
-        add("date", _iso(c.issued))
+        if latex:
+            add("date", _iso(c.issued))
         add("year", f"{c.issued[0]:04d}")
         if len(c.issued) > 1:
             fields.append(("month", MONTH_MACROS[c.issued[1] - 1]))
+    elif not latex:
+        add("year", "n.d.")
     add("url", c.url, _bibtex_url)
-    if c.accessed:
-        add("urldate", _iso(c.accessed))
-    add("langid", LANGIDS.get(c.language, ""))
-    notes = [*c.notes, *([f"Licence: {c.licence}"] if c.licence else [])]
+    notes = list(c.notes)
+    if latex:
+        if c.accessed:
+            add("urldate", _iso(c.accessed))
+        add("langid", LANGIDS.get(c.language, ""))
+    else:
+        notes = [*([f"Version {c.version}"] if c.version else []), *notes,
+                 *([f"Accessed {_iso(c.accessed)}"] if c.accessed else [])]
+    notes += [f"Licence: {c.licence}"] if c.licence else []
     add("note", ". ".join(n.rstrip(".") for n in notes))  # the style adds the closing punctuation
     add("annote", f"Recommended citation: {c.recommended}" if c.recommended else "")
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
@@ -440,7 +473,13 @@ def bibtex_entry(c: Citation) -> str:
 
 
 def to_bibtex(citations: Iterable[Citation]) -> bytes:
+    """Classic BibTeX (bibtex, reference managers; biber reads it too)."""
     return "\n".join(bibtex_entry(c) for c in citations).encode("utf-8")
+
+
+def to_biblatex(citations: Iterable[Citation]) -> bytes:
+    """biblatex's richer fields, for biber."""
+    return "\n".join(bibtex_entry(c, "biblatex") for c in citations).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------------------------- RIS
@@ -505,7 +544,7 @@ def to_csl_json(citations: Iterable[Citation]) -> bytes:
 # ---------------------------------------------------------------------------------------------- public
 
 WRITERS: dict[str, Callable[[Iterable[Citation]], bytes]] = {
-    "bibtex": to_bibtex, "ris": to_ris, "csl-json": to_csl_json,
+    "bibtex": to_bibtex, "biblatex": to_biblatex, "ris": to_ris, "csl-json": to_csl_json,
 }
 
 

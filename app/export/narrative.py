@@ -14,7 +14,7 @@ from app.dataset.package import Dataset
 from app.errors import UserInputError
 from app.figures.context import FigureContext
 from app.figures.map import map_spec, selection_lonlat
-from app.figures.timeline import selection_coordinates, timeline_spec
+from app.figures.timeline import timeline_spec
 
 MIN_WINDOW = pd.Timedelta(days=540)
 
@@ -58,11 +58,15 @@ def load_narrative(ds: Dataset, narrative_id: str, today: pd.Timestamp | None = 
 
 
 def _window(rec: Mapping[Any, Any], event: pd.Series, today: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The step's suggested window, else a window of at least 18 months centred on the event."""
-    if pd.notna(rec.get(C.WINDOW_START)) and pd.notna(rec.get(C.WINDOW_END)):
-        return pd.Timestamp(rec[C.WINDOW_START]), pd.Timestamp(rec[C.WINDOW_END])
+    """A window centred on the step's event: wide enough for the step's suggested window (all of
+    it stays in view), else at least 18 months around the event."""
     start = pd.Timestamp(event[C.DATE_START])
     end = pd.Timestamp(event[C.DATE_END]) if pd.notna(event[C.DATE_END]) else today
+    if pd.notna(rec.get(C.WINDOW_START)) and pd.notna(rec.get(C.WINDOW_END)):
+        a, b = sorted((pd.Timestamp(rec[C.WINDOW_START]), pd.Timestamp(rec[C.WINDOW_END])))
+        middle = start + (end - start) / 2
+        half = max(middle - a, b - middle, MIN_WINDOW / 2)
+        return (middle - half).normalize(), (middle + half).normalize()
     if end - start < MIN_WINDOW:
         middle = start + (end - start) / 2
         start, end = middle - MIN_WINDOW / 2, middle + MIN_WINDOW / 2
@@ -82,32 +86,33 @@ def _focus(rec: Mapping[Any, Any], event: pd.Series) -> dict[str, float] | None:
 
 
 def step_figures(ds: Dataset, ctx: FigureContext, step: Step, *, legend: bool = True,
-                 font_size: int = 18) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Timeline and map for one step: all events, the step's event highlighted, framed."""
+                 font_size: int = 18, plot_px: float | None = None, plot_h: float | None = None) -> tuple[
+                     dict[str, Any], dict[str, Any]]:
+    """Timeline and map for one step: all events, the step's event highlighted and centred, framed
+    on the step's window (the periods band holds the periods of that window), with a key."""
     event_id = str(step.event[C.EVENT_ID])
-    timeline = timeline_spec(ds.events, ctx, selected=event_id, legend=legend, font_size=font_size)
-    _frame_timeline(timeline, step)
+    timeline = timeline_spec(ds.events, ctx, selected=event_id, legend=legend, font_size=font_size,
+                             window=step.window, export=True, plot_px=plot_px, plot_h=plot_h)
     geo = map_spec(ds.events, ctx, selected=event_id, focus=step.focus, legend=legend, font_size=font_size)
     return timeline, geo
 
 
 def step_figures_all(ds: Dataset, ctx: FigureContext, story: Narrative, *, legend: bool = True,
-                     font_size: int = 18) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """``step_figures`` for each step in turn — the same figures, made faster: the figures of all
-    events are built once, and each step gets a shallow copy with its own highlight, time window
-    and map focus. The copies share their unchanged parts: don't modify them in place."""
-    timeline = timeline_spec(ds.events, ctx, legend=legend, font_size=font_size)
+                     font_size: int = 18, plot_px: float | None = None, plot_h: float | None = None) -> Iterator[
+                         tuple[dict[str, Any], dict[str, Any]]]:
+    """``step_figures`` for each step in turn. The map of all events is built once, and each step
+    gets a shallow copy with its own highlight and focus (the copies share their unchanged parts:
+    don't modify them in place); each step's timeline is its own (its window decides the periods
+    band and where the periods' names go)."""
     geo = map_spec(ds.events, ctx, legend=legend, font_size=font_size)
-    if not all(any(t.get("name") == "Selected" for t in fig["data"]) for fig in (timeline, geo)):
+    if not any(t.get("name") == "Selected" for t in geo["data"]):
         for step in story.steps:  # no highlight trace to move: build each step's figures in full
-            yield step_figures(ds, ctx, step, legend=legend, font_size=font_size)
+            yield step_figures(ds, ctx, step, legend=legend, font_size=font_size, plot_px=plot_px, plot_h=plot_h)
         return
     for step in story.steps:
         event_id = str(step.event[C.EVENT_ID])
-        tx, ty = selection_coordinates(ds.events, ctx, "category", event_id)
-        step_timeline = _with_selection(timeline, tx, ty, "x", "y")
-        step_timeline["layout"]["xaxis"] = dict(timeline["layout"]["xaxis"])
-        _frame_timeline(step_timeline, step)
+        step_timeline = timeline_spec(ds.events, ctx, selected=event_id, legend=legend, font_size=font_size,
+                                      window=step.window, export=True, plot_px=plot_px, plot_h=plot_h)
         lon, lat = selection_lonlat(ds.events, event_id)
         step_geo = _with_selection(geo, lon, lat, "lon", "lat")
         if step.focus:
@@ -122,13 +127,6 @@ def _with_selection(fig: dict[str, Any], a: list[Any], b: list[Any], key_a: str,
     data = [dict(trace, **{key_a: a, key_b: b}) if trace.get("name") == "Selected" else trace
             for trace in fig["data"]]
     return {"data": data, "layout": dict(fig["layout"])}
-
-
-def _frame_timeline(timeline: dict[str, Any], step: Step) -> None:
-    xaxis = timeline["layout"]["xaxis"]
-    xaxis["range"] = [step.window[0].date().isoformat(), step.window[1].date().isoformat()]
-    xaxis["rangeslider"] = {"visible": False}
-    xaxis["rangeselector"] = {"visible": False}
 
 
 def sources_of(ds: Dataset, event_id: str) -> pd.DataFrame:

@@ -80,7 +80,8 @@ def build_deck(ds: Dataset, ctx: FigureContext, story: Narrative, renderer: Rend
     # every step's figures go to the renderer first; the slides are built while its tabs draw
     images: list[list[Future[bytes]]] = []
     try:
-        for figures in step_figures_all(ds, ctx, story, legend=False, font_size=22):
+        for figures in step_figures_all(ds, ctx, story, legend=True, font_size=22, plot_px=IMAGE_SIZE[0] * 0.75,
+                                        plot_h=IMAGE_SIZE[1] * 0.6):
             images.append([renderer.submit(fig, IMAGE_FORMAT, IMAGE_SIZE, IMAGE_SCALE) for fig in figures])
         _step_slides(prs, ds, story, images)
     finally:

@@ -103,8 +103,9 @@ def _event_list(ds: Dataset, events: pd.DataFrame) -> str:
 def snapshot_html(ds: Dataset, ctx: FigureContext, events: pd.DataFrame, title: str, subtitle: str,
                   story: Narrative | None = None) -> bytes:
     """The HTML file's bytes. ``events`` are already filtered; ``story`` makes it steppable."""
-    timeline = timeline_spec(events, ctx, legend=False)
-    geo = map_spec(events, ctx, legend=False)
+    # with a key under each figure (an exported figure is read without the dashboard's key)
+    timeline = timeline_spec(events, ctx, legend=True, key_below=True, plot_px=650)
+    geo = map_spec(events, ctx, legend=True)
     if story is not None:
         geo["layout"]["geo"]["fitbounds"] = False  # each step frames the map itself
     steps: list[dict[str, Any]] = []

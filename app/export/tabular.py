@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -16,6 +18,10 @@ from app.filters import FilterState, describe, slug
 
 FORMATS = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# a formula a spreadsheet may find at the start of a cell once blanks, controls, quotes and
+# separators are skipped (" =1+1", ";=1+1;", "\t=cmd"), full-width forms included; a separator
+# inside a cell cannot start a new one: every text cell is written quoted
+_FORMULA = re.compile(r"^[\s\x00-\x1f,;|'\"]*[=+\-@\uff1d\uff0b\uff0d\uff20]")
 NUMERIC = (C.LATITUDE, C.LONGITUDE)
 
 
@@ -25,8 +31,10 @@ def event_columns(ds: Dataset) -> list[str]:
 
 
 def neutralise(value: str) -> str:
-    """Defuse spreadsheet formula injection: a text cell starting with = + - @ gets a leading '."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    """Defuse spreadsheet formula injection: a text cell that starts with = + - @ (or tab, CR) —
+    also behind blanks, quotes or separators — gets a leading '. Every text cell is written
+    quoted (to_csv), so a separator inside it never splits it."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) or _FORMULA.search(value) else value
 
 
 def _plain(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
@@ -51,7 +59,7 @@ def to_csv(frame: pd.DataFrame, ds: Dataset) -> bytes:
         if name not in NUMERIC:
             out[name] = out[name].astype("str").map(neutralise)
     buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n")
+    out.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     return buf.getvalue().encode("utf-8")
 
 

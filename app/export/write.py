@@ -9,6 +9,26 @@ from pathlib import Path
 from app.errors import OutputError
 
 
+def user_umask() -> int:
+    """The process's umask, read without changing it (Linux: /proc/self/status); elsewhere read by
+    setting it and putting it back."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def as_user_file(fd: int) -> None:
+    """Give a file made by ``tempfile.mkstemp`` (always 0600) the mode ``open()`` would: 0666 less
+    the user's umask."""
+    os.fchmod(fd, 0o666 & ~user_umask())
+
+
 def write_atomic(path: Path, content: bytes, *, force: bool = False) -> None:
     """Write ``content`` to ``path`` through a temporary file in the same folder and a rename."""
     path = Path(path)
@@ -24,6 +44,7 @@ def write_atomic(path: Path, content: bytes, *, force: bool = False) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write in {folder}: {exc.strerror}") from exc
     try:
+        as_user_file(fd)
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()

@@ -10,6 +10,7 @@ import pandas as pd
 from app.dataset import columns as C
 from app.dataset.package import Dataset
 from app.dates import today as today_for
+from app.figures.framing import parse_coverage
 from app.figures.theme import colour_map, symbol_map
 
 
@@ -25,6 +26,8 @@ class FigureContext:
     actor_countries: dict[str, str] = field(default_factory=dict)
     country_names: dict[str, str] = field(default_factory=dict)
     today: pd.Timestamp = field(default_factory=lambda: today_for())
+    #: the story the data package declares (``temporalCoverage``): the timeline opens on it
+    coverage: tuple[pd.Timestamp | None, pd.Timestamp | None] = (None, None)
 
     @classmethod
     def from_dataset(cls, ds: Dataset, today: str = "") -> FigureContext:
@@ -51,6 +54,7 @@ class FigureContext:
             actor_countries=countries,
             country_names=cnames,
             today=today_for(today),
+            coverage=parse_coverage(ds.metadata),
         )
 
     def colour(self, category: str) -> str:

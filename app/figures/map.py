@@ -46,6 +46,7 @@ from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, SEAT_SYMBOL, base_layout
 from app.figures.timeline import hover_array, most_common
 from app.geo import TOPOJSON_DIR as TOPOJSON_DIR  # where the exports read the shapes too
 from app.geo import country_centroids
+from app.textsafe import label_text
 
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
 SEAT = "authority-seat"
@@ -363,7 +364,7 @@ def map_spec(
     if legend:
         present = set(placed[C.CATEGORY].unique()) if len(placed) else set()
         data += [{"type": "scattergeo", "lon": [None], "lat": [None], "mode": "markers",
-                  "name": ctx.category_labels.get(c, c), "marker": {"color": ctx.colour(c), "size": 11},
+                  "name": label_text(ctx.category_labels.get(c, c)), "marker": {"color": ctx.colour(c), "size": 11},
                   "hoverinfo": "skip"} for c in ctx.categories if c in present]
     sel_lon, sel_lat = _selection(placed, selected)
     data.append({"type": "scattergeo", "meta": "selection", "lon": sel_lon, "lat": sel_lat, "mode": "markers",

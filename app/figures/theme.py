@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from app.textsafe import label_text
+
 # Okabe & Ito (2008) colour-blind-safe palette, then Paul Tol's "muted" for larger vocabularies.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D1F",
              "#000000", "#999999")
@@ -12,6 +14,7 @@ TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "
              "#882255", "#AA4499", "#DDDDDD")
 PERIOD_COLOUR = "rgba(90, 90, 110, 0.28)"
 HIGHLIGHT = "#FF1F5B"
+TODAY_COLOUR = "#7a1f3d"  # the "today" line open-ended periods reach
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
 
 #: Marker shape per verification level: filled = strong evidence, open = weaker, x = disputed.
@@ -62,5 +65,5 @@ def base_layout(title: str | None = None, font_size: int = 15) -> dict[str, Any]
         "uirevision": "keep",
     }
     if title:
-        layout["title"] = {"text": title, "x": 0.01, "font": {"size": font_size + 3}}
+        layout["title"] = {"text": label_text(title), "x": 0.01, "font": {"size": font_size + 3}}
     return layout

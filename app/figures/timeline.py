@@ -24,12 +24,14 @@ import plotly.graph_objects as go
 
 from app.dataset import columns as C
 from app.figures.context import SELECTION_UID, FigureContext
-from app.figures.theme import HIGHLIGHT, PERIOD_COLOUR, base_layout
+from app.figures.framing import MIN_SPAN, Frame, frame_of, outside
+from app.figures.theme import HIGHLIGHT, PERIOD_COLOUR, TODAY_COLOUR, base_layout
+from app.textsafe import label_list, label_text
 
 DAY_MS = 86_400_000
 MAX_ACTOR_LANES = 24
 MAX_NAMED_PERIODS = 12
-PERIOD_LABEL_CHARS = 46
+PERIOD_LABEL_LINES = 2  # a period's name wraps to at most this many lines (the full title is in its hover)
 PERIOD_ROW = 0.8  # vertical distance between period rows (a lane is 1)
 # No WebGL (scattergl), by choice: where WebGL is unavailable (GPU-less VMs, locked-down briefing
 # laptops, headless browsers) plotly shows "WebGL is not supported" instead of the chart. Large
@@ -43,7 +45,7 @@ HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]} · %{cu
 POINTS, WINDOWS, PERIODS = "Events known to the day", "Events known to a week, month or year", "Periods (in force)"
 
 
-MIN_SPAN_DAYS = 90  # the narrowest time span the timeline opens on
+MIN_SPAN_DAYS = MIN_SPAN.days  # the narrowest time span the timeline opens on
 
 
 class LaneRows(NamedTuple):
@@ -175,12 +177,12 @@ def custom_data(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
 
 
 def hover_array(frame: pd.DataFrame, *extra: list[Any]) -> np.ndarray:
-    """[event_id, title, date label, *extra] per row, as an object array (hover and click data)."""
+    """[event_id, title, date label, *extra] per row, as an object array (hover and click data).
+    Everything but the id is shown by the hovertemplate, which plotly renders as HTML: escaped."""
     out = np.empty((len(frame), 3 + len(extra)), dtype=object)
-    for i, column in enumerate((frame[C.EVENT_ID], frame[C.TITLE], frame[C.DATE_LABEL])):
-        out[:, i] = column.to_numpy(dtype=object)
-    for i, values in enumerate(extra, start=3):
-        out[:, i] = values
+    out[:, 0] = frame[C.EVENT_ID].to_numpy(dtype=object)
+    for i, column in enumerate((frame[C.TITLE].tolist(), frame[C.DATE_LABEL].tolist(), *extra), start=1):
+        out[:, i] = label_list(list(column))
     return out
 
 
@@ -213,11 +215,17 @@ _NUMPY_ISO = (np.datetime64("1700-01-01"), np.datetime64("2200-01-01"))
 
 
 class _Geometry:
-    """Where everything sits on the y axis; shared by the full figure and the highlight patch."""
+    """Where everything sits on the y axis; shared by the full figure and the highlight patch.
 
-    def __init__(self, events: pd.DataFrame, ctx: FigureContext, lanes: str):
+    ``window``: only the periods that overlap it get a row (exported figures: the periods band is
+    sized to the periods in the picture's window)."""
+
+    def __init__(self, events: pd.DataFrame, ctx: FigureContext, lanes: str,
+                 window: tuple[pd.Timestamp, pd.Timestamp] | None = None):
         periods = events[events[C.KIND] == "period"]
         periods = periods.assign(**{C.END_OR_TODAY: periods[C.DATE_END].fillna(ctx.today)})
+        if window is not None and len(periods):
+            periods = periods[(periods[C.END_OR_TODAY] >= window[0]) & (periods[C.DATE_START] <= window[1])]
         self.periods = periods.sort_values([C.DATE_START, C.EVENT_ID], kind="stable")
         # a few periods get a row each, named on the axis; many are packed into shared rows
         self.named_periods = 0 < len(periods) <= MAX_NAMED_PERIODS
@@ -247,38 +255,114 @@ class _Geometry:
         return [], []
 
 
+def wrap_words(text: str, width: int, lines: int = PERIOD_LABEL_LINES) -> tuple[list[str], bool]:
+    """``text`` wrapped at spaces into at most ``lines`` lines of about ``width`` characters, and
+    whether it had to be shortened (then the last line ends with "…", cut between words: the full
+    text is in the hover). A single word longer than a line is kept whole."""
+    words = text.split()
+    out: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}".strip()
+        if len(candidate) <= width or not current:
+            current = candidate
+            continue
+        out.append(current)
+        current = word
+        if len(out) == lines:
+            out[-1] = out[-1].rstrip(",;:") + " …"
+            return out, True
+    if current:
+        out.append(current)
+    return out, False
+
+
+CHAR_PX = 0.56  # average width of a character, in font sizes (system sans-serif)
+
+
+def period_labels(periods: pd.DataFrame, ys: np.ndarray, window: tuple[pd.Timestamp, pd.Timestamp],
+                  plot_px: float, font_size: int, lines: int = PERIOD_LABEL_LINES) -> list[dict[str, Any]]:
+    """A label per period, next to its bar: written inside the bar from its first visible day when
+    it fits there (wrapped to two lines if need be); otherwise beside the bar, on the side with more
+    room in the window. Never cut mid-word; a shortened name ends with "…" (the bar's hover has it all)."""
+    span = (window[1] - window[0]) / pd.Timedelta(days=1)
+    if span <= 0 or periods.empty:
+        return []
+    px_per_day = plot_px / span
+    char_px = font_size * CHAR_PX
+    out = []
+    names = periods[C.TITLE].tolist()
+    arrows = periods[C.OPEN_ENDED].tolist()
+    for name, open_ended, start, end, y in zip(names, arrows, periods[C.DATE_START], periods[C.END_OR_TODAY], ys,
+                                               strict=True):
+        text = f"{name} →" if open_ended else str(name)
+        a, b = max(start, window[0]), min(end, window[1])
+        if b < a:
+            continue  # not in this window
+        inside = int(((b - a) / pd.Timedelta(days=1)) * px_per_day / char_px) - 1
+        left_room = int(((start - window[0]) / pd.Timedelta(days=1)) * px_per_day / char_px) - 1
+        right_room = int(((window[1] - end) / pd.Timedelta(days=1)) * px_per_day / char_px) - 1
+        one_line = len(text)
+        if inside >= min(one_line, 18):  # inside the bar
+            said, _ = wrap_words(text, max(inside, 12), lines)
+            x, anchor, inner = a, "left", True
+        elif right_room >= min(one_line, 24) or (right_room >= left_room and right_room >= 12):
+            said, _ = wrap_words(text, max(right_room, 12), lines)
+            x, anchor, inner = end, "left", False
+        elif left_room >= 12:
+            said, _ = wrap_words(text, max(left_room, 12), lines)
+            x, anchor, inner = start, "right", False
+        else:
+            said, _ = wrap_words(text, max(inside, right_room, left_room, 12), lines)
+            x, anchor, inner = a, "left", True
+        out.append({
+            "xref": "x", "x": _iso(pd.Series([x]))[0], "xanchor": anchor, "yref": "y", "y": float(y),
+            "yanchor": "middle", "text": "<br>".join(html_escape(line) for line in said),
+            "align": "left" if anchor == "left" else "right", "showarrow": False,
+            "font": {"size": font_size, "color": "#1b1b1f"},
+            "bgcolor": "rgba(255,255,255,0.55)" if inner else "rgba(0,0,0,0)", "borderpad": 1,
+            "xshift": 4 if anchor == "left" else -4, "captureevents": False,
+        })
+    return out
+
+
 def timeline_spec(
     events: pd.DataFrame, ctx: FigureContext, *, lanes: str = "category",
     selected: str = "", title: str | None = None, font_size: int = 15, legend: bool = True,
+    window: tuple[Any, Any] | None = None, export: bool = False, plot_px: float | None = None,
+    key_below: bool | None = None, plot_h: float | None = None,
 ) -> dict[str, Any]:
     """The timeline of ``events`` (already filtered) as a plotly figure dict.
 
-    ``legend=False`` when the page shows its own key (the dashboard); exported figures keep a
-    legend on the right.
+    ``window`` (start, end): the stretch of time shown (a zoom, a briefing step); without it the
+    view opens on the story the dataset declares (``app.figures.framing``). ``legend=False`` when
+    the page shows its own key (the dashboard); exported figures keep a key. ``export``: a picture
+    (PNG/SVG/PDF, a slide, the snapshot): no range slider, and only the periods in the window get a
+    row. ``plot_px``: the plot's width in pixels, to wrap the periods' names (about 1,000 on screen).
+    ``plot_h``: its height (two-line names where the rows are tall enough). ``key_below``: the key
+    under the plot, across its width (default: for exported pictures).
     """
     if len(events) > DETAIL_LIMIT:
-        return density_spec(events, ctx, lanes=lanes, selected=selected, title=title, font_size=font_size)
-    geo = _Geometry(events, ctx, lanes)
+        return density_spec(events, ctx, lanes=lanes, selected=selected, title=title, font_size=font_size,
+                            window=window)
+    frame = frame_of(events, ctx.today, ctx.coverage)
+    shown = _window(frame, window)
+    geo = _Geometry(events, ctx, lanes, shown if export else None)
     data: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     tickvals: list[float] = [geo.lane_y[label] for label in geo.lane_order]
-    ticktext: list[str] = list(geo.lane_order)
+    ticktext: list[str] = label_list(list(geo.lane_order))  # tick labels are HTML-ish too
     periods = geo.periods
+    label_px = max(font_size - 3, 11)
     if len(periods):
         tickvals.append(geo.period_base + (geo.n_period_rows - 1) * PERIOD_ROW / 2)
         ticktext.append("Periods in force")
-        if geo.named_periods:
-            # each period on its own row, its (shortened) title written at the left edge of the
-            # plot: readable whatever part of the period the zoom shows, and costs no axis width
-            names = periods[C.TITLE].where(periods[C.TITLE].str.len() <= PERIOD_LABEL_CHARS,
-                                           periods[C.TITLE].str.slice(0, PERIOD_LABEL_CHARS - 1) + "…")
-            names = names.where(~periods[C.OPEN_ENDED], names + " →")
-            annotations += [
-                {"xref": "paper", "x": 0.004, "xanchor": "left", "yref": "y", "y": float(y), "text": html_escape(n),
-                 "showarrow": False, "font": {"size": max(font_size - 4, 9), "color": "#1b1b1f"},
-                 "bgcolor": "rgba(255,255,255,0.7)", "borderpad": 0}
-                for n, y in zip(names, geo.period_y(), strict=True)
-            ]
+        if geo.named_periods and shown is not None:
+            # each period on its own row, named beside or inside its bar (wrapped, never cut mid-word)
+            # two lines per name only where a period row is tall enough for them
+            row_px = (plot_h or (450 if export else 330)) / (len(geo.lane_order) + 1 + geo.n_period_rows * PERIOD_ROW)
+            annotations += period_labels(periods, geo.period_y(), shown, plot_px or (1400 if export else 1000),
+                                         label_px, lines=2 if row_px * PERIOD_ROW >= 2.5 * label_px else 1)
         duration = (periods[C.END_OR_TODAY] - periods[C.DATE_START]).dt.total_seconds() * 1000 + DAY_MS
         data.append({
             "type": "bar", "name": PERIODS, "orientation": "h", "base": _iso(periods[C.DATE_START]),
@@ -316,7 +400,7 @@ def timeline_spec(
         data += legend_entries(events, ctx)
     sel_x, sel_y = geo.selection(selected)
     data.append({"type": "scatter", "x": sel_x, "y": sel_y, "mode": "markers", "name": "Selected",
-                 "uid": SELECTION_UID, "showlegend": False, "hoverinfo": "skip",
+                 "uid": SELECTION_UID, "showlegend": False, "hoverinfo": "skip", "cliponaxis": False,
                  "marker": {"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}}})
     for trace in data:
         trace["xaxis"] = "x2"  # see event_axis
@@ -329,20 +413,81 @@ def timeline_spec(
     layout.update({
         "barmode": "overlay", "showlegend": legend, "hovermode": "closest", "clickmode": "event",
         "dragmode": "zoom",
-        "legend": {"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "font": {"size": 12},
-                   "tracegroupgap": 4},
-        "xaxis": _xaxis(),
+        "legend": _key_layout(export if key_below is None else key_below, font_size),
+        "xaxis": _xaxis(frame, shown, slider=not export),
         "xaxis2": event_axis(),
         "yaxis": {"tickvals": tickvals, "ticktext": ticktext, "range": [-0.7, top], "fixedrange": True,
                   "showgrid": True, "gridcolor": "#f0f0f3", "zeroline": False, "automargin": True},
     })
-    _min_span(events, layout)
+    if export:
+        layout["margin"] = {**layout["margin"], "b": 20, "r": 20}
+    if frame is not None:
+        layout["meta"] = {"frame": frame.meta()}
+        layout["shapes"] = _today_line(frame)
+        annotations += _today_label(frame, font_size)
+        if shown is not None:
+            annotations += _outside_notes(events, frame, shown, font_size, export)
+        layout["margin"] = {**layout["margin"], "t": max(layout["margin"]["t"], 24)}  # room for "today" and notes
     if events.empty:
-        annotations.append({"text": "No events match these filters", "showarrow": False,
-                            "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                            "font": {"size": font_size + 2, "color": "#666"}})
+        annotations.append({"text": "No events match these filters — widen or reset them",
+                            "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                            "font": {"size": font_size + 2, "color": "#555"}})
+        layout["yaxis"]["visible"] = False
     layout["annotations"] = annotations
     return {"data": data, "layout": layout}
+
+
+def _window(frame: Frame | None, window: tuple[Any, Any] | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The stretch of time a view shows: the one asked for (a missing end: the frame's), else the story."""
+    if frame is None:
+        return None
+    if window is None or (window[0] is None and window[1] is None):
+        return frame.story
+    start = pd.Timestamp(window[0]) if window[0] is not None else frame.lo
+    end = pd.Timestamp(window[1]) if window[1] is not None else frame.hi
+    return (start, end) if start <= end else (end, start)
+
+
+def _key_layout(below: bool, font_size: int) -> dict[str, Any]:
+    if not below:
+        return {"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "font": {"size": 12}, "tracegroupgap": 4}
+    # a picture's key sits under the plot, across its width (in the figure's own margin)
+    return {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.1, "yanchor": "top", "traceorder": "normal",
+            "font": {"size": max(font_size - 5, 11)}, "tracegroupgap": 2, "entrywidthmode": "pixels",
+            "itemsizing": "constant"}
+
+
+def _today_line(frame: Frame) -> list[dict[str, Any]]:
+    """A dashed line at today, where open-ended periods end (only when today is on the axis)."""
+    if not frame.lo <= frame.today <= frame.hi:
+        return []
+    day = frame.today.date().isoformat()
+    return [{"type": "line", "xref": "x", "yref": "paper", "x0": day, "x1": day, "y0": 0, "y1": 1,
+             "line": {"color": TODAY_COLOUR, "width": 1.5, "dash": "dash"}, "layer": "below"}]
+
+
+def _today_label(frame: Frame, font_size: int) -> list[dict[str, Any]]:
+    if not frame.lo <= frame.today <= frame.hi:
+        return []
+    return [{"text": "today", "xref": "x", "x": frame.today.date().isoformat(), "yref": "paper", "y": 1,
+             "yanchor": "bottom", "xanchor": "center", "showarrow": False,
+             "font": {"size": max(font_size - 4, 11), "color": TODAY_COLOUR}}]
+
+
+def _outside_notes(events: pd.DataFrame, frame: Frame, shown: tuple[pd.Timestamp, pd.Timestamp], font_size: int,
+                   export: bool) -> list[dict[str, Any]]:
+    """"← 3 earlier events" / "2 later events →" at the plot's top corners: what the window leaves out.
+    On screen a click on them shows everything (assets/timeline.js)."""
+    before, after = outside(events, frame.today, shown)
+    notes = []
+    for n, x, anchor, words in ((before, 0, "left", "← {n} earlier event{s}"),
+                                (after, 1, "right", "{n} later event{s} →")):
+        if n:
+            text = words.format(n=f"{n:,}", s="" if n == 1 else "s") + ("" if export else " · show all")
+            notes.append({"text": text, "xref": "paper", "x": x, "xanchor": anchor, "yref": "paper", "y": 1,
+                          "yanchor": "bottom", "showarrow": False, "captureevents": not export,
+                          "name": "show-all", "font": {"size": max(font_size - 4, 11), "color": "#0b5cad"}})
+    return notes
 
 
 # Every trace sits on x2, an invisible axis laid over x and matched to it (same range, zoom and
@@ -355,32 +500,23 @@ def event_axis() -> dict[str, Any]:
     return {"overlaying": "x", "matches": "x", "type": "date", "visible": False}
 
 
-def _xaxis() -> dict[str, Any]:
-    return {
-            "type": "date", "visible": True, "showgrid": True, "gridcolor": "#e6e6ea",
-            "rangeslider": {"visible": True, "thickness": 0.07, "bgcolor": "#e9edf3", "bordercolor": "#9aa3b2",
-                            "borderwidth": 1},
-            "rangeselector": {
-                "buttons": [
-                    {"count": 1, "label": "1 y", "step": "year", "stepmode": "backward"},
-                    {"count": 5, "label": "5 y", "step": "year", "stepmode": "backward"},
-                    {"label": "All", "step": "all"},
-                ],
-                "font": {"size": 13}, "bgcolor": "#eef0f4", "activecolor": "#c9d3e6",
-            },
-        }
-
-
-def _min_span(events: pd.DataFrame, layout: dict[str, Any]) -> None:
-    """A few events close together would autorange to hours or milliseconds: show a season."""
-    if events.empty:
-        return
-    lo, hi = events[C.DATE_START].min(), events[C.DATE_END].max()
-    if pd.notna(lo) and pd.notna(hi) and hi - lo < pd.Timedelta(days=MIN_SPAN_DAYS):
-        mid = lo + (hi - lo) / 2
-        half = pd.Timedelta(days=MIN_SPAN_DAYS / 2)
-        layout["xaxis"]["range"] = [(mid - half).date().isoformat(), (mid + half).date().isoformat()]
-
+def _xaxis(frame: Frame | None, shown: tuple[pd.Timestamp, pd.Timestamp] | None, slider: bool = True) -> dict[str, Any]:
+    """The date axis, framed (app.figures.framing): it opens on ``shown`` and never runs past the
+    frame's bounds (a small margin beyond the first and last event, or today). The quick ranges
+    (1 y / 5 y / Story / All) are buttons of the page, not of the figure: exported pictures have none."""
+    axis: dict[str, Any] = {"type": "date", "visible": frame is not None, "showgrid": True, "gridcolor": "#e6e6ea",
+                            "automargin": True}
+    if slider and frame is not None:
+        axis["rangeslider"] = {"visible": True, "thickness": 0.07, "bgcolor": "#e9edf3", "bordercolor": "#9aa3b2",
+                               "borderwidth": 1, "autorange": False,
+                               "range": [frame.lo.date().isoformat(), frame.hi.date().isoformat()]}
+    else:
+        axis["rangeslider"] = {"visible": False}
+    if frame is not None and shown is not None:
+        lo, hi = min(frame.lo, shown[0]), max(frame.hi, shown[1])
+        axis.update({"range": [shown[0].date().isoformat(), shown[1].date().isoformat()], "autorange": False,
+                     "minallowed": lo.date().isoformat(), "maxallowed": hi.date().isoformat()})
+    return axis
 
 BINS = (("D", "%d %b %Y", "day"), ("W", "week from %d %b %Y", "week"),  # numpy weeks start on Thursdays
         ("M", "%b %Y", "month"), ("Y", "%Y", "year"))
@@ -441,7 +577,7 @@ def _span(lo: pd.Timestamp, hi: pd.Timestamp, unit: Any) -> int:
 
 def density_spec(
     events: pd.DataFrame, ctx: FigureContext, *, lanes: str = "category", selected: str = "",
-    title: str | None = None, font_size: int = 15,
+    title: str | None = None, font_size: int = 15, window: tuple[Any, Any] | None = None,
 ) -> dict[str, Any]:
     """The timeline of a large table: per lane, one marker per month (or week, or day) sized
     by the number of events in it, and a lane counting the periods in force. The bytes sent and
@@ -449,6 +585,7 @@ def density_spec(
     zooms the views to its month (customdata "bin:START:END"); filtering or zooming further
     brings back every event once few enough remain (DETAIL_LIMIT)."""
     rows = lane_rows(events, lanes, ctx)  # arrays, not frames: no need to select columns (_slim) first
+    frame = frame_of(events, ctx.today, ctx.coverage)
     order = rows.order
     lane_y = {label: len(order) - i for i, label in enumerate(order)}  # 0 = the periods lane
     lo = events[C.DATE_START].min()
@@ -494,8 +631,8 @@ def density_spec(
         "showlegend": False, "hovermode": "closest", "clickmode": "event", "dragmode": "zoom",
         # no range slider here: it would draw every mark a second time (zoom by dragging, the
         # 1 y / 5 y / All buttons, or a click on a mark)
-        "xaxis": {**_xaxis(), "rangeslider": {"visible": False}},
-        "yaxis": {"tickvals": [0, *lane_y.values()], "ticktext": ["Periods in force", *lane_y],
+        "xaxis": _xaxis(frame, _window(frame, window), slider=False),
+        "yaxis": {"tickvals": [0, *lane_y.values()], "ticktext": ["Periods in force", *label_list(list(lane_y))],
                   "range": [-0.7, len(order) + 0.7], "fixedrange": True, "showgrid": True,
                   "gridcolor": "#f0f0f3", "zeroline": False, "automargin": True},
         "annotations": [{
@@ -615,13 +752,15 @@ def legend_entries(events: pd.DataFrame, ctx: FigureContext) -> list[dict[str, A
     """Legend-only traces: a colour per category present, a shape per verification level."""
     present = set(events[C.CATEGORY]) if len(events) else set()
     out: list[dict[str, Any]] = [
-        {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": ctx.category_labels.get(c, c),
+        {"type": "scatter", "x": [None], "y": [None], "mode": "markers",
+         "name": label_text(ctx.category_labels.get(c, c)),
          "marker": {"color": ctx.colour(c), "size": 11, "symbol": "square"}, "legendgroup": "category",
          "legendgrouptitle": {"text": "Category"}, "hoverinfo": "skip"}
         for c in ctx.categories if c in present
     ]
     out += [
-        {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": ctx.verification_labels.get(v, v),
+        {"type": "scatter", "x": [None], "y": [None], "mode": "markers",
+         "name": label_text(ctx.verification_labels.get(v, v)),
          "marker": {"symbol": ctx.symbols.get(v, "circle"), "color": "#555", "size": 11,
                     "line": {"color": "#555", "width": 2}},
          "legendgroup": "verification", "legendgrouptitle": {"text": "Verification"}, "hoverinfo": "skip"}

@@ -36,7 +36,7 @@ _MONTHS["sept"] = 9
 
 _ORD = r"(?:st|nd|rd|th)?"
 _ISO_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$")
-_YEAR = re.compile(r"^([+-]?\d{1,6})(?:\.0+)?$")
+_YEAR = re.compile(r"^([+-]?\d{1,6}|-\d{7,})(?:\.0+)?$")  # a BCE year may be long (cosmology timelines)
 _BCE = re.compile(r"^(\d{1,6})\s*(?:BC|BCE|B\.C\.|B\.C\.E\.)$", re.IGNORECASE)
 _Y_M = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _Y_M_D = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")

@@ -31,12 +31,24 @@ from app.importers.readers import decode_text, read_xlsx
 from app.importers.report import full_report
 from app.importers.source import Source
 from app.importers.writer import package_metadata, package_schema
+from app.limits import (
+    CLI_WAY,
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_COLUMNS,
+    MAX_UPLOAD_ROWS,
+    Shape,
+    check_bytes,
+    check_events,
+    check_memory,
+    check_shape,
+    json_events,
+    text_shape,
+)
 
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-MAX_UPLOAD_ROWS = 200_000
-MAX_UPLOAD_COLUMNS = 300
+__all__ = ["MAX_UPLOAD_BYTES", "MAX_UPLOAD_COLUMNS", "MAX_UPLOAD_ROWS", "Upload", "load_upload"]
+
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".json")
-CLI_HINT = "for larger tables use `python -m app import` and `python -m app serve --data DIR`"
+CLI_HINT = CLI_WAY
 
 
 @dataclass(frozen=True)
@@ -102,19 +114,46 @@ def _split(line: str) -> list[str]:
 
 
 def load_upload(name: str, data: bytes, today: dt.date | None = None) -> Upload:
-    """Import and validate an uploaded file. Raises ImportError_ (one line) when it cannot be used."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportError_(f"{name}: {len(data) / 1048576:.1f} MB is more than the "
-                           f"{MAX_UPLOAD_BYTES // 1048576} MB an upload may have ({CLI_HINT})")
+    """Import and validate an uploaded file. Raises ImportError_ or LimitExceeded (one line) when it
+    cannot be used; the limits (app.limits) are checked before the file is parsed into tables."""
+    check_bytes(name, len(data))
     if not data.strip():
         raise ImportError_(f"{name}: the file is empty")
     fmt = detect_format(name, data)
+    check_shape(name, upload_shape(name, data, fmt))
     try:
         result = import_source(Source.from_bytes(name, data), fmt, max_rows=MAX_UPLOAD_ROWS)
     except RowLimit as exc:
         raise ImportError_(f"{name}: {exc.rows:,} rows; uploads may have at most {MAX_UPLOAD_ROWS:,} "
                            f"({CLI_HINT})") from exc
-    return Upload(dataset=to_dataset(result, today), result=result, fmt=fmt)
+    check_events(name, len(result.events))
+    dataset = to_dataset(result, today)
+    check_memory(name, dataset_bytes(dataset))
+    return Upload(dataset=dataset, result=result, fmt=fmt)
+
+
+def upload_shape(name: str, data: bytes, fmt: str) -> Shape:
+    """Rows and columns of an upload from its structure alone (no table is built)."""
+    if fmt in ("timelinejs", "timemap"):
+        return Shape(rows=json_events(data) or 0, columns=0)
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+            return Shape(rows=max((sheet.max_row or 1) - 1, 0), columns=sheet.max_column or 0)
+        except Exception:  # the importer reports exactly what is wrong with the workbook
+            return Shape(rows=0, columns=0)
+    text = decode_text(data, name, [])
+    first = text[:65536].split("\n", 1)[0]
+    delimiter = max((",", ";", "\t", "|"), key=first.count)
+    return text_shape(text, delimiter)
+
+
+def dataset_bytes(ds: Dataset) -> int:
+    """What the upload's tables hold in memory (pandas' deep count)."""
+    frames = (ds.events, ds.sources, ds.event_sources, ds.actors, ds.event_actors, ds.systems)
+    return sum(int(f.memory_usage(deep=True).sum()) for f in frames if f is not None)
 
 
 def to_dataset(result: ImportResult, today: dt.date | None = None) -> Dataset:

@@ -150,6 +150,7 @@ def vocab(name: str) -> tuple[str, ...]:
     return bundled_schema().vocab(name).values
 
 
+@lru_cache(maxsize=65536)
 def is_http_url(text: str) -> bool:
     text = text.strip()
     if not _URL_RE.match(text):
@@ -163,12 +164,19 @@ def is_http_url(text: str) -> bool:
 
 def urls_in(text: str) -> list[str]:
     """Every http(s) URL in a cell: 'see https://a.org/x; https://b.org/y.' -> both, trailing dots cut."""
+    if "http" not in (text or "").lower():
+        return []
+    return list(_urls_in(text))
+
+
+@lru_cache(maxsize=65536)
+def _urls_in(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for m in _URL_IN_TEXT.findall(text or ""):
         url = m.rstrip(".,)")
         if is_http_url(url) and url not in out:
             out.append(url)
-    return out
+    return tuple(out)
 
 
 def partial_date(text: str) -> str:

@@ -87,6 +87,11 @@ def resolve_columns(table: Table, mapping: dict[str, str]) -> dict[str, str]:
                 chosen[name] = candidate
                 used.add(candidate)
                 break
+    if "date_start" not in chosen and "year" not in chosen:  # "date_local", "Event Date (UTC)" …
+        dated = [c for c in table.columns if "date" in header_key(c) and c not in used
+                 and not any(w in header_key(c) for w in ("end", "added", "updated", "modified", "created"))]
+        if dated:
+            chosen["date_start"] = dated[0]
     return chosen
 
 

@@ -6,7 +6,8 @@ expressions is a classic source of bypasses; nh3 binds Ammonia, a maintained HTM
 allow-list sanitiser (bleach, the older choice, has been deprecated by its maintainers since 2023).
 With an empty tag allow-list it drops every tag, removes the *content* of ``<script>`` and
 ``<style>``, and escapes what is left; we then unescape entities to get plain text, and repeat
-until nothing changes so that double-escaped markup (``&lt;script&gt;``) cannot survive as text.
+until nothing changes so that markup escaped once or many times (``&amp;lt;script&amp;gt;``) cannot
+survive as text.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import ftfy
 import nh3
 
 TITLE_MAX = 120
+MAX_UNESCAPE_PASSES = 64
 DESCRIPTION_MAX = 1000
 
 _LOOKS_LIKE_HTML = re.compile(r"</?[A-Za-z!][^>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
@@ -132,13 +134,18 @@ def plain_text(value: object) -> str:
             return text  # the common case: already one line of plain text
     else:
         text = repair(text)
-    for _ in range(4):  # bounded: each pass removes one level of escaping
+    # until nothing changes, however many times the markup was escaped: each pass removes one
+    # level. Bounded all the same (a pass that changes the text shortens it, so this is never hit
+    # by real data); past the bound the rest of the markup characters go.
+    for _ in range(MAX_UNESCAPE_PASSES):
         if not _LOOKS_LIKE_HTML.search(text):
             break
         cleaned = html.unescape(nh3.clean(_BLOCK_TAG.sub(r" \g<0>", text), tags=set()))
         if cleaned == text:
             break
         text = cleaned
+    else:
+        text = text.replace("<", " ").replace(">", " ").replace("&", " and ")
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
     return _SPACES.sub(" ", text).strip()
 

@@ -60,6 +60,10 @@ def _time_note(value: object) -> str:
 
 def import_json(path: Source, col: Collector, dayfirst: bool | None = None) -> None:
     data = read_json(path)
+    legacy = data.get("timeline") if isinstance(data, dict) else None
+    if isinstance(legacy, dict) and isinstance(legacy.get("date"), list):
+        data = _from_v2(data["timeline"])
+        col.note(f"{path.name} is in the TimelineJS 2 format (timeline.date[]); read as TimelineJS 3 slides")
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise ImportError_(f'{path.name}: not a TimelineJS file (expected an object with an "events" list)')
     title_slide = data.get("title")
@@ -85,6 +89,35 @@ def import_json(path: Source, col: Collector, dayfirst: bool | None = None) -> N
     ignored = {"start_date", "end_date", "text", "media", "location"}
     col.unmapped = sorted(p for p in seen if p not in _JSON_FIELDS and p not in ignored
                           and not p.startswith(("start_date.", "end_date.")))
+
+
+def _v2_date(value: object) -> object:
+    """TimelineJS 2's "1932,02,27" (year, month, day, hour …, commas) as a date object."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    parts = [p.strip() for p in value.split(",")]
+    return {k: v for k, v in zip(("year", "month", "day"), parts, strict=False) if v}
+
+
+def _from_v2(timeline: dict[str, Any]) -> dict[str, Any]:
+    events = []
+    for item in timeline["date"]:
+        if not isinstance(item, dict):
+            events.append(item)
+            continue
+        raw_asset = item.get("asset")
+        asset: dict[str, Any] = raw_asset if isinstance(raw_asset, dict) else {}
+        events.append({
+            "start_date": _v2_date(item.get("startDate")), "end_date": _v2_date(item.get("endDate")),
+            "text": {"headline": item.get("headline"), "text": item.get("text")},
+            "media": {"url": asset.get("media"), "credit": asset.get("credit"), "caption": asset.get("caption")},
+            "group": item.get("tag"),
+        })
+    eras = [{"start_date": _v2_date(e.get("startDate")), "end_date": _v2_date(e.get("endDate")),
+             "text": {"headline": e.get("headline"), "text": e.get("text")}}
+            for e in timeline.get("era") or [] if isinstance(e, dict)]
+    return {"title": {"text": {"headline": timeline.get("headline"), "text": timeline.get("text")}},
+            "events": events, "eras": eras}
 
 
 def _paths(item: dict[str, Any]) -> set[str]:

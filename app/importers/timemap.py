@@ -155,16 +155,23 @@ def _from_files(events_src: Source, sources_src: Source | None, assoc_src: Sourc
 def _from_workbook(path: Source, col: Collector, dayfirst: bool | None, sheet: str | None) -> None:
     picked: dict[str, str | None] = {}
 
+    many: list[str] = []
+
     def pick(names: list[str]) -> list[str]:
-        picked["events"] = _pick_sheet(names, "events", sheet) or (names[0] if names else None)
+        picked["events"] = _pick_sheet(names, "events", sheet)
         for word in ("sources", "associations", "sites"):
             picked[word] = _pick_sheet(names, word)
         skipped = [n for n in names if n.upper().startswith("EXPORT")]
         if skipped:
             col.note(f"{path.name}: sheets {', '.join(skipped)} (datasheet-server's cached exports) were not read")
-        return [n for n in dict.fromkeys(picked.values()) if n]
+        if picked["events"] is None:  # no "Events" sheet: every sheet of events is read (one per category)
+            many.extend(n for n in names if n not in skipped and n not in picked.values())
+        return [n for n in dict.fromkeys([*picked.values(), *many]) if n]
 
     tables = {t.label: t for t in read_xlsx_sheets(path, None, pick)}
+    if many:
+        return _from_category_sheets(path, [tables[f"{path.name} [{n}]"] for n in many
+                                            if f"{path.name} [{n}]" in tables], col, dayfirst)
 
     def table(word: str) -> Table | None:
         name = picked.get(word)
@@ -181,7 +188,7 @@ def _from_workbook(path: Source, col: Collector, dayfirst: bool | None, sheet: s
     sites = {}
     if (t := table("sites")) is not None and t is not events_table:
         for _, _, item in _table_items(t):
-            key = str(item.get("id") or item.get("site") or item.get("name") or "").strip()
+            key = str(item.get("id") or item.get("site") or item.get("name") or item.get("location") or "").strip()
             if key:
                 sites[key] = item
     sources = _table_items(t) if (t := table("sources")) is not None and t is not events_table else []
@@ -190,15 +197,47 @@ def _from_workbook(path: Source, col: Collector, dayfirst: bool | None, sheet: s
     _import(_table_items(events_table), sources, assocs, sites, read, col, dayfirst, json_items=False)
 
 
+def _from_category_sheets(path: Source, tables: list[Table], col: Collector, dayfirst: bool | None) -> None:
+    """A workbook with one sheet of events per category (no "Events" sheet): every sheet whose
+    header has a date and a description is read; an event without a category takes its sheet's."""
+    events: list[Item] = []
+    read: list[str] = []
+    for table in tables:
+        keys = {c.strip().lower() for c in table.columns}
+        if not {"date", "description"} <= keys:
+            col.note(f"{table.label}: no date and description columns; not read")
+            continue
+        col.take_table(table)
+        read.append(table.label)
+        sheet_name = table.label[len(path.name) + 2:-1]
+        for where, label, item in _table_items(table):
+            if not _text(item.get("category")):
+                item["category"] = sheet_name
+            events.append((where, f"{sheet_name}, {label}", item))
+    if not events:
+        raise ImportError_(f"{path.name}: no sheet of events (a sheet named Events, or sheets with date and "
+                           "description columns)")
+    col.note(f"{path.name} has no Events sheet: {len(read)} sheet(s) of events read, each sheet's name used as "
+             "the category of its events when they have none")
+    # lines repeat across sheets: each row is named by its sheet and line
+    _import(events, [], [], {}, read, col, dayfirst, json_items=False, sheet_labels=True)
+
+
 def _import(events: list[Item], source_items: list[Item], assoc_items: list[Item], sites: dict[str, dict[str, Any]],
-            read: list[str], col: Collector, dayfirst: bool | None, json_items: bool) -> None:
+            read: list[str], col: Collector, dayfirst: bool | None, json_items: bool,
+            sheet_labels: bool = False) -> None:
     sources = {str(v["id"]).strip(): v for _, _, v in source_items if v.get("id")}
     associations = {str(v["id"]).strip(): v for _, _, v in assoc_items if v.get("id")}
     col.note("read " + ", ".join(dict.fromkeys(read)))
     col.rows_read = len(events)
-    if json_items:
-        for where, label, _ in events:
+    if json_items or sheet_labels:
+        renumbered: list[Item] = []
+        for i, (where, label, item) in enumerate(events):
+            if sheet_labels:  # line numbers repeat across sheets: an index, labelled "Sheet, line N"
+                where = i
             col.labels[where] = label
+            renumbered.append((where, label, item))
+        events = renumbered
     reading = decide(col.notes, "date", [_text(v.get("date")) for _, _, v in events], dayfirst,
                      (False, "TimeMap's default date format is MM/DD/YYYY"))
     seen: set[str] = set()
@@ -287,7 +326,7 @@ def _event(
         lon = site.get("longitude", site.get("long", site.get("lng")))
         draft.place_name = draft.place_name or plain_text(site.get("description") or site.get("name") or "")
     col.place(draft, lat, lon, label)
-    for sid in list_items(item.get("sources")):
+    for sid in list_items(item.get("sources") or item.get("source")):
         src = sources.get(sid)
         if src is None:
             if is_http_url(sid):  # some sheets put the link itself in the source column

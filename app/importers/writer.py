@@ -19,6 +19,7 @@ from typing import Any
 from app.dataset import columns as C
 from app.dataset.schema import BUNDLED_SCHEMA
 from app.errors import OutputError, SchemaError
+from app.export.write import as_user_file
 from app.importers.model import FORMAT_NAMES, OTHER_ACTOR_TYPE, ImportResult
 from app.importers.text import slug
 
@@ -90,6 +91,7 @@ def package_metadata(result: ImportResult, today: dt.date | None = None) -> dict
 def _write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        as_user_file(fd)  # mkstemp makes 0600; the package gets the mode any file of the user gets
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         os.replace(tmp, path)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -269,7 +270,11 @@ def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
     selected = selected if isinstance(selected, str) else ""
     view = replace(ViewState.from_dict(view_data), selected=selected)
     t_patch, m_patch = selection_patches(deps, FilterState.from_dict(filter_data), view)
-    detail = detail_children(deps.ds, deps.ctx, selected, search if isinstance(search, str) else "")
+    # the event's row in the table's default order: the table scrolls to it (assets/linking.js)
+    shown = deps.cache(FilterState.from_dict(filter_data))["event_id"].to_numpy()
+    hit = np.flatnonzero(shown == selected) if selected else np.zeros(0, np.int64)
+    detail = detail_children(deps.ds, deps.ctx, selected, search if isinstance(search, str) else "",
+                             int(hit[0]) if len(hit) else None)
     return {"timeline": t_patch, "map": m_patch, "detail": detail}
 
 
@@ -366,9 +371,9 @@ def register(app: Dash, registry: Registry) -> None:
     def views_or_gone(filter_data: Any, view_data: Any, selected: Any, data: Any) -> dict[str, Any]:
         try:
             deps = registry.get(data)
-        except UploadGone:
+        except UploadGone as gone:  # the message says why (app.web.store)
             empty = placeholder("timeline")
-            return {"timeline": empty, "map": empty, "rows": {"n": 0}, "summary": GONE_MESSAGE}
+            return {"timeline": empty, "map": empty, "rows": {"n": 0}, "summary": str(gone) or GONE_MESSAGE}
         return view_outputs(update_views(filter_data, view_data, selected, deps=deps))
 
     def with_deps(fn: Any) -> Any:
@@ -455,13 +460,7 @@ def register(app: Dash, registry: Registry) -> None:
             prevent_initial_call=True,
         )(with_deps(functools.partial(panel_body, panel=panel)))
 
-    # download and cite buttons -> file of the current view
-    app.callback(
-        output=Output(ids.DOWNLOAD, "data"),
-        inputs={"clicks": {i: Input(i, "n_clicks") for i in (*EXPORT_BUTTONS, *CITE_BUTTONS, ids.CITE_DATASET)},
-                "filter_data": State(ids.FILTER_STORE, "data"), "dataset": dataset},
-        prevent_initial_call=True,
-    )(with_deps(download))
+    # download and cite buttons -> file of the current view: a background job (app.web.jobs)
 
     # print button -> the printable event list with sources (built only when asked: it is long)
     app.callback(
@@ -485,13 +484,7 @@ def register(app: Dash, registry: Registry) -> None:
         prevent_initial_call=True,
     )(with_deps(presentation_panel))
 
-    # presentation download buttons -> deck or offline HTML of the narrative
-    app.callback(
-        output=Output(ids.DOWNLOAD, "data", allow_duplicate=True),
-        inputs={"clicks": {i: Input(i, "n_clicks") for i in (ids.PRESENT_PPTX, ids.PRESENT_HTML)},
-                "view_data": State(ids.VIEW_STORE, "data"), "dataset": dataset},
-        prevent_initial_call=True,
-    )(with_deps(brief_download))
+    # presentation download buttons -> deck or offline HTML: a background job (app.web.jobs)
 
     # copy-link / SVG buttons -> browser-only actions (clipboard, Plotly.downloadImage)
     app.clientside_callback(

@@ -1,67 +1,135 @@
 """Which dataset a browser tab is looking at: the bundled one, or its own upload.
 
-An upload lives only in the memory of the server process that received it, in a small
-least-recently-used registry (never on disk). The tab keeps just the upload's token (a hash of
-the file) in a memory store, so closing or reloading the tab returns to the bundled data.
+An upload lives in the shared upload store (app.web.store: Redis when configured, a disk store
+otherwise) under the tab's id and the file's token, so every worker — and a background job — can
+open it. The tab keeps only {tab, token, name} in a memory store: closing or reloading the tab
+returns to the bundled data.
 
-This is the one piece of server-side state in the app, and a deliberate exception to
-"callbacks are stateless": the alternative — sending the whole file with every callback — costs
-megabytes per click. Under gunicorn with several worker processes, a worker that did not receive
-the upload does not hold it: the views then say so ("upload it again") rather than showing
-another dataset's events. README recommends ``--workers 1 --threads 8`` where uploads matter.
+Each process keeps the datasets it built from recent uploads (a few, least recently used
+dropped first): a filter change on an upload this worker already opened costs no import. It asks
+the store at most every REVALIDATE_SECONDS whether the upload is still held (the TTL and the
+budgets are the store's, shared by all workers), and when the store cannot be reached (Redis
+restarting) it keeps answering from what it holds. A worker that has not seen the upload imports
+it again from the stored file, once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.dataset import Dataset
+from app.web.store import Gone, StoreUnavailable, UploadStore, valid_key
 
 if TYPE_CHECKING:
     from app.view import Loaded as Deps
 
+log = logging.getLogger(__name__)
+
 UPLOADS_PER_PROCESS = 4
+REVALIDATE_SECONDS = 5.0
+UNAVAILABLE_WAIT_SECONDS = 8.0  # how long a request waits for the store to come back
 
 
 class UploadGone(Exception):
-    """The tab points at an upload this process does not hold (restarted, evicted, other worker)."""
+    """The tab points at an upload the store does not hold; the message says why, truthfully."""
+
+
+GONE_MESSAGE = Gone("unknown").message
+
+
+def new_tab_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def upload_token(name: str, content: bytes) -> str:
+    """The same file gives the same token (a re-upload replaces, it does not add)."""
+    return hashlib.sha256(name.encode("utf-8", "replace") + b"\0" + content).hexdigest()[:32]
 
 
 class Registry:
-    def __init__(self, bundled: Deps, make: Callable[[Dataset], Deps], capacity: int = UPLOADS_PER_PROCESS):
+    def __init__(self, bundled: Deps, make: Callable[[Dataset], Deps], store: UploadStore | None = None,
+                 load: Callable[[str, bytes], Dataset] | None = None, capacity: int = UPLOADS_PER_PROCESS):
+        from app.web.store import DiskStore, default_root
+
         self.bundled = bundled
         self._make = make
+        self.store: UploadStore = store if store is not None else DiskStore(default_root())
+        self._load = load or _load_upload
         self._capacity = capacity
-        self._uploads: OrderedDict[str, Deps] = OrderedDict()
+        self._held: OrderedDict[tuple[str, str], tuple[Deps, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def add(self, ds: Dataset, content: bytes, name: str) -> str:
-        """Hold an uploaded dataset; returns its token (the same file gives the same token)."""
-        token = hashlib.sha256(name.encode("utf-8", "replace") + b"\0" + content).hexdigest()[:32]
-        deps = self._make(ds)
+    def add(self, ds: Dataset, content: bytes, name: str, tab: str | None = None) -> dict[str, str]:
+        """Store an uploaded file for ``tab`` and hold its dataset; returns the tab's dataset store
+        value {tab, token, name}. Raises StoreUnavailable when the store cannot be reached."""
+        tab = tab if valid_key(tab) else new_tab_id()
+        assert tab is not None
+        token = upload_token(name, content)
+        self.store.put(tab, token, name, content)
+        self._hold((tab, token), self._make(ds))
+        return {"tab": tab, "token": token, "name": name}
+
+    def _hold(self, key: tuple[str, str], deps: Deps) -> None:
         with self._lock:
-            self._uploads[token] = deps
-            self._uploads.move_to_end(token)
-            while len(self._uploads) > self._capacity:
-                self._uploads.popitem(last=False)
-        return token
+            self._held[key] = (deps, time.monotonic())
+            self._held.move_to_end(key)
+            while len(self._held) > self._capacity:
+                self._held.popitem(last=False)
 
     def get(self, data: Any) -> Deps:
-        """The dataset store's value -> its Deps; UploadGone when the upload is not held here."""
+        """The dataset store's value -> its Deps; UploadGone (saying why) when it is not held."""
         token = data.get("token") if isinstance(data, dict) else None
-        if not token or not isinstance(token, str):
+        if not token:
             return self.bundled
+        tab = data.get("tab")
+        if not (valid_key(tab) and valid_key(token)):
+            raise UploadGone(GONE_MESSAGE)
+        key = (tab, token)
         with self._lock:
-            deps = self._uploads.get(token)
-            if deps is not None:
-                self._uploads.move_to_end(token)
-        if deps is None:
-            raise UploadGone(token)
+            held = self._held.get(key)
+            if held is not None:
+                self._held.move_to_end(key)
+        now = time.monotonic()
+        if held is not None and now - held[1] < REVALIDATE_SECONDS:
+            return held[0]
+        try:
+            if held is not None:
+                self.store.touch(tab, token)
+                self._hold(key, held[0])
+                return held[0]
+            stored = self._fetch(tab, token)
+        except Gone as gone:
+            with self._lock:
+                self._held.pop(key, None)
+            raise UploadGone(gone.message) from None
+        except StoreUnavailable:
+            if held is not None:  # keep answering from what this worker holds
+                log.warning("upload store unavailable; answering from this worker's copy")
+                return held[0]
+            raise UploadGone(Gone("unavailable").message) from None
+        deps = self._make(self._load(stored.name, stored.data))
+        self._hold(key, deps)
         return deps
+
+    def _fetch(self, tab: str, token: str) -> Any:
+        """The stored file; waits (bounded) while the store is unavailable, e.g. Redis restarting."""
+        deadline = time.monotonic() + UNAVAILABLE_WAIT_SECONDS
+        pause = 0.1
+        while True:
+            try:
+                return self.store.get(tab, token)
+            except StoreUnavailable:
+                if time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
 
     def get_or_bundled(self, data: Any) -> Deps:
         try:
@@ -70,5 +138,7 @@ class Registry:
             return self.bundled
 
 
-GONE_MESSAGE = ("Your uploaded file is no longer held by the server (it restarted, or another worker "
-                "answered). Upload it again, or go back to the bundled dataset.")
+def _load_upload(name: str, data: bytes) -> Dataset:
+    from app.importers.inmemory import load_upload
+
+    return load_upload(name, data).dataset

@@ -30,9 +30,12 @@ def empty_detail() -> list[Any]:
                    "and sources here.", className="muted")]
 
 
-def detail_children(ds: Dataset, ctx: FigureContext, event_id: str, query: str = "") -> list[Any]:
+def detail_children(ds: Dataset, ctx: FigureContext, event_id: str, query: str = "",
+                    row_index: int | None = None) -> list[Any]:
     """The panel for ``event_id`` (or the empty prompt). ``query`` keeps the current filters in
-    the related-event links."""
+    the related-event links. The sources come right after the date, place and verification, so
+    they are in sight without scrolling. ``row_index``: the event's row in the table's default order
+    (assets/linking.js scrolls the table to it)."""
     ev = ds.events
     if not event_id or ev.empty:
         return empty_detail()
@@ -63,9 +66,15 @@ def detail_children(ds: Dataset, ctx: FigureContext, event_id: str, query: str =
             html.Dt("Verification"),
             html.Dd([html.B(ver.label_of(row[C.VERIFICATION])), f": {ver.describe(row[C.VERIFICATION])}"]),
         ], className="detail-facts"),
+        html.H3(f"Sources ({_n_sources(ds, event_id)})", id="detail-sources"),
+        html.Ol(_sources(ds, event_id), className="sources"),
+        html.H3("What happened"),
         html.P(row[C.DESCRIPTION], className="detail-description"),
     ]
     items += _same_place(ev, event_id, query)
+    if row_index is not None:
+        marker: dict[str, Any] = {"data-row": str(row_index), "data-event": event_id}
+        items.append(html.Span(hidden=True, className="detail-row", **marker))
     if row[C.NOTES]:
         items += [html.H3("Notes: where sources differ"), html.P(row[C.NOTES], className="detail-notes")]
     actors = ds.event_actors[ds.event_actors[C.EVENT_ID] == event_id]
@@ -83,7 +92,6 @@ def detail_children(ds: Dataset, ctx: FigureContext, event_id: str, query: str =
             html.Li(names.get(s, s) + (f" (also: {aliases[s].replace(';', ', ')})" if aliases.get(s) else ""))
             for s in systems
         ])]
-    items += [html.H3("Sources"), html.Ol(_sources(ds, event_id), className="sources")]
     related = [r for r in row[C.RELATED_EVENTS].split(";") if r]
     if related:
         titles = dict(zip(ev[C.EVENT_ID], ev[C.TITLE], strict=True))
@@ -115,6 +123,10 @@ def _same_place(ev: pd.DataFrame, event_id: str, query: str) -> list[Any]:
 
 
 PRINT_LIMIT = 500
+
+
+def _n_sources(ds: Dataset, event_id: str) -> int:
+    return int((ds.event_sources[C.EVENT_ID] == event_id).sum())
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")

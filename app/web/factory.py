@@ -3,10 +3,12 @@ side effects. Data is loaded once here and never mutated afterwards."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import dash.dash as dash_module
 from dash import Dash
 from dash.fingerprint import check_fingerprint
 from flask import Response, has_request_context, request, send_file
@@ -19,13 +21,17 @@ from app.importers.inmemory import MAX_UPLOAD_BYTES
 from app.settings import Settings
 from app.vendor import PLOTLY_BUNDLE, REGENERATOR_RUNTIME
 from app.view import Loaded, compose_view, present_step
-from app.web import boundary, callbacks, upload
+from app.web import boundary, callbacks, ids, jobs, upload
 from app.web.datasets import Registry
 from app.web.layout import FirstView, build_layout
+from app.web.store import make_store
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * 4 // 3 + 2 * 1048576
 MAX_OTHER_REQUEST_BYTES = 64 * 1024
+
+
+INDEX_STRING = dash_module._default_index.replace("<html>", '<html lang="en">', 1)
 
 
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
@@ -36,7 +42,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app = Dash(
         __name__,
         assets_folder=str(ASSETS),
-        title=ds.title(),
+        title=html.escape(ds.title()),  # Dash writes the title into the index HTML as it is
         update_title=None,  # type: ignore[arg-type]  # None disables "Updating..." (documented)
         serve_locally=True,
         compress=False,
@@ -44,6 +50,8 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         # callbacks.register); without this the renderer reports its callbacks as errors.
         # tests/test_server.py still checks every callback id against the layout and the table.
         suppress_callback_exceptions=True,
+        # the page says its language (screen readers, hyphenation; axe-core's html-has-lang)
+        index_string=INDEX_STRING,
     )
     topojson_url = app.get_asset_url("topojson/")
     deps = make_deps(ds, ctx)
@@ -61,8 +69,11 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         return plain
 
     app.layout = layout
-    registry = Registry(deps, lambda other: make_deps(other, FigureContext.from_dataset(other, today=settings.today)))
+    registry = Registry(deps, lambda other: make_deps(other, FigureContext.from_dataset(other, today=settings.today)),
+                        store=make_store(settings.redis_url, settings.upload_dir))
     callbacks.register(app, registry)
+    jobs.register(app, registry, jobs.job_manager(settings),
+                  (*callbacks.EXPORT_BUTTONS, *callbacks.CITE_BUTTONS, ids.CITE_DATASET))
     upload.register(app, registry)
     _serve_vendored(app)
     boundary.install(app)

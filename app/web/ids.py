@@ -64,6 +64,10 @@ PRESENT_PPTX = "present-pptx-button"
 PRESENT_HTML = "present-html-button"
 
 DATASET_STORE = "dataset-store"
+JOB_STATUS = "job-status"  # the progress bar of a background job (deck, brief, export)
+JOB_PROGRESS = "job-progress"
+JOB_TEXT = "job-text"
+TAB_STORE = "tab-store"  # this browser tab's id (session storage), the key of its uploads
 DATASET_BANNER = "dataset-banner"
 DATASET_BANNER_TEXT = "dataset-banner-text"
 BUNDLED_BUTTON = "bundled-data-button"

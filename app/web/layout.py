@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import quote
 
 import dash_ag_grid as dag
 from dash import dcc, html
@@ -134,7 +135,8 @@ GRID_BLOCK = TABLE_BLOCK  # rows per block the table asks for (app.view: the fir
 GRID_HEIGHT = 420  # px
 
 
-def graph_config(filename: str, topojson_url: str | None = None, *, scroll_zoom: bool = False) -> dict[str, Any]:
+def graph_config(filename: str, topojson_url: str | None = None, *, scroll_zoom: bool = False,
+                 double_click: bool = True) -> dict[str, Any]:
     """The graphs' config, set once in the layout and never by a callback: plotly.js redraws a
     graph from scratch when its config changes. The modebar's PNG file name follows the view all
     the same (assets/names.js sets it at the moment of the click)."""
@@ -149,7 +151,26 @@ def graph_config(filename: str, topojson_url: str | None = None, *, scroll_zoom:
     }
     if topojson_url:
         config["topojsonURL"] = topojson_url
+    if not double_click:
+        # the timeline's double-click zooms out through the page (assets/timeline.js): to the
+        # story, then to everything — as a range the header, the map and the table follow
+        config["doubleClick"] = False
     return config
+
+
+RANGE_BUTTONS = (("1y", "1 year", "The last year of the data (to its last event, or today)"),
+                 ("5y", "5 years", "The last five years of the data"),
+                 ("story", "Story", "The span the dataset tells its story over (double-click the plot)"),
+                 ("all", "All", "Every event, the earliest included"))
+
+
+def range_buttons() -> html.Div:
+    """Quick ranges of the timeline (assets/timeline.js): page buttons, so no picture shows them."""
+    buttons: list[Any] = [html.Span("Show:", className="key-title")]
+    for key, label, tip in RANGE_BUTTONS:
+        extra: dict[str, Any] = {"data-range": key}
+        buttons.append(html.Button(label, className="button secondary range-button", title=tip, **extra))
+    return html.Div(buttons, className="range-buttons", role="group", **aria("Timeline range"))
 
 
 SHAPE_GLYPHS = {"circle": "●", "diamond": "◆", "circle-open": "○", "triangle-up-open": "△",
@@ -173,7 +194,14 @@ def timeline_key(ds: Dataset, ctx: FigureContext) -> html.Div:
     ], className="key", **aria("Timeline key"))
 
 
-def map_key() -> html.Div:
+def _has_seats(ds: Dataset | None) -> bool:
+    """Whether the data has decisions drawn at an authority's seat (an import usually has none)."""
+    if ds is None or C.LOCATION_ROLE not in ds.events:
+        return True
+    return bool((ds.events[C.LOCATION_ROLE] == "authority-seat").any())
+
+
+def map_key(ds: Dataset | None = None) -> html.Div:
     """What every mark of the dashboard's map means (app/figures/map.py draws them), with the
     full-screen switch and the basemap's credits."""
     def item(glyph: str, text: str, cls: str = "") -> html.Span:
@@ -183,7 +211,7 @@ def map_key() -> html.Div:
         item("●", "exact or near place"),
         item("◍", "pale dot on a shaded disc: only the region (~100 km), sea area or country is known",
              "halo"),
-        item("•", "faint: seat of the deciding authority", "seat"),
+        *([item("•", "faint: seat of the deciding authority", "seat")] if _has_seats(ds) else []),
         item("12", "events grouped: zoom in to split; same spot: click to list", "cluster"),
         item("—", "transfer, supplier → recipient"),
         item("Name", "place in these events (grey: towns, cities)", "label"),
@@ -222,30 +250,85 @@ def about_panel() -> html.Details:
                          html.Div(id=ids.ABOUT_BODY, className="help-body")], id=ids.ABOUT, className="panel")
 
 
+#: plotly's marker symbols in words, and how to draw a sample of each (SVG, 24 x 24)
+MARK_WORDS = {
+    "circle": "filled circle", "diamond": "filled diamond", "circle-open": "open circle (a ring)",
+    "triangle-up-open": "open triangle", "x-thin-open": "thin cross (×)", "square-open": "open square",
+    "square": "filled square", "circle-open-dot": "ring with a dot in it", "diamond-open": "open diamond",
+    "star": "filled star", "hexagon": "filled hexagon", "cross": "filled cross", "pentagon": "filled pentagon",
+    "triangle-up": "filled triangle", "hourglass": "hourglass", "bowtie": "bow tie",
+}
+_SHAPES = {
+    "circle": '<circle cx="12" cy="12" r="7"/>',
+    "diamond": '<path d="M12 3 L21 12 L12 21 L3 12 Z"/>',
+    "square": '<rect x="5" y="5" width="14" height="14"/>',
+    "triangle-up": '<path d="M12 4 L20 19 L4 19 Z"/>',
+    "x-thin": '<path d="M5 5 L19 19 M19 5 L5 19"/>',
+    "circle-dot": '<circle cx="12" cy="12" r="7"/><circle cx="12" cy="12" r="2" class="dot"/>',
+}
+
+
+def mark_sample(symbol: str, colour: str = "#333333") -> html.Img:
+    """A drawn sample of a marker, as the plots draw it (an inline SVG picture, alt text in words)."""
+    open_ = symbol.endswith("-open") or symbol == "circle-open-dot"
+    base = {"circle-open-dot": "circle-dot", "x-thin-open": "x-thin"}.get(symbol, symbol.removesuffix("-open"))
+    shape = _SHAPES.get(base, _SHAPES["circle"])
+    fill = "none" if open_ or base == "x-thin" else colour
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">'
+           f'<g fill="{fill}" stroke="{colour}" stroke-width="2">{shape}</g>'
+           f'<style>.dot{{fill:{colour}}}</style></svg>')
+    return html.Img(src="data:image/svg+xml;utf8," + quote(svg), alt=MARK_WORDS.get(symbol, symbol),
+                    className="mark-sample", width="24", height="24")
+
+
+def _bar_sample(kind: str) -> html.Span:
+    return html.Span(className=f"bar-sample {kind}", role="img",
+                     **aria({"window": "a thin bar", "hatched": "a hatched thin bar",
+                             "period": "a translucent band"}[kind]))
+
+
 def help_body(ds: Dataset, ctx: FigureContext) -> list[Any]:
-    """What "How to read this" says, for ``ds``'s own vocabulary."""
+    """What "How to read this" says, for ``ds``'s own vocabulary: each mark named in words, with
+    a drawn sample."""
     schema = ds.schema
     cats = [html.Li([_swatch(ctx.colour(t.value)), html.B(t.label), f" — {t.description}"])
             for t in schema.vocab(C.CATEGORY).terms]
-    vers = [html.Li([html.B(t.label), f" ({ctx.symbols.get(t.value, 'circle').replace('-', ' ')}) — {t.description}"])
+
+    def marked(symbol: str, label: str, description: str) -> html.Li:
+        return html.Li([mark_sample(symbol), html.Span([
+            html.B(label), f" — {MARK_WORDS.get(symbol, symbol.replace('-', ' '))}: {description}"])],
+            className="marked")
+
+    vers = [marked(ctx.symbols.get(t.value, "circle"), t.label, t.description)
             for t in schema.vocab(C.VERIFICATION).terms]
-    geo = [html.Li([html.B(t.label), f" ({GEO_SYMBOLS.get(t.value, 'not drawn').replace('-', ' ')}) — {t.description}"])
+    geo = [marked(GEO_SYMBOLS[t.value], t.label, t.description) if t.value in GEO_SYMBOLS
+           else html.Li([html.B(t.label), f" — not drawn on the map: {t.description}"])
            for t in schema.vocab(C.GEO_PRECISION).terms]
     roles = [html.Li([html.B(t.label), f" — {t.description}"]) for t in schema.vocab(C.LOCATION_ROLE).terms]
     return [
             html.P("Each mark is one event from the table below, and every event lists its sources. "
                    "The timeline and the map show the same filtered events: click one in either view, "
                    "or in the table, to highlight it everywhere and read its sources. Zoom the timeline "
-                   "(drag across it, use 1 y / 5 y / All, or move the handles of the strip under its dates, "
-                   "which spans the whole time of the view) to narrow the map and the table to that time."),
+                   "(drag across it, use 1 year / 5 years / Story / All, or move the handles of the strip under its "
+                   "dates, which spans the whole time of the view) to narrow the map and the table to that time. "
+                   "Double-click the timeline to zoom out to the story, and again for everything. The table "
+                   "below lists the same events as text: it is the plots' accessible equivalent."),
             html.H3("Timeline lanes"),
             html.P("Each row (lane) is a category — or an actor, or a country, if you switch the lanes. "
                    "The band on top shows periods: things that were in force for a while, such as an "
                    "embargo or a plant in operation. A period still in force reaches today and ends with →."),
             html.H3("Dates and precision"),
-            html.P("A dot is an event known to the day. When a source only gives the week, month, "
-                   "quarter or year, the event is a thin bar over that whole window — we never invent a day. "
-                   "Hatched bars are weakly verified."),
+            html.Ul([
+                html.Li([mark_sample("circle"), "A mark (its shape: how sure we are, below) is an event known to "
+                         "the day."], className="marked"),
+                html.Li([_bar_sample("window"), "A thin bar is an event known only to the week, month, quarter or "
+                         "year: it covers that whole window — we never invent a day."], className="marked"),
+                html.Li([_bar_sample("hatched"), "A hatched bar is such an event, weakly verified."],
+                        className="marked"),
+                html.Li([_bar_sample("period"), "A translucent band in the top rows is a period in force; "
+                         "one still in force reaches the dashed \"today\" line and ends with →."],
+                        className="marked"),
+            ]),
             html.H3("Categories (colours)"), html.Ul(cats),
             html.H3("Verification (marker shapes)"),
             html.P("How sure we are, kept apart from who is blamed (the actors' roles)."),
@@ -386,8 +469,9 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                                                placeholder="Any role", clearable=True)),
         _labelled("Country (place of the event)", dcc.Dropdown(
             id=ids.COUNTRIES, options=opts["countries"], value=[], multi=True, placeholder="Any country")),
-        _labelled("Drone system", dcc.Dropdown(id=ids.SYSTEMS, options=opts["systems"], value=[],
-                                               multi=True, placeholder="Any system (aliases work)")),
+        html.Div(_labelled("Drone system", dcc.Dropdown(id=ids.SYSTEMS, options=opts["systems"], value=[],
+                                                        multi=True, placeholder="Any system (aliases work)")),
+                 hidden=not opts["systems"]),  # an imported table has no systems: no empty control
         _labelled("Verification", dcc.Checklist(id=ids.VERIFICATION, options=opts["verification"],
                                                 value=[], className="checklist",
                                                 inputClassName="check-input"), "None ticked = all."),
@@ -395,10 +479,10 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
             id=ids.LANES, value="category", className="radio", inputClassName="check-input",
             options=[{"label": "Category", "value": "category"}, {"label": "Actor", "value": "actor"},
                      {"label": "Country", "value": "country"}])),
-        dcc.Checklist(id=ids.SEATS, value=["seats"], className="checklist",
-                      inputClassName="check-input",
-                      options=[{"label": "Show decisions at the seat of the authority on the map",
-                                "value": "seats"}]),
+        html.Div(dcc.Checklist(id=ids.SEATS, value=["seats"], className="checklist",
+                               inputClassName="check-input",
+                               options=[{"label": "Show decisions at the seat of the authority on the map",
+                                         "value": "seats"}]), hidden=not _has_seats(ds)),
         html.Button("Reset all filters", id=ids.RESET, className="button secondary", n_clicks=0),
     ], className="controls", role="search", **aria("Filters"))
 
@@ -417,13 +501,14 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         ], className="summary-row"),
         html.Section([
             html.Div(timeline_key(ds, ctx), id=ids.KEY_AREA),
+            range_buttons(),
             dcc.Graph(id=ids.TIMELINE, className="timeline-graph",
                       figure=first.timeline if first else placeholder("timeline"),
-                      config=graph_config("geotimeline-timeline"),  # type: ignore[arg-type]
+                      config=graph_config("geotimeline-timeline", double_click=False),  # type: ignore[arg-type]
                       style={"height": "100%"}),
         ], className="card timeline-card", **aria("Timeline")),
         html.Div([
-            html.Section([map_key(), dcc.Graph(id=ids.MAP, className="map-graph",
+            html.Section([map_key(ds), dcc.Graph(id=ids.MAP, className="map-graph",
                                                    figure=first.geo if first else placeholder("map"),
                                    config=graph_config("geotimeline-map", topojson_url, scroll_zoom=True),  # type: ignore[arg-type]
                                    style={"height": "100%"})],
@@ -464,6 +549,9 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         dcc.Store(id=ids.GRID_ASK),
         dcc.Store(id=ids.GRID_SPEC, data=grid_component()),
         dcc.Store(id=ids.DATASET_STORE, data=None, storage_type="memory"),
+        dcc.Store(id=ids.TAB_STORE, data=None, storage_type="session"),
+        html.Div([html.Progress(id=ids.JOB_PROGRESS, value="0", max="3"), html.Span(id=ids.JOB_TEXT)],
+                 id=ids.JOB_STATUS, className="job-status", hidden=True, role="status"),
         dcc.Store(id=ids.UPLOAD_PAYLOAD, data=None, storage_type="memory"),
         dcc.Download(id=ids.DOWNLOAD),
         html.Header([

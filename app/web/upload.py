@@ -2,8 +2,9 @@
 
 The browser checks the size first (a clientside callback), so an oversized file is refused with a
 message before a byte is sent. The server decodes, imports and validates it in memory
-(app.importers.inmemory), holds the result in the process's Registry and gives the tab a token;
-every other callback reads the dataset through that token. Nothing is written to disk.
+(app.importers.inmemory), puts the file in the shared upload store under the tab's id (kept in a
+session store: one id per browser tab) and gives the tab a token; every other callback, on any
+worker, reads the dataset through {tab, token}. Nothing is written to data/ or beside the file.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from app.view import Loaded as Deps
 from app.web import ids
 from app.web.datasets import Registry
 from app.web.layout import about_panel, footer_children, help_panel, narrative_options, options, timeline_key
+from app.web.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 REPORT_ROWS = 60
@@ -93,7 +95,8 @@ def report(upload: Upload) -> list[Any]:
     return out
 
 
-def open_upload(payload: Any, *, registry: Registry, trigger: Any, today: dt.date | None = None) -> list[Any]:
+def open_upload(payload: Any, *, registry: Registry, trigger: Any, today: dt.date | None = None,
+                tab: Any = None) -> list[Any]:
     """The upload (or the back-to-bundled button) -> the switch outputs + the report."""
     if trigger == ids.BUNDLED_BUTTON:
         notice = bundled_notice(registry.bundled)
@@ -115,13 +118,17 @@ def open_upload(payload: Any, *, registry: Registry, trigger: Any, today: dt.dat
     if ds.events.empty:
         return [*nothing, [html.P("Not opened: no event could be used from this file.", className="refused",
                                   role="alert"), *report(upload)]]
-    token = registry.add(ds, data, name)
-    deps = registry.get({"token": token})
+    try:
+        store = registry.add(ds, data, name, tab if isinstance(tab, str) else None)
+    except StoreUnavailable:
+        log.exception("upload store unavailable")
+        return [*nothing, [html.P("Not opened: the server's upload store cannot be reached right now; try again "
+                                  "in a moment.", className="refused", role="alert")]]
+    deps = registry.get(store)
     n = len(ds.events)
     banner = (f"Showing your file {upload.result.source_name} ({n:,} event{'s' if n != 1 else ''}, read as "
               f"{upload.fmt}) — held for this tab only, not saved.")
-    return [*switch_outputs(deps, {"token": token, "name": upload.result.source_name}, banner, ""),
-            report(upload)]
+    return [*switch_outputs(deps, {**store, "name": upload.result.source_name}, banner, ""), report(upload)]
 
 
 def bundled_notice(deps: Deps) -> str:
@@ -157,11 +164,15 @@ def register(app: Dash, registry: Registry, today: dt.date | None = None) -> Non
     @app.callback(
         *[Output(i, p) for i, p in SWITCH_OUTPUTS],
         Output(ids.UPLOAD_REPORT, "children", allow_duplicate=True), Output(ids.RESET, "n_clicks"),
+        Output(ids.TAB_STORE, "data"),
         Input(ids.UPLOAD_PAYLOAD, "data"), Input(ids.BUNDLED_BUTTON, "n_clicks"), State(ids.RESET, "n_clicks"),
+        State(ids.TAB_STORE, "data"),
         prevent_initial_call=True,
     )
-    def _open(payload: Any, _: Any, resets: Any) -> list[Any]:
-        out = open_upload(payload, registry=registry, trigger=ctx.triggered_id, today=today)
+    def _open(payload: Any, _: Any, resets: Any, tab: Any) -> list[Any]:
+        out = open_upload(payload, registry=registry, trigger=ctx.triggered_id, today=today, tab=tab)
         # switched: "press" reset, so the URL/filter callback starts the new dataset unfiltered
         switched = out[0] is not no_update
-        return [*out, (resets if isinstance(resets, int) else 0) + 1 if switched else no_update]
+        store = out[0]
+        new_tab = store["tab"] if isinstance(store, dict) and store.get("tab") != tab else no_update
+        return [*out, (resets if isinstance(resets, int) else 0) + 1 if switched else no_update, new_tab]

@@ -85,16 +85,20 @@ window.dash_clientside = window.dash_clientside || {};
 
     // the printable list has arrived -> the browser's print dialog
     printList: function (children) {
-      if (children) { setTimeout(function () { window.print(); }, 300); }
+      // one dialog per click: the list may be set twice for one click (its children, then their
+      // render), and the second set must not open the dialog again
+      var now = Date.now();
+      if (children && now - (window.geotimelinePrinted || 0) > 3000) {
+        window.geotimelinePrinted = now;
+        setTimeout(function () { window.print(); }, 300);
+      }
       return window.dash_clientside.no_update;
     },
 
     // copy-link / SVG buttons -> browser-only actions (clipboard, Plotly.downloadImage)
     browserAction: function (nLink, nTimeline, nMap) {
       var t = window.dash_clientside.callback_context.triggered_id;
-      if (t === 'copy-link-button' && navigator.clipboard) {
-        navigator.clipboard.writeText(window.location.href);
-      }
+      // (copy link: assets/linking.js, with feedback and a fallback when the clipboard is denied)
       var graphs = {'timeline-svg-button': ['timeline-graph', 'timeline'],
                     'map-svg-button': ['map-graph', 'map']};
       if (graphs[t]) {
