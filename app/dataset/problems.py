@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "precision-window": ("Make the window match the precision (a month is its 1st to its last day, of one month); "
                          "a window of several months is precision 'range'."),
     "bad-bounds": "Keep value_low <= value <= value_high.",
+    "no-value": "Give the figure in value, or its bounds in value_low / value_high.",
     "relay-not-listed": ("Name the originating report: a source_id listed for the same event, or the report's name "
                          "and date when we did not see it; leave it empty for an original report."),
     "lat-lon-pair": "Give both latitude and longitude, or neither.",

@@ -429,6 +429,10 @@ def check_measures(col: Collector, parsed: dict[str, pd.Series]) -> None:
              '"{value}" differs from date_start for a day-precision figure')
     _check_precision_window(col, start, end, precision, both & ~before)
     value, low, high = parsed[C.VALUE], parsed[C.VALUE_LOW], parsed[C.VALUE_HIGH]
+    none = (value.isna() & low.isna() & high.isna()).to_numpy() & np.asarray(
+        col.stripped(C.VALUE) == "", dtype=bool) & np.asarray(col.stripped(C.VALUE_LOW) == "", dtype=bool) & np.asarray(
+        col.stripped(C.VALUE_HIGH) == "", dtype=bool)
+    col.flag(none, C.VALUE, "no-value", "is empty, and so are value_low and value_high")
     with np.errstate(invalid="ignore"):
         col.flag((low > value).fillna(False).to_numpy(dtype=bool), C.VALUE_LOW, "bad-bounds",
                  '"{value}" is above the value')

@@ -24,6 +24,8 @@ class FigureContext:
     actor_countries: dict[str, str] = field(default_factory=dict)
     country_names: dict[str, str] = field(default_factory=dict)
     today: pd.Timestamp = field(default_factory=lambda: today_for())
+    #: the figures lane under the timeline (app.figures.measures.lane_frame), empty without measures
+    measures_lane: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
     def from_dataset(cls, ds: Dataset, today: str = "") -> FigureContext:
@@ -50,10 +52,19 @@ class FigureContext:
             actor_countries=countries,
             country_names=cnames,
             today=today_for(today),
+            measures_lane=_measures_lane(ds),
         )
 
     def colour(self, category: str) -> str:
         return self.colours.get(category, "#777777")
+
+
+def _measures_lane(ds: Dataset) -> pd.DataFrame:
+    from app.figures.measures import lane_frame
+
+    voc = ds.schema.vocabularies.get(C.MEASURE)
+    labels = {t.value: t.label for t in voc.terms} if voc else {}
+    return lane_frame(ds.measures, ds.sources, labels)
 
 
 def labels_for(ds: Dataset, ctx: FigureContext) -> dict[str, dict[str, str]]:

@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 
 from app.dataset import columns as C
 from app.figures.context import FigureContext
+from app.figures.measures import add_measures_lane
 from app.figures.theme import HIGHLIGHT, PERIOD_COLOUR, base_layout
 
 DAY_MS = 86_400_000
@@ -257,7 +258,8 @@ def timeline_spec(
     legend on the right.
     """
     if len(events) > DETAIL_LIMIT:
-        return density_spec(events, ctx, lanes=lanes, selected=selected, title=title, font_size=font_size)
+        return add_measures_lane(density_spec(events, ctx, lanes=lanes, selected=selected, title=title,
+                                              font_size=font_size), ctx.measures_lane)
     geo = _Geometry(events, ctx, lanes)
     data: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
@@ -342,7 +344,7 @@ def timeline_spec(
                             "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
                             "font": {"size": font_size + 2, "color": "#666"}})
     layout["annotations"] = annotations
-    return {"data": data, "layout": layout}
+    return add_measures_lane({"data": data, "layout": layout}, ctx.measures_lane)  # figures lane (data)
 
 
 # Every trace sits on x2, an invisible axis laid over x and matched to it (same range, zoom and
