@@ -27,10 +27,10 @@ from app.errors import DataUnreadableError, GeotimelineError, OutputError, Schem
 from app.export.tabular import FORMATS, export_view
 from app.export.write import write_atomic
 from app.figures.context import FigureContext, labels_for
-from app.filters import FilterState, apply_filters
+from app.filters import FIELDS, FilterState, apply_filters
 from app.filters import describe as describe_view
 from app.settings import BUNDLED_DATA, Settings
-from app.urlstate import PARAMS, Known, parse_query
+from app.urlstate import Known, parse_query
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -128,12 +128,18 @@ def filter_options(fn: Any) -> Any:
     return fn
 
 
-FILTER_PARAMS = [(k, v) for k, v in PARAMS.items() if k not in ("lanes", "event", "seats", "story", "step")]
+FILTER_PARAMS = [(p.url, p.help) for p in FIELDS.values()]  # declared with FilterState (app.filters)
 
 
 def state_from_options(ds: Dataset, values: dict[str, Any]) -> FilterState:
     """Options -> FilterState through the same parser as the URL; bad values are an error here."""
     pairs = [(k, values[k.replace("-", "_")]) for k, _ in FILTER_PARAMS if values.get(k.replace("-", "_"))]
+    for key, value in pairs:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # the shell gave bytes that are not UTF-8 (kept as surrogates)
+            raise UserInputError(f"--{key}: the value is not valid UTF-8 text; check the terminal's "
+                                 "encoding or type the value again") from None
     state, _, notices = parse_query(urlencode(pairs), Known.from_dataset(ds))
     if notices:
         raise UserInputError(" ".join(notices))
@@ -155,8 +161,8 @@ def export(data_dir: Path | None, fmt: str, out: Path, force: bool, **filters: A
 
     ds = _load(data_dir)
     state = state_from_options(ds, filters)
-    shown = apply_filters(ds.events, state)
     ctx = FigureContext.from_dataset(ds)
+    shown = apply_filters(ds.events, state, ctx.today)
     text = describe_view(state, len(shown), labels_for(ds, ctx))
     if fmt == "package":
         write_view_package(ds, shown, text, out, force=force)
@@ -221,7 +227,7 @@ def snapshot(data_dir: Path | None, out: Path, force: bool, **filters: Any) -> N
     ds = _load(data_dir)
     state = state_from_options(ds, filters)
     ctx = FigureContext.from_dataset(ds)
-    shown = apply_filters(ds.events, state)
+    shown = apply_filters(ds.events, state, ctx.today)
     text = describe_view(state, len(shown), labels_for(ds, ctx))
     write_atomic(out, snapshot_html(ds, ctx, shown, ds.title(), text), force=force)
     click.echo(f"wrote {text} to {out}", err=True)
@@ -247,7 +253,7 @@ def figure(kind: str, data_dir: Path | None, fmt: str, width: int, height: int, 
     ds = _load(data_dir)
     state = state_from_options(ds, filters)
     ctx = FigureContext.from_dataset(ds)
-    shown = apply_filters(ds.events, state)
+    shown = apply_filters(ds.events, state, ctx.today)
     text = describe_view(state, len(shown), labels_for(ds, ctx))
     if out.exists() and not force:
         raise OutputError(f"{out} already exists; use --force to overwrite it")
@@ -281,9 +287,10 @@ def cite(data_dir: Path | None, fmt: str, dataset_only: bool, accessed: str | No
         what = "the dataset"
     else:
         state = state_from_options(ds, filters)
-        shown = apply_filters(ds.events, state)
+        ctx = FigureContext.from_dataset(ds)
+        shown = apply_filters(ds.events, state, ctx.today)
         content = cite_sources(shown, ds, fmt, accessed or date.today().isoformat())
-        what = f"the sources of {describe_view(state, len(shown), labels_for(ds, FigureContext.from_dataset(ds)))}"
+        what = f"the sources of {describe_view(state, len(shown), labels_for(ds, ctx))}"
     if str(out) == "-":
         click.echo(content.decode("utf-8"), nl=False)
         return
@@ -294,26 +301,39 @@ def cite(data_dir: Path | None, fmt: str, dataset_only: bool, accessed: str | No
 @cli.command("import")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--from", "fmt", required=True,
-              type=click.Choice(["timelinejs", "timelinejs-sheet", "timemap", "acled", "csv", "xlsx"]),
+              type=click.Choice(["timelinejs", "timelinejs-sheet", "timemap", "acled", "gdelt", "csv", "xlsx"]),
               help="The format of SOURCE.")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
               help="Use COLUMN for our FIELD (repeatable); also dataset_url=URL, dataset_title=…, sheet=NAME.")
-@click.option("--dayfirst", is_flag=True, help="Read ambiguous dates as day/month/year.")
+@click.option("--dayfirst/--monthfirst", "dayfirst", default=None,
+              help="How SOURCE writes a/b/yyyy dates [default: decided from the file, and said in the report].")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the new data package.")
 @FORCE_OPTION
-def import_(source: Path, fmt: str, maps: tuple[str, ...], dayfirst: bool, out: Path, force: bool) -> None:
-    """Convert a TimelineJS, TimeMap, ACLED, CSV or XLSX table into a data package and validate it."""
+def import_(source: Path, fmt: str, maps: tuple[str, ...], dayfirst: bool | None, out: Path, force: bool) -> None:
+    """Convert a TimelineJS, TimeMap, ACLED, GDELT, CSV or XLSX table into a data package and validate it.
+
+    Exit 0 only when every row became an event; 1 when rows were dropped, dates are ambiguous, the
+    package has errors or no event; 2 when SOURCE cannot be read."""
     from app.importers import import_source, parse_mapping, write_package
+    from app.importers.report import exit_status, full_report
 
     result = import_source(source, fmt, parse_mapping(maps), dayfirst)
     for line in result.report_lines():
         click.echo(line)
     write_package(result, out, force=force)
     ds = load_package(out)
+    problems = full_report(result, ds.problems)
+    if problems:
+        click.echo()
+        click.echo(problem_table(problems))
     click.echo(f"\nwrote {out}: {summary_line(ds)}")
-    click.echo(f"open it with: python -m app serve --data {out}")
-    if ds.errors:
-        sys.exit(exit_code(ds))
+    if not len(ds.events):
+        click.echo(f"error: no row of {result.source_name} became an event; the package is empty", err=True)
+    else:
+        click.echo(f"open it with: python -m app serve --data {out}")
+    code = exit_status(result, ds.problems)
+    if code:
+        sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:

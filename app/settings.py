@@ -10,7 +10,16 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+
+def _bundled_data() -> Path:
+    """The bundled data package: app/data in an installed wheel or sdist (pyproject maps the top-level
+    data/ there), the checkout's data/ otherwise (a source tree or an editable install)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "data"
+    return installed if (installed / "datapackage.json").is_file() else here.parent / "data"
+
+
+BUNDLED_DATA = _bundled_data()
 
 
 def _default_data_dir() -> Path:

@@ -12,28 +12,35 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from app.dataset import columns as C
 from app.dataset.package import Dataset
-from app.filters import LANE_MODES, FilterState, ViewState, parse_date
+from app.filters import (
+    ALIASES,
+    CHOICE,
+    DATE,
+    FIELDS,
+    LANE_MODES,
+    MEMBERS,
+    TEXT,
+    FilterState,
+    ViewState,
+    clean_text,
+    parse_date,
+    to_json,
+)
 
-PARAMS = {
-    "from": "start date, YYYY-MM-DD",
-    "to": "end date, YYYY-MM-DD",
-    "cat": "categories, comma-separated",
-    "actor": "actor ids, comma-separated",
-    "role": "the role those actors play",
-    "country": "ISO3 country codes, comma-separated",
-    "system": "drone systems (ids or any alias), comma-separated",
-    "verif": "verification levels, comma-separated",
-    "q": "free-text search",
+VIEW_PARAMS = {
     "lanes": "timeline lanes: category, actor or country",
     "event": "the selected event id",
     "seats": "1 to show events placed at an authority's seat, 0 to hide them",
     "story": "a narrative id (presentation mode)",
     "step": "the narrative step, from 1",
 }
+# every link parameter: the filter's (declared in app.filters, the CLI's flags too), then the view's
+PARAMS = {**{p.url: p.help for p in FIELDS.values()}, **VIEW_PARAMS}
 MAX_QUERY = 4000
 
 
@@ -74,6 +81,12 @@ class Known:
         )
 
 
+    def allowed(self, vocab: str) -> frozenset[str]:
+        """The values a link may name for a Param's ``vocab`` (any ISO3 code is a country)."""
+        values: frozenset[str] = getattr(self, vocab)
+        return values | _all_iso3() if vocab == "countries" else values
+
+
 def _one(params: dict[str, list[str]], key: str) -> str:
     values = params.get(key) or [""]
     return values[-1]
@@ -100,7 +113,7 @@ def parse_query(search: str | None, known: Known) -> tuple[FilterState, ViewStat
         if key not in PARAMS:
             notices.append(f'Ignored unknown link parameter "{key[:40]}".')
 
-    def dates(key: str) -> dt.date | None:
+    def date(key: str) -> dt.date | None:
         raw = _one(params, key)
         if not raw:
             return None
@@ -117,30 +130,36 @@ def parse_query(search: str | None, known: Known) -> tuple[FilterState, ViewStat
             notices.append(f"Ignored unknown {what}: {', '.join(b[:40] for b in bad[:5])}.")
         return tuple(good)
 
-    start, end = dates("from"), dates("to")
-    if start and end and end < start:
+    def aliases(key: str, table: dict[str, str], what: str) -> tuple[str, ...]:
+        values = _many(params, key)
+        unknown = [v for v in values if v.lower() not in table]
+        if unknown:
+            notices.append(f"Ignored unknown {what}: {', '.join(s[:40] for s in unknown[:5])}.")
+        return tuple(dict.fromkeys(table[v.lower()] for v in values if v.lower() in table))
+
+    def choice(key: str, allowed: frozenset[str], what: str) -> str:
+        value = _one(params, key)
+        if value and value not in allowed:
+            notices.append(f'Ignored unknown {what} "{value[:40]}".')
+            return ""
+        return value
+
+    values: dict[str, Any] = {}
+    for name, p in FIELDS.items():
+        if p.kind == DATE:
+            values[name] = date(p.url)
+        elif p.kind == MEMBERS:
+            values[name] = members(p.url, known.allowed(p.vocab), p.what)
+        elif p.kind == ALIASES:
+            values[name] = aliases(p.url, getattr(known, p.vocab) or {}, p.what)
+        elif p.kind == CHOICE:
+            values[name] = choice(p.url, known.allowed(p.vocab), p.what)
+        elif p.kind == TEXT:
+            values[name] = clean_text(_one(params, p.url))[: p.limit]
+    if values["start"] and values["end"] and values["end"] < values["start"]:
         notices.append("Ignored the date range: its end is before its start.")
-        start = end = None
-    systems_map = known.systems or {}
-    system_values = _many(params, "system")
-    systems = tuple(dict.fromkeys(systems_map[v.lower()] for v in system_values if v.lower() in systems_map))
-    unknown_systems = [v for v in system_values if v.lower() not in systems_map]
-    if unknown_systems:
-        notices.append(f"Ignored unknown drone system: {', '.join(s[:40] for s in unknown_systems[:5])}.")
-    role = _one(params, "role")
-    if role and role not in known.roles:
-        notices.append(f'Ignored unknown role "{role[:40]}".')
-        role = ""
-    state = FilterState(
-        start=start, end=end,
-        categories=members("cat", known.categories, "category"),
-        actors=members("actor", known.actors, "actor"),
-        actor_role=role,
-        countries=members("country", known.countries | _all_iso3(), "country"),
-        systems=systems,
-        verification=members("verif", known.verification, "verification level"),
-        text=_one(params, "q").strip()[:200],
-    )
+        values["start"] = values["end"] = None
+    state = FilterState(**values)
     view = ViewState()
     lanes = _one(params, "lanes")
     if lanes:
@@ -178,21 +197,12 @@ def parse_query(search: str | None, known: Known) -> tuple[FilterState, ViewStat
 def to_query(state: FilterState, view: ViewState | None = None) -> str:
     """States -> '?…' (only what differs from the defaults; '' for the default view)."""
     view = view or ViewState()
-    pairs: list[tuple[str, str]] = []
-    if state.start:
-        pairs.append(("from", state.start.isoformat()))
-    if state.end:
-        pairs.append(("to", state.end.isoformat()))
-    for key, values in (
-        ("cat", state.categories), ("actor", state.actors), ("country", state.countries),
-        ("system", state.systems), ("verif", state.verification),
-    ):
-        if values:
-            pairs.append((key, ",".join(values)))
-    if state.actor_role:
-        pairs.append(("role", state.actor_role))
-    if state.text:
-        pairs.append(("q", state.text))
+    ranked: list[tuple[int, str, str]] = []
+    for name, p in FIELDS.items():
+        value = to_json(p, getattr(state, name))
+        if value:
+            ranked.append((p.rank, p.url, ",".join(value) if isinstance(value, list) else value))
+    pairs = [(key, value) for _, key, value in sorted(ranked)]
     if view.lanes != "category":
         pairs.append(("lanes", view.lanes))
     if view.selected:

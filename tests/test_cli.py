@@ -108,19 +108,37 @@ def test_settings_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
 IMPORTS = Path(__file__).parent / "fixtures" / "import"
 
 
-@pytest.mark.parametrize("source,fmt", [
-    ("timelinejs.json", "timelinejs"), ("timelinejs-sheet.csv", "timelinejs-sheet"),
-    ("timemap.json", "timemap"), ("acled.csv", "acled"), ("generic.csv", "csv"),
+@pytest.mark.parametrize("source,fmt,code", [
+    ("timelinejs.json", "timelinejs", 1), ("timelinejs-sheet.csv", "timelinejs-sheet", 1),
+    ("timemap.json", "timemap", 0), ("acled.csv", "acled", 1), ("generic.csv", "csv", 1),
 ])
-def test_import_command_writes_a_valid_package(source: str, fmt: str, tmp_path: Path, capsys) -> None:
+def test_import_command_writes_a_valid_package(source: str, fmt: str, code: int, tmp_path: Path, capsys) -> None:
+    """Exit 0 only when every row became an event; the fixtures with bad rows exit 1 (and say which)."""
     out = tmp_path / "pkg"
-    run_ok(["import", str(IMPORTS / source), "--from", fmt, "--out", str(out)], capsys)
+    args = ["import", str(IMPORTS / source), "--from", fmt, "--out", str(out)]
+    if code:
+        got, printed, _ = run(args, capsys)
+        assert got == code
+    else:
+        printed, _ = run_ok(args, capsys)
+    if code:
+        assert source in printed and "HOW TO FIX" in printed  # the problem table names the user's file
     ds = load_package(out)
     assert ds.errors == [] and len(ds.events) > 0
     # the imported vocabulary belongs to the data: the views use its categories
     assert set(ds.events["category"]) <= set(ds.schema.vocab("category").values)
     app = create_app(Settings(data_dir=out, today="2026-11-23"), ds)
     assert app.server.test_client().get("/").status_code == 200
+
+
+def test_import_with_every_row_dropped_is_an_error(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "dates.csv"
+    src.write_text("date,title\n31 February 2023,A\nsoon,B\n", encoding="utf-8")
+    code, out, err = run(["import", str(src), "--from", "csv", "--out", str(tmp_path / "pkg")], capsys)
+    assert code == 1 and "became an event" in err
+    assert "dates.csv:2" in out and "dates.csv:3" in out and "events.csv:" not in out
+    code, out, _ = run(["validate", str(tmp_path / "pkg")], capsys)
+    assert code == 1 and "no-events" in out  # an empty package is not valid
 
 
 def test_import_refuses_non_empty_folder(tmp_path: Path, capsys) -> None:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.dataset import load_package
-from app.figures.context import FigureContext
+from app.figures.context import SELECTION_UID, FigureContext
 from app.figures.map import country_centroids, map_figure, spread_offsets, transfer_arcs
 from app.figures.timeline import pack_periods, timeline_figure
 
@@ -76,7 +76,8 @@ def test_timeline_points_windows_and_periods(ds, ctx) -> None:
     assert points.marker.symbol[i] == "circle" and points.marker.color[i] == ctx.colour("production")
     assert fig.layout.xaxis.rangeslider.visible is True
     assert [b.label for b in fig.layout.xaxis.rangeselector.buttons] == ["1 y", "5 y", "All"]
-    assert fig.data[-1].name == "Selected" and list(fig.data[-1].x) == []
+    ring = next(t for t in fig.data if t.uid == SELECTION_UID)  # found by its uid, not its place
+    assert ring.name == "Selected" and list(ring.x) == []
     # the exported figure carries a legend: a colour per category, a shape per verification level
     names = {t.name for t in fig.data if t.legendgroup in ("category", "verification")}
     assert {"Transfer", "Production", "Confirmed", "Disputed"} <= names
@@ -86,7 +87,7 @@ def test_timeline_points_windows_and_periods(ds, ctx) -> None:
 def test_timeline_lanes_and_selection(ds, ctx) -> None:
     fig = timeline_figure(ds.events, ctx, lanes="actor", selected="ev-visit")
     assert "Iran" in fig.layout.yaxis.ticktext and "Periods in force" in fig.layout.yaxis.ticktext
-    assert len(fig.data[-1].x) == 1  # iran's lane only for ev-visit
+    assert len(next(t for t in fig.data if t.uid == SELECTION_UID).x) == 1  # iran's lane only for ev-visit
     fig = timeline_figure(ds.events, ctx, lanes="country")
     assert "Ethiopia" in fig.layout.yaxis.ticktext
     assert timeline_figure(ds.events.iloc[:0], ctx).layout.annotations[0].text.startswith("No events")

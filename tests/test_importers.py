@@ -40,7 +40,7 @@ def by_id(result: ImportResult, event_id: str) -> dict[str, Any]:
 
 
 def reasons(result: ImportResult) -> list[tuple[int, str]]:
-    return [(d.line, d.reason) for d in result.dropped]
+    return [(d.line if d.line is not None else (d.field or "").split(".")[0], d.message) for d in result.dropped]
 
 
 def loads_clean(result: ImportResult, tmp_path: Path) -> Any:
@@ -62,6 +62,9 @@ def test_timelinejs_json_events_and_windows() -> None:
         ("summit-2022", "point", "2022-05-17", "2022-05-17", "day", "diplomacy"),
         ("1990-01-01-year-only-event", "point", "1990-01-01", "1990-12-31", "year", "context"),
         ("2020-08-01-a-span-of-months", "period", "2020-08-01", "2021-02-28", "month", "diplomacy"),
+        ("0602-01-01-year-602-event", "point", "0602-01-01", "0602-12-31", "year", "uncategorised"),
+        ("2300-01-01-far-future", "point", "2300-01-01", "2300-01-31", "month", "uncategorised"),
+        ("summit-2022-2", "point", "2023-01-01", "2023-12-31", "year", "uncategorised"),
         ("2019-03-01-only-a-text-no-headline", "point", "2019-03-01", "2019-03-01", "day", "uncategorised"),
         ("2015-01-01-the-deal-years", "period", "2015-01-01", "2018-12-31", "year", "era"),
     ]
@@ -75,13 +78,12 @@ def test_timelinejs_json_events_and_windows() -> None:
 def test_timelinejs_json_drops_with_reasons() -> None:
     r = import_source(FIX / "timelinejs.json", "timelinejs")
     got = reasons(r)
-    assert [line for line, _ in got] == [3, 4, 5, 6, 7, 8]
-    assert "year 602" in got[0][1] and "1677-09-22" in got[0][1]
-    assert "BCE" in got[1][1]
-    assert "year 2300" in got[2][1]
-    assert got[3][1].endswith("has no start_date")
-    assert got[4][1] == 'id "summit-2022" is used by an earlier item'
-    assert "not a real date" in got[5][1]
+    assert [line for line, _ in got] == ["events[4]", "events[6]", "events[8]"]
+    assert "BCE" in got[0][1] and "year 1 … 9999" in got[0][1]
+    assert got[1][1].endswith("has no start_date")
+    assert "not a real date" in got[2][1]
+    assert {p.file for p in r.dropped} == {"timelinejs.json"} and all(p.line is None for p in r.dropped)
+    assert any('share an id with an earlier one' in n and "summit-2022-2" in n for n in r.notes)
 
 
 def test_timelinejs_json_html_reduced_to_safe_text() -> None:
@@ -120,7 +122,8 @@ def test_timelinejs_json_non_object_items_are_dropped(tmp_path: Path) -> None:
     f = tmp_path / "t.json"
     f.write_text(json.dumps({"events": ["oops", {"start_date": {"year": "x"}, "text": {"headline": "h"}}]}))
     r = import_source(f, "timelinejs")
-    assert reasons(r) == [(0, "events[0]: not an object"), (1, 'events[1] "h": start_date year "x" is not a number')]
+    assert reasons(r) == [("events[0]", "not an object"), ("events[1]", '"h": start_date year "x" is not a number')]
+    assert [p.field for p in r.dropped] == ["events[0]", "events[1].start_date"]
     assert r.events.empty
 
 
@@ -132,12 +135,15 @@ def test_timelinejs_sheet_template() -> None:
         ("2022-05-17-plant-opens", "point", "2022-05-17", "2022-05-17", "day", "production"),
         ("1990-01-01-year-only", "point", "1990-01-01", "1990-12-31", "year", "context"),
         ("2015-07-01-era-of-talks", "period", "2015-07-01", "2016-01-31", "month", "era"),
+        ("0602-01-01-year-602", "point", "0602-01-01", "0602-12-31", "year", "context"),
         ("2023-01-01-month-only", "point", "2023-01-01", "2023-01-31", "month", "statement"),
     ]
     got = reasons(r)
-    assert [line for line, _ in got] == [6, 7, 8, 9]
-    assert "year 602" in got[0][1] and "BCE" in got[1][1] and "not a real date" in got[2][1]
-    assert got[3][1] == 'line 9 "No year at all": has no Year'
+    assert [line for line, _ in got] == [7, 8, 9]
+    assert "BCE" in got[0][1] and "not a real date" in got[1][1]
+    assert got[2][1] == '"No year at all": has no Year'
+    assert [(p.field, p.code) for p in r.dropped] == [("Year", "date-out-of-range"), ("Year", "bad-date"),
+                                                       ("Year", "no-date")]
     assert r.unmapped == ["Media Thumbnail", "Alt Text", "Background", "Curator note"]
     plant = by_id(r, "2022-05-17-plant-opens")
     assert plant["description"] == "A plant opens."
@@ -173,7 +179,7 @@ def test_timemap_folder_of_sheet_tabs() -> None:
     assert r.categories == {"shelling": "Shelling", "troop-movement": "Troop movement"}
     assert r.events["title"].iloc[0] == "Shelling reported near the bridge"
     assert "Filter: Time of day > Daytime" in by_id(r, "ev1")["notes"]
-    assert reasons(r) == [(4, 'line 4 "An event with a bad date": "13/45/2022": month 13 is not 1–12')]
+    assert reasons(r) == [(4, '"An event with a bad date": "13/45/2022": month 13 is not 1–12')]
     assert r.unmapped == ["extra_col", "type"]
     links = r.tables["event_sources"].merge(r.tables["sources"], on="source_id")
     assert sorted(links[["event_id", "url"]].values.tolist()) == [
@@ -216,7 +222,7 @@ def test_acled_rows() -> None:
         ("UKR1003", "2023-04-01", "2023-04-30", "month", "protests", "peaceful-protest", "admin-region", "UKR"),
         ("KOS1005", "2023-05-02", "2023-05-02", "day", "strategic-developments", "other", "exact", ""),
     ]
-    assert reasons(r) == [(5, 'line 5 "UKR1004": "31 February 2023" is not a real date')]
+    assert reasons(r) == [(5, '"UKR1004": "31 February 2023" is not a real date')]
     clash = by_id(r, "UKR1001")
     assert clash["title"] == "Armed clash in Bakhmut"
     assert clash["description"] == "Clashes were reported near the town."
@@ -273,12 +279,15 @@ def test_generic_csv_autodetects_columns() -> None:
         ("2022-05-17", "2022-05-17", "day", "production", "TJK", "38.5598", "near"),
         ("2022-08-01", "2022-08-31", "month", "transfer", "IRN", "32.57", "country"),  # the country's centre
         ("2019-01-01", "2019-12-31", "year", "uncategorised", "", "", "none"),
+        ("0602-01-01", "0602-12-31", "year", "uncategorised", "", "", "none"),  # year 602: historians' dates
         ("2023-01-05", "2023-01-05", "day", "production", "", "", "none"),  # latitude 149: no coordinates
         ("2024-01-01", "2024-01-01", "day", "uncategorised", "", "", "none"),  # "Atlantis": no country
     ]
-    assert [line for line, _ in reasons(r)] == [5, 6, 7, 10]
-    assert "year 602" in reasons(r)[0][1]
-    assert reasons(r)[3] == (10, 'line 10 "Missing date": the date is empty')
+    assert [line for line, _ in reasons(r)] == [6, 7, 10]
+    assert [(p.field, p.value, p.code) for p in r.dropped] == [
+        ("When", "2021-02-30", "bad-date"), ("When", "not a date", "bad-date"), ("When", "", "no-date")]
+    assert 'column "When"' in r.dropped[0].hint
+    assert reasons(r)[2] == (10, '"Missing date": the date is empty')
     links = r.tables["event_sources"].merge(r.tables["sources"], on="source_id")
     assert links[["url", "role", "publisher"]].values.tolist() == [
         ["https://example.org/a", "primary", "Example News"], ["https://example.org/b", "corroborating", "example.org"]]
@@ -306,7 +315,7 @@ def test_bad_mapping_and_format_are_user_errors() -> None:
         import_source(FIX / "acled.csv", "geojson")
     with pytest.raises(UserInputError, match="FIELD=COLUMN"):
         parse_mapping(["date_start"])
-    assert set(FORMATS) == {"timelinejs", "timelinejs-sheet", "timemap", "acled", "csv", "xlsx"}
+    assert set(FORMATS) == {"timelinejs", "timelinejs-sheet", "timemap", "acled", "gdelt", "csv", "xlsx"}
 
 
 def test_unreadable_inputs_raise_one_line(tmp_path: Path) -> None:
@@ -384,7 +393,7 @@ def test_xlsx_cells_and_formulas(tmp_path: Path) -> None:
         ("2019-01-01", "2019-12-31", "year", "Year as a number", ""),
     ]
     # a formula is never kept as text: never calculated, the title is empty and the row is dropped
-    assert reasons(r) == [(4, "line 4: has neither a title nor a description")]
+    assert reasons(r) == [(4, "has neither a title nor a description")]
     assert any("3 formula cell(s)" in n for n in r.notes)
     assert r.unmapped == ["Score"]
     r2 = import_source(path, "xlsx", {"sheet": "Other"})
@@ -448,7 +457,8 @@ def test_written_package_schema_and_metadata(tmp_path: Path) -> None:
     assert (meta["title"], meta["version"], meta["last_reviewed"]) == ("acled", "0.1.0", "2026-11-23")
     assert meta["licenses"] == [{"name": "unknown", "title": "unknown — check the source"}]
     assert "acled.csv" in meta["citation"]
-    assert meta["import"]["dropped"] == [{"line": 5, "reason": r.dropped[0].reason}]
+    assert [(d["line"], d["message"], d["code"]) for d in meta["import"]["dropped"]] == [
+        (5, r.dropped[0].message, "bad-date")]
     ds = load_package(tmp_path / "out")
     assert ds.title() == "acled" and ds.errors == []
 
@@ -500,7 +510,7 @@ def test_parse_date_windows(text: str, expected: tuple[str, str, str]) -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("602", "year 602"), ("-44", "BCE"), ("500 BC", "BCE"), ("2300", "year 2300"), ("1677-01-01", "1677-09-22"),
+    ("-44", "BCE"), ("500 BC", "BCE"), ("10000", "year 10000"), ("0", "BCE"),
     ("2021-02-30", "not a real date"), ("23/04/22", "two-digit year"), ("someday", "not a date"), ("", "empty"),
     ("23/04/2022", "only makes sense day-first"),
 ])

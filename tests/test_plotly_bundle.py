@@ -59,7 +59,8 @@ def test_every_figure_uses_only_bundled_trace_types(package: str, dense: Path) -
     for lanes in ("category", "actor", "country"):
         for seats in (True, False):
             for state in ({}, {"text": "drone"}, {"start": "2023-01-01", "end": "2023-03-31"}):
-                timeline, geo, _, _ = update_views(state, {"lanes": lanes, "seats": seats}, "", deps=deps)
+                shown = update_views(state, {"lanes": lanes, "seats": seats}, "", deps=deps)
+                timeline, geo = shown.timeline, shown.map
                 used |= {t.get("type", "scatter") for t in timeline["data"] + geo["data"]}
     used |= {t.get("type", "scatter") for t in placeholder("timeline")["data"]}
     assert used <= bundled_traces(), f"rebuild app/vendor with {used - bundled_traces()}"

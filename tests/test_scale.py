@@ -18,11 +18,11 @@ from app.dataset import load_package
 from app.figures import map as map_module
 from app.figures import timeline as timeline_module
 from app.figures.context import FigureContext
-from app.filters import FilterState
+from app.filters import FilterState, ViewState
 from app.web import ids
-from app.web.callbacks import Deps, sync_state, update_views
+from app.web.callbacks import Deps, SyncInputs, sync_state, update_views
 from app.web.factory import make_deps
-from app.web.logic import bin_window
+from app.web.logic import bin_window, controls_from_states
 
 REPO = Path(__file__).resolve().parents[1]
 N = 6_000
@@ -70,7 +70,8 @@ def test_large_map_counts_every_placed_event_once(big: Deps) -> None:
 
 def test_filtered_down_shows_single_events_again(big: Deps) -> None:
     state = FilterState(start=pd.Timestamp("2015-01-01").date(), end=pd.Timestamp("2015-03-31").date())
-    timeline, geo, refresh, _ = update_views(state.to_dict(), {}, "", deps=big)
+    shown = update_views(state.to_dict(), {}, "", deps=big)
+    timeline, geo, refresh = shown.timeline, shown.map, shown.rows
     assert refresh["n"] < timeline_module.DETAIL_LIMIT
     names = {t["name"] for t in timeline["data"]}
     assert "Events (counted)" not in names and "Events at their place" in {t["name"] for t in geo["data"]}
@@ -80,8 +81,8 @@ def test_response_stays_small_at_scale(big: Deps) -> None:
     from plotly.io.json import to_json_plotly
 
     out = update_views({}, {"lanes": "actor"}, "", deps=big)  # the table's first block included
-    assert len(out[2]["block"]) == 200
-    assert len(to_json_plotly(list(out))) < 1_000_000
+    assert len(out.rows["block"]) == 200
+    assert len(to_json_plotly([out.timeline, out.map, out.rows, out.summary])) < 1_000_000
 
 
 def test_clicking_a_count_zooms_to_its_window(big: Deps) -> None:
@@ -89,11 +90,11 @@ def test_clicking_a_count_zooms_to_its_window(big: Deps) -> None:
                                                        pd.Timestamp("2015-01-31").date())
     for junk in ("", "bin:", "bin:x:y", "bin:2015-02-01:2015-01-01", "ev-1"):
         assert bin_window(junk) is None
-    controls = [None, None, [], [], None, [], [], [], "", "category", ["seats"]]
-    values = [*controls, 0, None, {"points": [{"customdata": ["bin:2015-01-01:2015-01-31"]}]}, None, None, None,
-              0, 0, 0, "", {"start": None}, {"lanes": "category"}]
-    out = sync_state("", *values, deps=big, trigger=ids.TIMELINE + ".clickData")
-    assert "from=2015-01-01" in out[0] and "to=2015-01-31" in out[0]
+    given = SyncInputs(controls=controls_from_states(FilterState(), ViewState()), selected="",
+                       timeline_click={"points": [{"customdata": ["bin:2015-01-01:2015-01-31"]}]},
+                       filter_data={"start": None}, view_data={"lanes": "category"})
+    out = sync_state(given, deps=big, trigger=ids.TIMELINE + ".clickData")
+    assert "from=2015-01-01" in out.url and "to=2015-01-31" in out.url
 
 
 def first_fit(starts: list[int], ends: list[int]) -> list[int]:

@@ -33,8 +33,9 @@ def layout_ids(node: Any, found: list[str]) -> list[str]:
         props = node.get("props", {})
         if "id" in props:
             found.append(props["id"])
-        for value in props.values():
-            layout_ids(value, found)
+        for key, value in props.items():
+            if not (node.get("type") == "Store" and key == "data"):  # a store's data is data (the grid's spec)
+                layout_ids(value, found)
     elif isinstance(node, list):
         for item in node:
             layout_ids(item, found)

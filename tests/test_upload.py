@@ -44,8 +44,8 @@ def xlsx_bytes(rows: list[list[Any]]) -> bytes:
 
 
 @pytest.mark.parametrize(("name", "fmt", "events"), [
-    ("timelinejs.json", "timelinejs", 5), ("timelinejs-sheet.csv", "timelinejs-sheet", 4),
-    ("acled.csv", "acled", 4), ("generic.csv", "csv", 5), ("latin1.csv", "csv", 2), ("timemap.json", "timemap", 2),
+    ("timelinejs.json", "timelinejs", 8), ("timelinejs-sheet.csv", "timelinejs-sheet", 5),
+    ("acled.csv", "acled", 4), ("generic.csv", "csv", 6), ("latin1.csv", "csv", 2), ("timemap.json", "timemap", 2),
 ])
 def test_each_upload_kind_is_recognised_and_validated(name: str, fmt: str, events: int) -> None:
     up = load_upload(name, (IMPORT / name).read_bytes())
@@ -154,9 +154,9 @@ def test_open_upload_switches_and_back(app) -> None:
     store = named[f"{ids.DATASET_STORE}.data"]
     assert store["name"] == "timelinejs.json" and len(store["token"]) == 32
     assert named[f"{ids.DATASET_BANNER}.hidden"] is False
-    assert "5 events" in named[f"{ids.DATASET_BANNER_TEXT}.children"]
+    assert "8 events" in named[f"{ids.DATASET_BANNER_TEXT}.children"]
     deps = registry.get(store)
-    assert len(deps.ds.events) == 5 and deps is not registry.bundled
+    assert len(deps.ds.events) == 8 and deps is not registry.bundled
     # the category options are the upload's own vocabulary
     values = {o["value"] for o in named[f"{ids.CATEGORIES}.options"]}
     assert values == set(deps.ds.events["category"])

@@ -95,3 +95,27 @@ def test_reversed_range_is_dropped_with_notice() -> None:
     state, _, notices = parse_query("from=2023-01-01&to=2022-01-01", KNOWN)
     assert (state.start, state.end) == (None, None)
     assert notices
+
+
+def test_every_declared_filter_reaches_every_derived_place() -> None:
+    """Each FilterState field (its Param) is a link parameter, a CLI flag, a control, a store key,
+    a criterion and words of the summary line: one declaration, every place derived."""
+    from app.cli import FILTER_PARAMS
+    from app.filters import FIELDS, FILTERS, criteria, describe
+    from app.urlstate import PARAMS
+    from app.web.logic import CONTROLS, controls_from_states, states_from_controls
+
+    one = {"start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31), "categories": ("transfer",),
+           "actors": ("iran",), "actor_role": "supplier", "countries": ("RUS",), "systems": ("shahed-136",),
+           "verification": ("confirmed",), "text": "alabuga"}
+    assert set(one) == set(FIELDS)  # a new field needs a value here, and so a test of its own
+    assert {f for spec in FILTERS for f in spec.fields} == set(FIELDS)  # every field is tested by a filter
+    flags = dict(FILTER_PARAMS)
+    for name, p in FIELDS.items():
+        state = FilterState(**{name: one[name]})
+        assert p.url in PARAMS and flags[p.url] == p.help and CONTROLS[name] == (p.control, p.prop)
+        parsed, _, notices = parse_query(to_query(state), KNOWN)
+        assert parsed == state and notices == [], name
+        assert FilterState.from_dict(state.to_dict()) == state
+        assert states_from_controls(controls_from_states(state, ViewState()))[0] == state
+        assert criteria(state) and describe(state, 3) != "3 events · all", name

@@ -1,4 +1,4 @@
-"""The table's rows and the views' frames (app/web/logic.py) on small frames: what they hold,
+"""The table's rows and the views' frames (app/view.py) on small frames: what they hold,
 missing values included, and which wider view the timeline shows."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from app import view
 from app.dataset import load_package
 from app.figures.context import FigureContext
 from app.filters import FilterCache, FilterState
-from app.web import logic
 
 
 @pytest.fixture
@@ -43,10 +43,10 @@ def test_grid_rows_hold_what_the_table_shows(ds) -> None:
     odd.loc[odd.index[1], "category"] = "not-in-vocabulary"
     odd.loc[odd.index[2], "date_start"] = pd.NaT
     for frame in (ds.events, odd, ds.events.iloc[:0]):
-        got, want = logic.grid_rows(frame, ctx), rows_reference(frame, ctx)
+        got, want = view.table_rows(frame, ctx), rows_reference(frame, ctx)
         assert [list(r) for r in got] == [list(r) for r in want]
         assert all(same(r[k], w[k]) for r, w in zip(got, want, strict=True) for k in r)
-    row = logic.grid_rows(ds.events.iloc[:1], ctx)[0]
+    row = view.table_rows(ds.events.iloc[:1], ctx)[0]
     assert isinstance(row["source_count"], int) and row["category_label"] == ctx.category_labels.get(
         ds.events["category"].iloc[0])
 
@@ -54,8 +54,8 @@ def test_grid_rows_hold_what_the_table_shows(ds) -> None:
 def test_timeline_shows_the_undated_view_only_when_small(ds, monkeypatch) -> None:
     cache = FilterCache(ds.events)
     state = FilterState(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31))
-    views = logic.compute_views(cache, state)
+    views = view.visible_events(cache, state)
     assert len(views.timeline) == len(ds.events) > len(views.shown)  # zoomed: every event stays on the timeline
-    monkeypatch.setattr(logic, "TIMELINE_DETAIL_LIMIT", 1)  # too many to draw: the timeline is the window
-    views = logic.compute_views(FilterCache(ds.events), state)
+    monkeypatch.setattr(view, "TIMELINE_DETAIL_LIMIT", 1)  # too many to draw: the timeline is the window
+    views = view.visible_events(FilterCache(ds.events), state)
     assert views.timeline is views.shown

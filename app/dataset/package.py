@@ -193,6 +193,11 @@ def build_dataset(
     aliases = kept(C.ALIASES_TABLE)
     if len(events):
         events = _derive(events, actors, event_actors, sources, event_sources, systems, aliases)
+    events_broken = C.EVENTS in raw and raw[C.EVENTS].broken
+    if events_col is not None and not len(events) and not unreadable and not events_broken:  # empty is not "valid"
+        path = tables[C.EVENTS].path
+        problems.append(Problem(path, None, None, None, "no-events",
+                                f"{path}: no event could be loaded ({raw_count} row(s) in the file)", "error"))
     problems.sort(key=lambda p: (p.file, p.line or 0, p.field or ""))
     return Dataset(
         events=events, sources=sources, event_sources=event_sources, actors=actors,

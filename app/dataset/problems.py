@@ -1,4 +1,5 @@
-"""Problems found in a data package: typed records, collected rather than raised.
+"""Problems found in a data package or in a file being imported: one typed record for both,
+collected rather than raised.
 
 Every problem names the file, the CSV line (header = line 1), the field, the offending value,
 a stable machine code, a message and a hint on how to fix it. Errors drop the row (and rows that
@@ -53,6 +54,16 @@ CODES: dict[str, str] = {
     "dependent-dropped": "Fix the row it depends on; this row was dropped with it.",
     "empty-narrative": "Add steps for the narrative in narrative_steps.csv, or remove it.",
     "bad-metadata": "Fix datapackage.json (valid JSON with title, version, licenses, last_reviewed).",
+    "no-events": "The package has no events: add rows to events.csv (or fix the rows an import dropped).",
+    # found while importing a foreign file (file = the user's file, line = its line, field = its column)
+    "unreadable-row": "Check commas and quotes on that line of your file.",
+    "no-date": "Fill in the date column of that row.",
+    "two-digit-year": "Write the year in full (2024, not 24), or keep a year column beside the date.",
+    "ambiguous-date": "Pass --dayfirst or --monthfirst to say how your file writes dates.",
+    "date-out-of-range": "Dates must lie between year 1 and year 9999 (BCE dates cannot be shown).",
+    "no-title": "Give the row a title or a description.",
+    "not-an-object": "Each item of the list must be an object with the format's keys.",
+    "missing-field": "Add the column (or name it with --map FIELD=COLUMN).",
 }
 
 
@@ -67,10 +78,11 @@ class Problem:
     code: str
     message: str
     severity: Severity = "error"
+    fix: str = ""  # a hint for this very problem (an import's speaks of the user's columns)
 
     @property
     def hint(self) -> str:
-        return CODES.get(self.code, "")
+        return self.fix or CODES.get(self.code, "")
 
     def where(self) -> str:
         parts = [self.file]
@@ -82,6 +94,7 @@ class Problem:
 
     def as_dict(self) -> dict[str, object]:
         d = asdict(self)
+        del d["fix"]
         d["hint"] = self.hint
         return d
 

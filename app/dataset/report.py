@@ -93,3 +93,13 @@ def describe_counts(ds: Dataset) -> dict[str, Any]:
         "per_category": {str(k): int(v) for k, v in per_cat.items()} if per_cat is not None else {},
         "per_year": {str(k): int(v) for k, v in per_year.items()} if per_year is not None else {},
     }
+
+
+def data_notice(ds: Dataset) -> str:
+    """The page's one-line warning when rows of the data package were not loaded ('' if none)."""
+    if not ds.errors:
+        return ""
+    n = ds.dropped_events
+    target = ds.data_dir or "DATA_DIR"
+    what = f"{n} event{'s' if n != 1 else ''} not shown" if n else "Some rows were not loaded"
+    return f"{what} — run `python -m app validate {target}` to see why."

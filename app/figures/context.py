@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -77,3 +78,15 @@ def labels_for(ds: Dataset, ctx: FigureContext) -> dict[str, dict[str, str]]:
         "country": ctx.country_names,
         "system": systems,
     }
+
+
+#: The ``uid`` of each figure's selection ring: callbacks find the trace by it, never by position.
+SELECTION_UID = "selection"
+
+
+def trace_index(spec: dict[str, Any], uid: str) -> int:
+    """The position of the trace whose ``uid`` is ``uid`` in a figure spec (ValueError if none)."""
+    for i, trace in enumerate(spec["data"]):
+        if trace.get("uid") == uid:
+            return i
+    raise ValueError(f"no trace with uid {uid!r}")

@@ -11,10 +11,7 @@
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from html import escape as html_escape
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,11 +19,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.dataset import columns as C
-from app.figures.context import FigureContext
+from app.figures.context import SELECTION_UID, FigureContext
 from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, SEAT_SYMBOL, base_layout
 from app.figures.timeline import hover_array, most_common
+from app.geo import TOPOJSON_DIR as TOPOJSON_DIR  # where the exports read the shapes too
+from app.geo import country_centroids
 
-TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "web" / "assets" / "topojson"
 SPREAD_DEG = 1.3
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
 SEAT = "authority-seat"
@@ -34,18 +32,6 @@ DETAIL_LIMIT = 2_000  # more placed events than this are counted per area
 CELL_DEG = 2.0  # the finest area cell (degrees); doubled while there would be more than MAX_AREAS
 MAX_AREAS = 400
 MAX_ARCS = 400
-
-
-@lru_cache(maxsize=1)
-def country_centroids() -> dict[str, tuple[float, float]]:
-    """ISO3 -> (lon, lat) from the Natural Earth topojson that plotly.js ships (property 'ct')."""
-    topo = json.loads((TOPOJSON_DIR / "world_110m.json").read_text(encoding="utf-8"))
-    out: dict[str, tuple[float, float]] = {}
-    for geom in topo["objects"]["countries"]["geometries"]:
-        ct = (geom.get("properties") or {}).get("ct")
-        if geom.get("id") and ct:
-            out[str(geom["id"])] = (float(ct[0]), float(ct[1]))
-    return out
 
 
 def spread_offsets(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -189,7 +175,7 @@ def map_spec(
                   "hoverinfo": "skip"} for c in ctx.categories if c in present]
     sel_lon, sel_lat = _selection(placed, selected)
     data.append({"type": "scattergeo", "lon": sel_lon, "lat": sel_lat, "mode": "markers", "name": "Selected",
-                 "showlegend": False, "hoverinfo": "skip",
+                 "uid": SELECTION_UID, "showlegend": False, "hoverinfo": "skip",
                  "marker": {"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}}})
     layout = base_layout(title, font_size)
     layout.update({

@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.dataset import columns as C
-from app.figures.context import FigureContext
+from app.figures.context import SELECTION_UID, FigureContext
 from app.figures.measures import add_measures_lane
 from app.figures.theme import HIGHLIGHT, PERIOD_COLOUR, base_layout
 
@@ -318,10 +318,10 @@ def timeline_spec(
         data += legend_entries(events, ctx)
     sel_x, sel_y = geo.selection(selected)
     data.append({"type": "scatter", "x": sel_x, "y": sel_y, "mode": "markers", "name": "Selected",
-                 "showlegend": False, "hoverinfo": "skip",
+                 "uid": SELECTION_UID, "showlegend": False, "hoverinfo": "skip",
                  "marker": {"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}}})
     for trace in data:
-        trace["xaxis"] = "x2"  # see EVENT_AXIS
+        trace["xaxis"] = "x2"  # see event_axis
     # x itself keeps one empty trace: plotly draws no axis (and so no range slider) for an x with none
     data.insert(0, {"type": "scatter", "x": [], "y": [], "mode": "markers", "name": "", "showlegend": False,
                     "hoverinfo": "skip"})
@@ -334,7 +334,7 @@ def timeline_spec(
         "legend": {"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "font": {"size": 12},
                    "tracegroupgap": 4},
         "xaxis": _xaxis(),
-        "xaxis2": EVENT_AXIS,
+        "xaxis2": event_axis(),
         "yaxis": {"tickvals": tickvals, "ticktext": ticktext, "range": [-0.7, top], "fixedrange": True,
                   "showgrid": True, "gridcolor": "#f0f0f3", "zeroline": False, "automargin": True},
     })
@@ -352,7 +352,9 @@ def timeline_spec(
 # draws no trace. Plotly's range slider redraws every trace of its axis a second time on every
 # update: that was half of a filter change's redraw (about 50 ms of 100 in headless Chromium).
 # The slider still moves and resizes the window over the whole span; the plot above is the preview.
-EVENT_AXIS: dict[str, Any] = {"overlaying": "x", "matches": "x", "type": "date", "visible": False}
+def event_axis() -> dict[str, Any]:
+    """The events' axis (a new dict for each figure: no layout shares one)."""
+    return {"overlaying": "x", "matches": "x", "type": "date", "visible": False}
 
 
 def _xaxis() -> dict[str, Any]:
@@ -487,7 +489,7 @@ def density_spec(
                                colour=PERIOD_EDGE))
     sel_x, sel_y = density_selection(events, rows, lane_y, selected)
     data.append({"type": "scatter", "x": sel_x, "y": sel_y, "mode": "markers", "name": "Selected",
-                 "showlegend": False, "hoverinfo": "skip",
+                 "uid": SELECTION_UID, "showlegend": False, "hoverinfo": "skip",
                  "marker": {"symbol": "circle-open", "size": 26, "color": HIGHLIGHT, "line": {"width": 4}}})
     layout = base_layout(title, font_size)
     layout.update({

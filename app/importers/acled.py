@@ -22,13 +22,13 @@ page the data was downloaded from). Without it events have no source and ``valid
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from app.importers.dates import DateProblem, day_window, guess_dayfirst, parse_date
+from app.importers.datecols import DateReading, decide
+from app.importers.dates import DateProblem, day_window
 from app.importers.errors import ImportError_
 from app.importers.model import ActorDraft, Collector, EventDraft
 from app.importers.places import country_code
 from app.importers.readers import Row, read_rows
+from app.importers.source import Source
 from app.importers.text import plain_text
 
 VIOLENT = {"battles", "explosions/remote violence", "violence against civilians"}
@@ -49,11 +49,12 @@ FIELDS = {
     "assoc_actor_2": "actors (participant)", "inter2": "actors.actor_type", "iso": "country", "country": "country",
     "location": "place_name", "latitude": "latitude", "longitude": "longitude", "geo_precision": "geo_precision",
     "source": "notes (sources)", "source_scale": "notes (sources)", "notes": "description",
-    "fatalities": "notes", "tags": "notes",
+    "fatalities": "notes", "tags": "notes", "year": "date_start (settles two-digit years)",
+    "iso3": "country", "admin1": "place_name", "admin2": "place_name",
 }
 
 
-def import_acled(path: Path, col: Collector, dayfirst: bool = False, sheet: str | None = None) -> None:
+def import_acled(path: Source, col: Collector, dayfirst: bool | None = None, sheet: str | None = None) -> None:
     table = read_rows(path, sheet)
     col.take_table(table)
     by_name = {c.strip().lower(): c for c in reversed(table.columns)}
@@ -63,28 +64,33 @@ def import_acled(path: Path, col: Collector, dayfirst: bool = False, sheet: str 
     cols = {name: by_name.get(name) for name in FIELDS}
     col.mapped = {by_name[k]: v for k, v in FIELDS.items() if k in by_name}
     col.unmapped = [c for c in table.columns if c not in col.mapped]
-    if not dayfirst and guess_dayfirst(r.get(cols["event_date"]) for r in table.rows):
-        dayfirst = True
-        col.note("event_date values only make sense day-first (DD/MM/YYYY); read them so")
+    col.rows_read = len(table.rows)
+    missing = [c for c in ("event_type", "location", "latitude", "longitude") if c not in by_name]
+    if missing:
+        col.note("this ACLED export has no " + ", ".join(missing) + " column(s)")
+    reading = decide(col.notes, by_name["event_date"], [r.get(cols["event_date"]) for r in table.rows], dayfirst,
+                     (True, "ACLED writes numeric dates day-first"), cols.get("year"))
     if not col.dataset_url:
         col.note("ACLED lists its sources by name, without links: they are kept in each event's notes. "
                  "To cite the ACLED export itself, pass --map dataset_url=URL (where you downloaded it).")
     for row in table.rows:
-        _row(row, cols, col, dayfirst)
+        _row(row, cols, col, reading)
 
 
-def _row(row: Row, cols: dict[str, str | None], col: Collector, dayfirst: bool) -> None:
+def _row(row: Row, cols: dict[str, str | None], col: Collector, reading: DateReading) -> None:
     cells = {name: plain_text(row.get(column)) for name, column in cols.items() if column}
 
     def get(name: str) -> str:
         return cells.get(name, "")
 
-    sub, etype, location = get("sub_event_type"), get("event_type"), get("location")
+    sub, etype = get("sub_event_type"), get("event_type")
+    location = get("location") or get("admin2") or get("admin1")
     what = (sub if sub.lower() != "other" else "") or etype or "Event"
     title = f"{what} in {location}" if location else what
-    name = f'line {row.line} "{get("event_id_cnty") or title}"'
+    name = f'"{get("event_id_cnty") or title}"'
+    year = get("year")
     try:
-        window = parse_date(get("event_date"), dayfirst)
+        window = reading.parse(get("event_date"), int(year) if year.isdigit() and len(year) == 4 else None)
         precision = get("time_precision")
         if window.precision == "day" and precision == "2":
             window = day_window(window.start, "week")
@@ -93,7 +99,7 @@ def _row(row: Row, cols: dict[str, str | None], col: Collector, dayfirst: bool) 
         elif precision not in ("", "1", "2", "3"):
             col.tally(f'time_precision "{precision}" is not 1, 2 or 3; the date is read as given', f"line {row.line}")
     except DateProblem as exc:
-        col.drop(row.line, f"{name}: {exc}")
+        col.drop(row.line, f"{name}: {exc}", exc.code, cols.get("event_date"), get("event_date"))
         return
     notes = []
     if get("source"):
@@ -103,7 +109,7 @@ def _row(row: Row, cols: dict[str, str | None], col: Collector, dayfirst: bool) 
         notes.append(f"Fatalities reported by ACLED: {get('fatalities')}")
     if get("tags"):
         notes.append(f"ACLED tags: {get('tags')}")
-    country = country_code(get("iso")) or country_code(get("country"))
+    country = country_code(get("iso")) or country_code(get("iso3")) or country_code(get("country"))
     if not country and (get("iso") or get("country")):
         col.tally(f'country "{get("country") or get("iso")}" has no ISO 3166 code; left empty', f"line {row.line}")
     draft = EventDraft(

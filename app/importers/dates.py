@@ -1,8 +1,14 @@
-"""Dates as windows: what a foreign file says ("2019", "March 2023", "15/03/2023") becomes the
-first and last day the source supports, with a precision (day · week · month · quarter · year).
+"""Dates as windows: what a foreign file says ("2019", "March 2023", "15/03/2023", "20230315",
+"April-May 1945") becomes the first and last day the source supports, with a precision
+(day · week · month · quarter · year).
 
-Nothing is invented: a year alone is 1 January … 31 December at year precision, never a fake day.
-Problems are ``DateProblem`` exceptions carrying a message fit for the import report.
+Nothing is invented: a year alone is 1 January … 31 December at year precision, never a fake day;
+a prose date read by python-dateutil keeps only the parts the text gives (it is parsed twice with
+two different defaults, and a part that changes with the default was not in the text).
+Problems are ``DateProblem`` exceptions carrying a message fit for the import report and a code.
+
+The range is year 1 … 9999 (pandas 3 holds second-resolution datetimes, so the old 1677 … 2262
+nanosecond limit no longer applies); BCE dates are refused with a clear reason.
 """
 
 from __future__ import annotations
@@ -13,16 +19,14 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import pandas as pd
+from functools import lru_cache
 
 PRECISIONS = ("day", "week", "month", "quarter", "year")  # finest first
 
-# The dashboard keeps dates as pandas timestamps (nanoseconds since 1970 in its timeline, filters
-# and exports), which hold 1677-09-22 … 2262-04-11 only. Earlier or later dates (year 602, BCE,
-# far-future typos) are reported and dropped rather than crashing the app later.
-MIN_DATE = (pd.Timestamp.min.ceil("D")).date()
-MAX_DATE = (pd.Timestamp.max.floor("D")).date()
+# The dataset holds dates as datetime64[s] (pandas 3), which spans far more than the calendar of
+# Python's datetime.date: year 1 … 9999 is the range. BCE years are refused with a clear reason.
+MIN_DATE = dt.date(1, 1, 1)
+MAX_DATE = dt.date(9999, 12, 31)
 
 _MONTHS: dict[str, int] = {}
 for _i in range(1, 13):
@@ -46,7 +50,12 @@ _Y_Q = re.compile(r"^(\d{4})[\s-]*Q([1-4])$", re.IGNORECASE)
 
 
 class DateProblem(ValueError):
-    """A date that cannot become a window; ``str()`` is the reason shown in the import report."""
+    """A date that cannot become a window; ``str()`` is the reason shown in the import report,
+    ``code`` the problem code (bad-date, two-digit-year, ambiguous-date, date-out-of-range)."""
+
+    def __init__(self, message: str, code: str = "bad-date") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -76,14 +85,15 @@ def _year_in_range(year: int, text: str) -> None:
     if year < MIN_DATE.year or year > MAX_DATE.year:
         era = "a BCE year" if year <= 0 else f"year {year}"
         raise DateProblem(
-            f'"{text}" ({era}) is outside the dates the timeline can hold ({MIN_DATE} … {MAX_DATE})')
+            f'"{text}" ({era}) is outside the dates the timeline can hold (year 1 … 9999)', "date-out-of-range")
 
 
 def checked(window: Window, text: str = "") -> Window:
     """``window`` if it lies within MIN_DATE … MAX_DATE; else a DateProblem."""
     if window.start < MIN_DATE or window.end > MAX_DATE:
         shown = text or f"{window.start} … {window.end}"
-        raise DateProblem(f'"{shown}" is outside the dates the timeline can hold ({MIN_DATE} … {MAX_DATE})')
+        raise DateProblem(f'"{shown}" is outside the dates the timeline can hold (year 1 … 9999)',
+                          "date-out-of-range")
     return window
 
 
@@ -121,7 +131,7 @@ def day_window(day: dt.date, precision: str = "day") -> Window:
         try:
             return checked(Window(day - dt.timedelta(days=3), day + dt.timedelta(days=3), "week"))
         except OverflowError as exc:
-            raise DateProblem(f'"{day}" is outside the dates the timeline can hold') from exc
+            raise DateProblem(f'"{day}" is outside the dates the timeline can hold', "date-out-of-range") from exc
     return checked(Window(day, day, "day"), day.isoformat())
 
 
@@ -148,10 +158,30 @@ def _month(name: str) -> int | None:
     return _MONTHS.get(name.lower().rstrip("."))
 
 
-def _full_year(text: str, year: str) -> int:
-    if len(year) == 2:
-        raise DateProblem(f'"{text}" has a two-digit year; write the year in full')
-    return int(year)
+def two_digit_century(yy: int, pivot: int) -> int:
+    """The year ending in ``yy`` closest to ``pivot`` (ties: the earlier one)."""
+    base = pivot - pivot % 100 + yy
+    return min((base - 100, base, base + 100), key=lambda y: (abs(y - pivot), y))
+
+
+def _full_year(text: str, year: str, hint: int | None = None, pivot: int | None = None) -> int:
+    if len(year) != 2:
+        return int(year)
+    yy = int(year)
+    if hint is not None:
+        if hint % 100 == yy:
+            return hint
+        raise DateProblem(f'"{text}" has a two-digit year that does not match the row\'s year {hint}',
+                          "two-digit-year")
+    if pivot is not None:
+        return two_digit_century(yy, pivot)
+    raise DateProblem(f'"{text}" has a two-digit year; write the year in full', "two-digit-year")
+
+
+def has_two_digit_year(text: str) -> bool:
+    t = " ".join(text.split())
+    m = _NUMERIC.match(t) or _D_MON_Y.match(t) or _MON_D_Y.match(t) or _MON_Y.match(t)
+    return m is not None and len(m.groups()[-1]) == 2 and not _Y_M.match(t)
 
 
 def numeric_order(text: str) -> tuple[int, int] | None:
@@ -160,34 +190,103 @@ def numeric_order(text: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def guess_dayfirst(values: Iterable[str]) -> bool | None:
-    """True when some 'a/b/yyyy' value only makes sense day-first (a > 12) and none month-first."""
-    day_first = month_first = False
+@dataclass(frozen=True)
+class Order:
+    """What a column's a/b/yyyy dates say about their order."""
+
+    day_first: int  # rows whose first field is over 12 (only day-first makes sense)
+    month_first: int  # rows whose second field is over 12
+    ambiguous: int  # rows where both readings are real, different dates
+
+    @property
+    def decided(self) -> bool | None:
+        if self.day_first and not self.month_first:
+            return True
+        if self.month_first and not self.day_first:
+            return False
+        return None
+
+
+def date_order(values: Iterable[str]) -> Order:
+    day_first = month_first = ambiguous = 0
     for v in values:
-        pair = numeric_order(v)
+        pair = numeric_order(v) if v and v[0].isdigit() else None
         if pair is None:
             continue
-        day_first |= pair[0] > 12
-        month_first |= pair[1] > 12
-    if day_first and not month_first:
-        return True
-    if month_first and not day_first:
-        return False
-    return None
+        if pair[0] > 12:
+            day_first += 1
+        elif pair[1] > 12:
+            month_first += 1
+        elif pair[0] != pair[1]:
+            ambiguous += 1
+    return Order(day_first, month_first, ambiguous)
 
 
-def parse_date(value: object, dayfirst: bool = False) -> Window:
-    """A date written by a person or a program, as a window. Raises DateProblem."""
-    if isinstance(value, dt.datetime):
-        return window_of(value.year, value.month, value.day)
-    if isinstance(value, dt.date):
+def guess_dayfirst(values: Iterable[str]) -> bool | None:
+    """True when some 'a/b/yyyy' value only makes sense day-first (a > 12) and none month-first."""
+    return date_order(values).decided
+
+
+_WEEKDAY = re.compile(r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+_OF = re.compile(r"(\d)(?:st|nd|rd|th)?\s+of\s+", re.IGNORECASE)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\d{2}(?:\d{2}(?:\d{2})?)?)?$")  # YYYYMMDD[HH[MM[SS]]]
+_SERIAL = re.compile(r"^(\d{5,7})(?:\.\d+)?$")
+_APPROX = re.compile(r"^(?:c\.|ca\.?|circa|about|around|approx\.?|approximately)\s*(.+)$", re.IGNORECASE)
+_DECADE = re.compile(r"^(\d{3})0s$")
+_MON_MON_Y = re.compile(r"^([A-Za-z]+)\.?\s*(?:-|–|—|to|/)\s*([A-Za-z]+)\.?,?\s+(\d{4})$")
+_D_D_MON_Y = re.compile(rf"^(\d{{1,2}}){_ORD}\s*(?:-|–|—|to)\s*(\d{{1,2}}){_ORD}\s+([A-Za-z]+)\.?,?\s+(\d{{4}})$")
+_MON_D_D_Y = re.compile(rf"^([A-Za-z]+)\.?\s+(\d{{1,2}}){_ORD}\s*(?:-|–|—|to)\s*(\d{{1,2}}){_ORD},?\s+(\d{{4}})$")
+_Y_Y = re.compile(r"^(\d{4})\s*(?:-|–|—|to|/)\s*(\d{2}|\d{4})$")
+_RANGE_SPLIT = re.compile(r"\s+(?:-|–|—|to|until)\s+|\s*[–—]\s*", re.IGNORECASE)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(value: object, dayfirst: bool = False, *, year_hint: int | None = None,
+               pivot: int | None = None, serial: bool = False) -> Window:
+    """A date written by a person or a program, as a window. Raises DateProblem.
+
+    ``year_hint``: the row's own year (ACLED's ``year`` column) settles a two-digit year;
+    ``pivot``: else a two-digit year is the one closest to this year; ``serial``: 5-7 digit
+    numbers are Excel serial day numbers (the column was decided to hold them).
+    A range ("April-May 1945", "3-5 March 2020", "1939-45", "1990s", "May 2020 – June 2021")
+    gives a window from its first to its last day at the start's precision (``span`` makes it a
+    period)."""
+    if isinstance(value, dt.datetime | dt.date):
         return window_of(value.year, value.month, value.day)
     text = " ".join(str(value if value is not None else "").split())
     if not text:
-        raise DateProblem("the date is empty")
-    m = _ISO_TIME.match(text)
-    if m:
+        raise DateProblem("the date is empty", "no-date")
+    return _parse_text(text, dayfirst, year_hint, pivot, serial)
+
+
+@lru_cache(maxsize=65536)
+def _parse_text(text: str, dayfirst: bool, hint: int | None, pivot: int | None, serial: bool) -> Window:
+    try:
+        return _single(text, dayfirst, hint, pivot, serial)
+    except DateProblem as first:
+        if first.code != "bad-date" or not (found := _range(text, dayfirst, hint, pivot)):
+            if first.code == "bad-date" and any(c.isalpha() for c in text):
+                prose = _prose(text, dayfirst)
+                if prose is not None:
+                    return prose
+            raise
+        return found
+
+
+def _single(text: str, dayfirst: bool, hint: int | None, pivot: int | None, serial: bool) -> Window:
+    text = text.rstrip(".").strip() if not text.endswith("B.C.") and not text.endswith("B.C.E.") else text
+    text = _OF.sub(r"\1 ", _WEEKDAY.sub("", text))
+    if m := _ISO_TIME.match(text):
         text = m.group(1)
+    if m := _COMPACT.match(text):
+        return window_of(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
+    if serial and (m := _SERIAL.match(text)):
+        n = int(m.group(1))
+        try:
+            serial_day = EXCEL_EPOCH + dt.timedelta(days=n)
+        except OverflowError as exc:
+            raise DateProblem(f'"{text}" is not an Excel date serial in range', "date-out-of-range") from exc
+        return window_of(serial_day.year, serial_day.month, serial_day.day, text)
     if m := _YEAR.match(text):
         return window_of(int(m.group(1)), None, None, text)
     if m := _BCE.match(text):
@@ -195,36 +294,121 @@ def parse_date(value: object, dayfirst: bool = False) -> Window:
     if m := _Y_M_D.match(text):
         return window_of(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
     if m := _Y_M.match(text):
+        if int(m.group(2)) > 12 and "-" in text and (y := _Y_Y.match(text)):
+            return _year_range(y, text)
         return window_of(int(m.group(1)), int(m.group(2)), None, text)
     if m := _NUMERIC.match(text):
-        a, b, year = int(m.group(1)), int(m.group(2)), _full_year(text, m.group(3))
+        a, b, year = int(m.group(1)), int(m.group(2)), _full_year(text, m.group(3), hint, pivot)
         day, month = (a, b) if dayfirst else (b, a)
         if month > 12 and day <= 12:
             order = "month-first" if dayfirst else "day-first"
-            raise DateProblem(f'"{text}" only makes sense {order}; check the day-first setting')
+            raise DateProblem(f'"{text}" only makes sense {order}, but the column is read '
+                              f'{"day-first" if dayfirst else "month-first"}', "ambiguous-date")
         return window_of(year, month, day, text)
     if m := _M_Y.match(text):
         return window_of(int(m.group(2)), int(m.group(1)), None, text)
     if (m := _D_MON_Y.match(text)) and (mon := _month(m.group(2))):
-        return window_of(_full_year(text, m.group(3)), mon, int(m.group(1)), text)
+        return window_of(_full_year(text, m.group(3), hint, pivot), mon, int(m.group(1)), text)
     if (m := _MON_D_Y.match(text)) and (mon := _month(m.group(1))):
-        return window_of(_full_year(text, m.group(3)), mon, int(m.group(2)), text)
+        return window_of(_full_year(text, m.group(3), hint, pivot), mon, int(m.group(2)), text)
     if (m := _MON_Y.match(text)) and (mon := _month(m.group(1))):
-        return window_of(_full_year(text, m.group(2)), mon, None, text)
+        return window_of(_full_year(text, m.group(2), hint, pivot), mon, None, text)
     if m := _Q_Y.match(text):
         return quarter_window(int(m.group(2)), int(m.group(1)), text)
     if m := _Y_Q.match(text):
         return quarter_window(int(m.group(1)), int(m.group(2)), text)
+    if m := _APPROX.match(text):
+        return _single(m.group(1), dayfirst, hint, pivot, False)
     raise DateProblem(f'"{text}" is not a date this importer understands (e.g. 2023-03-15, 15 March 2023, 2023)')
+
+
+def _year_range(m: re.Match[str], text: str) -> Window:
+    first, second = m.group(1), m.group(2)
+    last = int(first[:2] + second) if len(second) == 2 else int(second)
+    return _join(window_of(int(first), None, None, text), window_of(last, None, None, text), text)
+
+
+def _join(start: Window, end: Window, text: str) -> Window:
+    if end.end < start.start:
+        raise DateProblem(f'"{text}": the end ({end.start}) is before the start ({start.start})')
+    return Window(start.start, end.end, start.precision)
+
+
+def _range(text: str, dayfirst: bool, hint: int | None, pivot: int | None) -> Window | None:
+    """A range written in one cell, or None when the text is not one."""
+    t = text.rstrip(".").strip()
+    t = _APPROX.sub(r"\1", t)
+    try:
+        if m := _DECADE.match(t):
+            first = int(m.group(1)) * 10
+            return _join(window_of(first, None, None, t), window_of(first + 9, None, None, t), t)
+        if m := _Y_Y.match(t):
+            return _year_range(m, t)
+        if (m := _MON_MON_Y.match(t)) and (a := _month(m.group(1))) and (b := _month(m.group(2))):
+            year = int(m.group(3))
+            return _join(window_of(year, a, None, t), window_of(year, b, None, t), t)
+        if (m := _D_D_MON_Y.match(t)) and (mon := _month(m.group(3))):
+            year = int(m.group(4))
+            return _join(window_of(year, mon, int(m.group(1)), t), window_of(year, mon, int(m.group(2)), t), t)
+        if (m := _MON_D_D_Y.match(t)) and (mon := _month(m.group(1))):
+            year = int(m.group(4))
+            return _join(window_of(year, mon, int(m.group(2)), t), window_of(year, mon, int(m.group(3)), t), t)
+        parts = _RANGE_SPLIT.split(t)
+        if len(parts) != 2 or not all(parts):
+            return None
+        end = _single(parts[1], dayfirst, hint, pivot, False)
+        try:
+            start = _single(parts[0], dayfirst, hint, pivot, False)
+        except DateProblem:  # "5 March - 7 April 2020": the start borrows the end's year
+            start = _single(f"{parts[0]} {end.start.year}", dayfirst, hint, pivot, False)
+        return _join(start, end, t)
+    except DateProblem:
+        return None
+
+
+def _prose(text: str, dayfirst: bool) -> Window | None:
+    """A date in words that the patterns above miss ("Tuesday 5th March, 2019 at 10am"), read by
+    python-dateutil; only the parts the text gives are kept."""
+    from dateutil import parser
+
+    try:
+        a = parser.parse(text, dayfirst=dayfirst, default=dt.datetime(2000, 1, 1))
+        b = parser.parse(text, dayfirst=dayfirst, default=dt.datetime(2004, 2, 2))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if a.year != b.year:
+        return None  # no year in the text: a date cannot be placed
+    try:
+        if a.month != b.month:
+            return window_of(a.year, None, None, text)
+        if a.day != b.day:
+            return window_of(a.year, a.month, None, text)
+        return window_of(a.year, a.month, a.day, text)
+    except DateProblem:
+        return None
+
+
+def single_unit(w: Window) -> bool:
+    """True when the window is one unit of its precision (one day, one month …)."""
+    if w.precision == "day":
+        return w.start == w.end
+    if w.precision == "week":
+        return (w.end - w.start).days == 6
+    try:
+        return w.start.replace(day=1) == w.start and Window(w.start, w.start, "day").widen(w.precision) == w
+    except DateProblem:
+        return False
 
 
 def span(start: Window, end: Window | None) -> tuple[str, Window]:
     """(kind, window) from a start and an optional end: a span longer than the start's own window
     is a period; otherwise a point event at the start's precision."""
-    if end is None or (end.start, end.end) == (start.start, start.end):
-        return "point", start
+    if end is None:
+        return ("point", start) if single_unit(start) else ("period", start)
+    if (end.start, end.end) == (start.start, start.end):
+        return ("point", start) if single_unit(start) else ("period", start)
     if end.end < start.start:
         raise DateProblem(f"the end ({end.start}) is before the start ({start.start})")
     if end.end <= start.end:  # the end lies inside the start's window: nothing more is known
-        return "point", start
+        return ("point", start) if single_unit(start) else ("period", start)
     return "period", Window(start.start, end.end, start.precision)

@@ -1,7 +1,7 @@
 """The one exception the importers raise: the input cannot be read at all.
 
 Bad *content* (a row with an impossible date, a missing headline) never raises: it becomes a
-``Dropped`` entry of the import result. ``ImportError_`` (trailing underscore: Python's own
+``Problem`` in the import result's ``dropped`` list. ``ImportError_`` (trailing underscore: Python's own
 ``ImportError`` means something else) is a ``GeotimelineError``, so the CLI prints its one-line
 message and exits 2 like any other unreadable input.
 """

@@ -1,13 +1,15 @@
 """A browser upload -> an import report and a validated Dataset, entirely in memory.
 
-The bytes are wrapped in a ``MemoryFile`` (the readers accept it in place of a path), imported
-with the same importers as ``python -m app import``, and the resulting tables are validated
-exactly as a package on disk would be (each table goes through the CSV parser and the
-validator), so the problem report of an upload is the one ``validate`` would print for the same
-data written out. Nothing is written to disk.
+The bytes are wrapped in a ``Source`` (a name plus bytes: it has no folder, so no sibling file
+is ever looked for on the server), imported with the same importers as ``python -m app
+import``, and the resulting tables are validated exactly as a package on disk would be (each
+table goes through the CSV parser and the validator), so the problem report of an upload is
+the one ``python -m app import`` prints for the same file (``Upload.problems``). Nothing is
+written to disk.
 
-Limits (what a shared server agrees to hold per upload) are checked before and after parsing:
-file size, columns, rows. Past them, the message says to import with the command line instead.
+Limits (what a shared server agrees to hold per upload) are checked before the expensive work:
+file size and columns before parsing, rows once the file is read and before its rows become
+events. Past them, the message says to import with the command line instead.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ from app.dataset.reader import RawTable, empty_frame, parse_table_bytes
 from app.dataset.schema import schema_from_dict
 from app.importers import import_source
 from app.importers.errors import ImportError_
-from app.importers.model import ImportResult
-from app.importers.readers import MemoryFile, decode_text, read_xlsx
+from app.importers.gdelt import LAYOUTS
+from app.importers.model import ImportResult, RowLimit
+from app.importers.readers import decode_text, read_xlsx
+from app.importers.report import full_report
+from app.importers.source import Source
 from app.importers.writer import package_metadata, package_schema
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
@@ -40,10 +45,16 @@ class Upload:
     result: ImportResult
     fmt: str
 
+    @property
+    def problems(self) -> list[Problem]:
+        """The report the command line prints for the same file: the import's problems, then
+        validation's, in the user's terms."""
+        return full_report(self.result, self.dataset.problems)
+
 
 def detect_format(name: str, data: bytes) -> str:
     """Which importer fits an uploaded file: by its extension, then by its header or keys."""
-    suffix = MemoryFile.of(name, b"").suffix.lower()
+    suffix = Source.from_bytes(name, b"").suffix
     if suffix not in UPLOAD_SUFFIXES:
         raise ImportError_(f"{name}: unsupported file type {suffix or '(none)'}; upload a .csv, .xlsx or "
                            "TimelineJS .json file")
@@ -52,12 +63,18 @@ def detect_format(name: str, data: bytes) -> str:
             top = json.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             return "timelinejs"  # the importer reports exactly what is wrong with it
-        events = top.get("events") if isinstance(top, dict) else None
+        keys = {str(k).lower(): v for k, v in top.items()} if isinstance(top, dict) else {}
+        events = keys.get("events")
         first = events[0] if isinstance(events, list) and events else {}
-        return "timelinejs" if isinstance(first, dict) and ("start_date" in first or "text" in first) else (
-            "timemap" if isinstance(top, dict) and ("associations" in top or "sources" in top) else "timelinejs")
+        first = {str(k).lower() for k in first} if isinstance(first, dict) else set()
+        if "start_date" in first or "text" in first:
+            return "timelinejs"
+        if "associations" in keys or "sources" in keys or ("date" in first and "description" in first):
+            return "timemap"
+        return "timelinejs"
+    first_line: list[str] = []
     if suffix == ".xlsx":
-        columns = read_xlsx(MemoryFile.of(name, data)).columns
+        columns = read_xlsx(Source.from_bytes(name, data)).columns
     else:
         first_line = decode_text(data[:65536], name, []).splitlines()[:1]
         columns = [c.strip().strip('"') for c in _split(first_line[0])] if first_line else []
@@ -65,6 +82,11 @@ def detect_format(name: str, data: bytes) -> str:
         raise ImportError_(f"{name}: {len(columns)} columns; uploads may have at most {MAX_UPLOAD_COLUMNS} "
                            f"({CLI_HINT})")
     lowered = {c.strip().lower() for c in columns}
+    if suffix != ".xlsx" and first_line and len(columns) in LAYOUTS and first_line[0].count("\t") + 1 == len(columns) \
+            and columns[0].isdigit():
+        return "gdelt"
+    if "globaleventid" in lowered and "sqldate" in lowered:
+        return "gdelt"
     if "event_id_cnty" in lowered or {"event_date", "event_type"} <= lowered:
         return "acled"
     if "year" in lowered and ("headline" in lowered or "text" in lowered):
@@ -87,10 +109,11 @@ def load_upload(name: str, data: bytes, today: dt.date | None = None) -> Upload:
     if not data.strip():
         raise ImportError_(f"{name}: the file is empty")
     fmt = detect_format(name, data)
-    result = import_source(MemoryFile.of(name, data), fmt)
-    if len(result.events) > MAX_UPLOAD_ROWS:
-        raise ImportError_(f"{name}: {len(result.events):,} events; uploads may have at most "
-                           f"{MAX_UPLOAD_ROWS:,} ({CLI_HINT})")
+    try:
+        result = import_source(Source.from_bytes(name, data), fmt, max_rows=MAX_UPLOAD_ROWS)
+    except RowLimit as exc:
+        raise ImportError_(f"{name}: {exc.rows:,} rows; uploads may have at most {MAX_UPLOAD_ROWS:,} "
+                           f"({CLI_HINT})") from exc
     return Upload(dataset=to_dataset(result, today), result=result, fmt=fmt)
 
 

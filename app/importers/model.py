@@ -1,7 +1,8 @@
 """What every importer produces: event drafts, collected into the six tables of a data package.
 
-A format module reads its file and turns each item into an ``EventDraft`` (or a ``Dropped``
-entry saying why it could not). ``Collector.result()`` then does what is common to all formats:
+A format module reads its file and turns each item into an ``EventDraft`` (or a ``Problem``
+saying why it could not: the same record validation uses, naming the user's file, line and
+column). ``Collector.result()`` then does what is common to all formats:
 stable identifiers, category vocabularies, places, sources and actors, and the string frames
 with exactly the columns of schema.json.
 """
@@ -9,16 +10,17 @@ with exactly the columns of schema.json.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
 
 from app.dataset import columns as C
+from app.dataset.problems import Problem
 from app.dataset.schema import Schema, load_schema
 from app.importers.dates import DateProblem, Window, parse_date
 from app.importers.places import PlaceProblem, coordinate, country_centre, country_name, format_coordinate
@@ -27,7 +29,7 @@ from app.importers.text import DESCRIPTION_MAX, TITLE_MAX, plain_text, safe_id, 
 UNCATEGORISED = "uncategorised"
 FORMAT_NAMES = {
     "timelinejs": "TimelineJS JSON", "timelinejs-sheet": "TimelineJS spreadsheet", "timemap": "TimeMap export",
-    "acled": "ACLED export", "csv": "CSV table", "xlsx": "Excel workbook",
+    "acled": "ACLED export", "gdelt": "GDELT event file", "csv": "CSV table", "xlsx": "Excel workbook",
 }
 OTHER_ACTOR_TYPE = {
     "value": "other", "label": "Other group",
@@ -36,13 +38,6 @@ OTHER_ACTOR_TYPE = {
 }
 _URL_RE = re.compile(r"^(?i:https?)://[^\s/?#]+\S*$")  # the validator's rule for a url field
 _URL_IN_TEXT = re.compile(r"https?://[^\s;|<>\"']+", re.IGNORECASE)
-
-
-class Dropped(NamedTuple):
-    """An input item that did not become an event: its CSV line (header = 1) or JSON index, and why."""
-
-    line: int
-    reason: str
 
 
 @dataclass
@@ -94,39 +89,56 @@ class ImportResult:
     tables: dict[str, pd.DataFrame]
     mapped: dict[str, str]
     unmapped: list[str]
-    dropped: list[Dropped]
+    dropped: list[Problem]  # rows that did not become events (file = the user's file, its line and column)
     notes: list[str]
     title: str
-    source_path: Path
+    source_name: str
     fmt: str
     categories: dict[str, str]  # category value -> label
     sub_categories: dict[str, tuple[str, str]]  # sub_category value -> (category value, label)
     uses_other_actor_type: bool = False
     dataset_url: str = ""
+    rows_read: int = 0  # items of the user's file that could have become events
+    warnings: list[Problem] = field(default_factory=list)  # kept rows with a doubt (an ambiguous date)
+    origins: dict[str, tuple[int | None, str]] = field(default_factory=dict)  # event_id -> (line, item label)
 
     @property
     def events(self) -> pd.DataFrame:
         return self.tables[C.EVENTS]
 
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.dropped, *self.warnings]
+
     def summary(self) -> str:
         n = len(self.events)
-        parts = [f"{n} event{'s' if n != 1 else ''} imported from {self.source_path.name} ({self.fmt})"]
+        parts = [f"{n:,} event{'s' if n != 1 else ''} imported from {self.source_name} ({self.fmt})"]
+        if self.rows_read:
+            parts.append(f"{self.rows_read:,} row(s) read")
         if self.dropped:
-            parts.append(f"{len(self.dropped)} dropped")
+            parts.append(f"{len(self.dropped):,} dropped")
+        if self.warnings:
+            parts.append(f"{len(self.warnings):,} kept with a doubt")
         if self.unmapped:
             parts.append(f"{len(self.unmapped)} column(s) not used")
         return " · ".join(parts)
 
     def report_lines(self) -> list[str]:
-        """The whole report as lines of text, for the command line."""
+        """The import's report as lines of text (the problem table comes separately)."""
         lines = [self.summary()]
         if self.mapped:
             lines.append("Used: " + ", ".join(f"{src} → {dst}" for src, dst in self.mapped.items()))
         if self.unmapped:
             lines.append("Not used: " + ", ".join(self.unmapped))
         lines.extend(f"Note: {n}" for n in self.notes)
-        lines.extend(f"Dropped (line/item {d.line}): {d.reason}" for d in self.dropped)
         return lines
+
+    def column_of(self, our_field: str) -> str | None:
+        """The user's column that fed one of our fields (None when none did)."""
+        for src, dst in self.mapped.items():
+            if dst == our_field or dst.split(" ")[0] == our_field:
+                return src
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -174,23 +186,63 @@ def partial_date(text: str) -> str:
     return str(w.start.year)
 
 
+class RowLimit(Exception):
+    """More rows than the caller agreed to import (raised before the rows become events)."""
+
+    def __init__(self, rows: int, limit: int) -> None:
+        super().__init__(f"{rows:,} rows; the limit is {limit:,}")
+        self.rows, self.limit = rows, limit
+
+
 class Collector:
     """Accumulates drafts, drops and notes for one import; ``result()`` builds the tables."""
 
-    def __init__(self, path: Path, fmt: str, dataset_url: str = "", title: str = "") -> None:
-        self.path = path
+    def __init__(self, name: str, fmt: str, dataset_url: str = "", title: str = "") -> None:
+        self.name = name
         self.fmt = fmt
         self.dataset_url = dataset_url.strip()
         self.title = title
         self.drafts: list[EventDraft] = []
-        self.dropped: list[Dropped] = []
+        self.dropped: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.notes: list[str] = []
         self.mapped: dict[str, str] = {}
         self.unmapped: list[str] = []
+        self.max_rows: int | None = None
+        self._rows_read = 0
+        self.labels: dict[int, str] = {}  # JSON item index -> "events[3]" (no line numbers in JSON)
         self._tallies: dict[str, list[str]] = {}
 
-    def drop(self, where: int, reason: str) -> None:
-        self.dropped.append(Dropped(where, reason))
+    @property
+    def rows_read(self) -> int:
+        return self._rows_read
+
+    @rows_read.setter
+    def rows_read(self, n: int) -> None:
+        """Set once the file is read, before any row is turned into an event: past ``max_rows``
+        (an upload's limit) the import stops here, before the expensive work."""
+        if self.max_rows is not None and n > self.max_rows:
+            raise RowLimit(n, self.max_rows)
+        self._rows_read = n
+
+    def drop(self, where: int, reason: str, code: str = "bad-row", field: str | None = None,
+             value: str | None = None, fix: str = "", label: str = "") -> None:
+        """An item that does not become an event: a problem of the user's file at its line (CSV,
+        sheet) or item (JSON, ``label`` like "events[3]"), naming the user's column."""
+        self.dropped.append(self._problem(where, reason, code, field, value, fix, label, "error"))
+
+    def doubt(self, where: int, reason: str, code: str, field: str | None = None, value: str | None = None,
+              fix: str = "", label: str = "") -> None:
+        """A kept row the user should look at (e.g. a date whose order the file does not settle)."""
+        self.warnings.append(self._problem(where, reason, code, field, value, fix, label, "warning"))
+
+    def _problem(self, where: int, reason: str, code: str, field: str | None, value: str | None, fix: str,
+                 label: str, severity: Any) -> Problem:
+        label = label or self.labels.get(where, "")
+        line = None if label else where
+        if label:
+            field = f"{label}.{field}" if field else label
+        return Problem(self.name, line, field, value, code, reason, severity, fix)
 
     def note(self, message: str) -> None:
         if message not in self.notes:
@@ -202,7 +254,7 @@ class Collector:
             self.note(message)
         if bad_rows:
             for line, reason in table.bad_rows:
-                self.drop(line, reason)
+                self.drop(line, reason, "unreadable-row")
 
     def place(self, draft: EventDraft, latitude: object, longitude: object, where: str) -> None:
         """Set the draft's coordinates; a bad pair is noted and the event kept without them."""
@@ -229,6 +281,7 @@ class Collector:
     # -- building the tables ---------------------------------------------------------------
     def result(self) -> ImportResult:
         self._tally_notes()
+        self._ids = Unique()
         drafts = self._assign_ids()
         categories, sub_of = self._categories(drafts)
         dataset_source = self._dataset_source()
@@ -238,10 +291,14 @@ class Collector:
         links: dict[tuple[str, str], dict[str, str]] = {}
         actors: dict[str, dict[str, str]] = {}
         actor_ids: dict[str, str] = {}
+        actor_types: dict[str, Counter[str]] = {}
         actor_links: dict[tuple[str, str, str], dict[str, str]] = {}
         counts = {"coords": 0, "centre": 0, "no-url": 0}
-        other_type = False
+        source_unique, actor_unique = Unique(), Unique()
+        roles, actor_roles, actor_type_vocab = vocab("source_role"), vocab("actor_role"), vocab("actor_type")
+        origins: dict[str, tuple[int | None, str]] = {}
         for d, eid in drafts:
+            origins[eid] = (None, self.labels[d.where]) if d.where in self.labels else (d.where, "")
             events.append(self._event_row(d, eid, categories, sub_of, counts))
             drafted = [s for s in d.sources if is_http_url(s.url)]
             counts["no-url"] += len(d.sources) - len(drafted)
@@ -250,14 +307,13 @@ class Collector:
             for s in drafted:
                 url = s.url.strip()
                 if url not in source_ids:
-                    sid = self._unique(f"{slug(urlsplit(url).hostname or 'source', 40)}-{short_hash(url)}",
-                                       sources, 100)
+                    sid = source_unique.make(f"{slug(urlsplit(url).hostname or 'source', 40)}-{short_hash(url)}", 100)
                     source_ids[url] = sid
                     sources[sid] = self._source_row(sid, s)
                 key = (eid, source_ids[url])
                 if key not in links:
                     links[key] = {C.EVENT_ID: eid, C.SOURCE_ID: key[1],
-                                  C.ROLE: s.role if s.role in vocab("source_role") else "primary",
+                                  C.ROLE: s.role if s.role in roles else "primary",
                                   C.NOTE: plain_text(s.note)}
             for a in d.actors:
                 name = plain_text(a.name)
@@ -265,15 +321,18 @@ class Collector:
                     continue
                 key_name = name.casefold()
                 if key_name not in actor_ids:
-                    aid = self._unique(slug(name, 80) or f"actor-{short_hash(name)}", actors, 80)
-                    actor_ids[key_name] = aid
-                    atype = a.actor_type if a.actor_type in vocab("actor_type") else "other"
-                    other_type |= atype == "other"
-                    actors[aid] = {C.ACTOR_ID: aid, C.NAME: name, C.ACTOR_TYPE: atype, C.COUNTRY: "",
-                                   C.PARENT_ID: "", C.ALIASES: ""}
-                role = a.role if a.role in vocab("actor_role") else "participant"
-                link = (eid, actor_ids[key_name], role)
-                actor_links.setdefault(link, {C.EVENT_ID: eid, C.ACTOR_ID: link[1], C.ROLE: role})
+                    new_id = actor_unique.make(slug(name, 80) or f"actor-{short_hash(name)}", 80)
+                    actor_ids[key_name] = new_id
+                    actor_types[new_id] = Counter()
+                    actors[new_id] = {C.ACTOR_ID: new_id, C.NAME: name, C.ACTOR_TYPE: "other", C.COUNTRY: "",
+                                      C.PARENT_ID: "", C.ALIASES: ""}
+                aid = actor_ids[key_name]
+                if a.actor_type in actor_type_vocab and a.actor_type != "other":
+                    actor_types[aid][a.actor_type] += 1
+                role = a.role if a.role in actor_roles else "participant"
+                link = (eid, aid, role)
+                actor_links.setdefault(link, {C.EVENT_ID: eid, C.ACTOR_ID: aid, C.ROLE: role})
+        other_type = self._actor_types(actors, actor_types)
         if counts["coords"]:
             self.note(f"{counts['coords']} event(s) had only one of latitude/longitude, or an unusable pair; "
                       "they are kept without coordinates")
@@ -297,75 +356,108 @@ class Collector:
         }
         used_cats = {row[C.CATEGORY] for row in events}
         used_subs = {row[C.SUB_CATEGORY] for row in events}
+
+        def order(p: Problem) -> tuple[int, str]:
+            return (p.line if p.line is not None else -1, p.field or "")
+
         return ImportResult(
             tables=tables, mapped=dict(self.mapped), unmapped=list(self.unmapped),
-            dropped=sorted(self.dropped, key=lambda d: d.line), notes=list(self.notes),
-            title=self.title or self.path.stem, source_path=self.path, fmt=self.fmt,
+            dropped=sorted(self.dropped, key=order), notes=list(self.notes),
+            title=self.title or _stem(self.name), source_name=self.name, fmt=self.fmt,
             categories={k: v for k, v in categories.items() if k in used_cats},
             sub_categories={k: v for k, v in sub_of.items() if k in used_subs or (k == v[0] and k in used_cats)},
-            uses_other_actor_type=other_type, dataset_url=self.dataset_url,
+            uses_other_actor_type=other_type, dataset_url=self.dataset_url, rows_read=self.rows_read,
+            warnings=sorted(self.warnings, key=order), origins=origins,
         )
 
-    @staticmethod
-    def _unique(base: str, taken: Container[str], limit: int) -> str:
-        base = base[:limit].rstrip("._-") or "x"
-        candidate, n = base, 2
-        while candidate in taken:
-            suffix = f"-{n}"
-            candidate = base[: limit - len(suffix)].rstrip("._-") + suffix
-            n += 1
-        return candidate
+    def _actor_types(self, actors: dict[str, dict[str, str]], types: dict[str, Counter[str]]) -> bool:
+        """Each actor's type is the one the file gives it most often (not the first seen); an actor
+        the file never types is "other". Actors typed two ways are noted."""
+        other = False
+        mixed: list[str] = []
+        for aid, row in actors.items():
+            counter = types.get(aid)
+            if counter:
+                (best, n), *rest = counter.most_common()
+                row[C.ACTOR_TYPE] = best
+                if rest:
+                    mixed.append(f"{row[C.NAME]} ({best} {n}×, " + ", ".join(f"{t} {k}×" for t, k in rest) + ")")
+            else:
+                other = True
+        if mixed:
+            shown = "; ".join(mixed[:5]) + (f" and {len(mixed) - 5} more" if len(mixed) > 5 else "")
+            self.note(f"{len(mixed)} actor(s) are typed differently across rows; each takes its most frequent "
+                      f"type: {shown}")
+        return other
 
     def _assign_ids(self) -> list[tuple[EventDraft, str]]:
-        """Given ids made safe (duplicates dropped); missing ones generated from date and title."""
-        taken: set[str] = set()
-        given: dict[int, str] = {}
-        adjusted = 0
-        for i, d in enumerate(self.drafts):
+        """Ids made safe; an id given twice is one event listed twice (ACLED's monadic exports list
+        an event once per actor) when the rows agree on date, place and text — they are merged, with
+        all their actors and sources — and two distinct events otherwise (the later one gets
+        ``ID-2``). Missing ids are generated from date and title. Linear in the number of rows."""
+        ids = self._ids
+        first: dict[str, EventDraft] = {}
+        given: list[str] = []
+        keep: list[bool] = []
+        adjusted = merged = 0
+        renamed: list[str] = []
+        for d in self.drafts:
             raw = d.event_id.strip()
-            if not raw:
-                continue
-            eid = safe_id(raw)
-            if not eid:
-                continue
-            adjusted += eid != raw
-            if eid in taken:
-                self.drop(d.where, f'id "{raw}" is used by an earlier item')
-                given[i] = ""
-                continue
-            taken.add(eid)
-            given[i] = eid
+            eid = safe_id(raw) if raw else ""
+            adjusted += bool(eid) and eid != raw
+            if eid and eid in first:
+                prior = first[eid]
+                if _same_event(prior, d):
+                    _merge(prior, d)
+                    merged += 1
+                    given.append("")
+                    keep.append(False)
+                    continue
+                new = ids.make(eid, 80)
+                renamed.append(f'"{raw}" (line/item {d.where} → {new})')
+                eid = new
+            if eid:
+                ids.take(eid)
+                first.setdefault(eid, d)
+            given.append(eid)
+            keep.append(True)
         if adjusted:
             self.note(f"{adjusted} id(s) were adjusted to letters, digits, '.', '_' and '-'")
+        if merged:
+            self.note(f"{merged:,} row(s) repeat an earlier row's id with the same date, place and text (one event "
+                      "listed once per actor); they were merged into that event, keeping all actors and sources")
+        if renamed:
+            shown = ", ".join(renamed[:5]) + (f" and {len(renamed) - 5} more" if len(renamed) > 5 else "")
+            self.note(f"{len(renamed)} distinct event(s) share an id with an earlier one; each was kept under a new "
+                      f"id: {shown}")
         out: list[tuple[EventDraft, str]] = []
         generated = 0
-        for i, d in enumerate(self.drafts):
-            if i in given:
-                if given[i]:
-                    out.append((d, given[i]))
+        for d, eid, kept in zip(self.drafts, given, keep, strict=True):
+            if not kept:
                 continue
-            words = slug(plain_text(d.title), 40) or short_hash(d.title + d.description)
-            eid = self._unique(f"{d.window.start:%Y-%m-%d}-{words}", taken, 80)
-            taken.add(eid)
+            if not eid:
+                words = slug(plain_text(d.title), 40) or short_hash(d.title + d.description)
+                eid = ids.make(f"{d.window.start.isoformat()}-{words}", 80)
+                generated += 1
             out.append((d, eid))
-            generated += 1
         if generated:
-            self.note(f"{generated} event(s) had no id; ids were made from the date and title "
+            self.note(f"{generated:,} event(s) had no id; ids were made from the date and title "
                       "(stable as long as those do not change)")
         return out
 
     def _categories(self, drafts: list[tuple[EventDraft, str]]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
         categories: dict[str, str] = {}
         for d, _ in drafts:
-            label = shorten(plain_text(d.category), 60)
+            label = plain_text(d.category)
             value = (slug(label) or f"category-{short_hash(label)}") if label else UNCATEGORISED
             categories.setdefault(value, label or "Uncategorised")
             d.category = value
         # each category has a generic sub-category of the same name; real ones must stay unique
         sub_of: dict[str, tuple[str, str]] = {c: (c, label) for c, label in categories.items()}
+        subs = Unique(sub_of)
         assigned: dict[tuple[str, str], str] = {}
         for d, _ in drafts:
-            label = shorten(plain_text(d.sub_category), 60)
+            label = plain_text(d.sub_category)
             value = (slug(label) or f"sub-{short_hash(label)}") if label else ""
             if not value or value == d.category:
                 d.sub_category = d.category
@@ -373,8 +465,9 @@ class Collector:
             if (d.category, value) not in assigned:
                 candidate = value
                 if candidate in sub_of and sub_of[candidate][0] != d.category:
-                    candidate = self._unique(f"{d.category}-{value}", sub_of, 120)
+                    candidate = subs.make(f"{d.category}-{value}", 120)
                 sub_of.setdefault(candidate, (d.category, label))
+                subs.take(candidate)
                 assigned[(d.category, value)] = candidate
             d.sub_category = assigned[(d.category, value)]
         return categories, sub_of
@@ -386,7 +479,7 @@ class Collector:
             self.note(f'dataset_url "{self.dataset_url}" is not an http(s) URL; not used')
             return None
         host = urlsplit(self.dataset_url).hostname or ""
-        title = f"{FORMAT_NAMES.get(self.fmt, self.fmt)}: {self.path.name}"
+        title = f"{FORMAT_NAMES.get(self.fmt, self.fmt)}: {self.name}"
         return SourceDraft(url=self.dataset_url, title=title, publisher=host, source_type="reference", role="primary",
                            note="The imported dataset as a whole, cited for events without a source URL of their own.")
 
@@ -450,6 +543,58 @@ class Collector:
             C.SOURCE_TYPE: s.source_type if s.source_type in vocab("source_type") else "other",
             C.LANGUAGE: "",
         }
+
+
+class Unique:
+    """Identifiers made unique in linear time: ``make("x")`` gives x, then x-2, x-3 … (a counter per
+    base, never a probe from 2 for each row)."""
+
+    def __init__(self, taken: Container[str] | None = None) -> None:
+        self.taken: set[str] = set(taken) if isinstance(taken, set | dict | list | tuple) else set()
+        self.next: dict[str, int] = {}
+
+    def take(self, value: str) -> None:
+        self.taken.add(value)
+
+    def make(self, base: str, limit: int) -> str:
+        base = base[:limit].rstrip("._-") or "x"
+        if base not in self.taken:
+            self.taken.add(base)
+            return base
+        n = self.next.get(base, 2)
+        while True:
+            suffix = f"-{n}"
+            candidate = base[: limit - len(suffix)].rstrip("._-") + suffix
+            n += 1
+            if candidate not in self.taken:
+                break
+        self.next[base] = n
+        self.taken.add(candidate)
+        return candidate
+
+
+def _event_key(d: EventDraft) -> tuple[object, ...]:
+    return (d.window, d.kind, plain_text(d.title), plain_text(d.description), d.place_name, d.country,
+            d.latitude, d.longitude, d.category, d.sub_category)
+
+
+def _same_event(a: EventDraft, b: EventDraft) -> bool:
+    return _event_key(a) == _event_key(b)
+
+
+def _merge(into: EventDraft, other: EventDraft) -> None:
+    names = {(x.name.casefold(), x.role) for x in into.actors}
+    for actor in other.actors:
+        if (actor.name.casefold(), actor.role) not in names:
+            into.actors.append(actor)
+            names.add((actor.name.casefold(), actor.role))
+    urls = {s.url for s in into.sources}
+    into.sources.extend(s for s in other.sources if s.url not in urls)
+    into.notes.extend(n for n in other.notes if n not in into.notes)
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0] if "." in name.strip(".") else name
 
 
 def _frame(table: str, rows: list[dict[str, str]]) -> pd.DataFrame:

@@ -85,7 +85,7 @@ def format_coordinate(value: float) -> str:
 def _centroids() -> dict[str, tuple[float, float]]:
     """ISO3 -> (lon, lat) of the country's centre, from the map's own Natural Earth shapes."""
     try:
-        from app.figures.map import country_centroids  # the map's own table: one source of centres
+        from app.geo import country_centroids  # the map's own table: one source of centres
 
         return dict(country_centroids())
     except (ImportError, OSError, ValueError, KeyError):  # pragma: no cover - the file ships with the app

@@ -22,12 +22,12 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PosixPath, PurePosixPath
 from typing import Any
 
 from app.importers.errors import ImportError_
+from app.importers.source import MAX_FILE_BYTES as MAX_FILE_BYTES
+from app.importers.source import Source
 
-MAX_FILE_BYTES = 512 * 1024 * 1024  # what we agree to read into memory
 MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024  # sum of the zip members once inflated
 MAX_XLSX_RATIO = 200  # a member inflating more than 200x is treated as a zip bomb
 _DELIMITERS = (",", ";", "\t", "|")
@@ -35,13 +35,36 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-@dataclass(frozen=True)
+MISSING_ALWAYS = frozenset({"NULL", "null", "Null", "#N/A", "N/A", "n/a", "NaN", "nan", "#NULL!"})
+MISSING_R = frozenset({"NA", "None"})  # R's and Python's markers; "NA" is also Namibia's ISO 3166 code
+MISSING = MISSING_ALWAYS | MISSING_R
+
+
 class Row:
-    line: int  # CSV line (header = 1) or spreadsheet row number
-    values: dict[str, str]
+    """One row of text: its line in the user's file (header = 1) and its cells, by column."""
+
+    __slots__ = ("index", "line", "record")
+
+    def __init__(self, line: int, record: list[str], index: dict[str, int]) -> None:
+        self.line = line
+        self.record = record
+        self.index = index
+
+    @property
+    def values(self) -> dict[str, str]:
+        n = len(self.record)
+        return {c: (self.record[i] if i < n else "") for c, i in self.index.items()}
 
     def get(self, column: str | None) -> str:
-        return self.values.get(column, "").strip() if column else ""
+        if not column:
+            return ""
+        i = self.index.get(column)
+        if i is None or i >= len(self.record):
+            return ""
+        return self.record[i].strip()
+
+    def __repr__(self) -> str:
+        return f"Row({self.line}, {self.values!r})"
 
 
 @dataclass
@@ -53,65 +76,43 @@ class Table:
     rows: list[Row]
     notes: list[str] = field(default_factory=list)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, reason): could not be split
+    missing: dict[str, int] = field(default_factory=dict)  # marker -> cells read as empty
 
 
-class MemoryFile(PosixPath):
-    """A file held in memory (a browser upload) that the readers accept in place of a path: it has
-    the name (and so the suffix) of the uploaded file, and its bytes never touch the disk."""
-
-    data: bytes = b""
-
-    @classmethod
-    def of(cls, name: str, data: bytes) -> MemoryFile:
-        # only the final component of a browser-given name: never a path into our file system
-        file = cls(PurePosixPath(name.replace("\\", "/")).name or "upload")
-        file.data = data
-        return file
-
-    def read_bytes(self) -> bytes:
-        return self.data
-
-    def exists(self, *args: Any, **kwargs: Any) -> bool:
-        return True
-
-    def is_dir(self) -> bool:
-        return False
-
-    def size(self) -> int:
-        return len(self.data)
-
-
-def check_file(path: Path) -> None:
-    """A readable file of a size we agree to read; else ImportError_."""
-    if isinstance(path, MemoryFile):
-        size = path.size()
-        if size > MAX_FILE_BYTES:
-            raise ImportError_(f"{path.name}: {size // (1024 * 1024)} MiB is larger than the "
-                               f"{MAX_FILE_BYTES // (1024 * 1024)} MiB this importer reads")
-        return
-    try:
-        if path.is_dir():
-            raise ImportError_(f"{path}: is a folder, not a file")
-        size = path.stat().st_size
-    except FileNotFoundError as exc:
-        raise ImportError_(f"{path}: no such file") from exc
-    except OSError as exc:
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror})") from exc
-    if size > MAX_FILE_BYTES:
-        raise ImportError_(f"{path.name}: {size // (1024 * 1024)} MiB is larger than the "
-                           f"{MAX_FILE_BYTES // (1024 * 1024)} MiB this importer reads")
+def blank_markers(table: Table) -> None:
+    """Cells holding a missing-value marker of R, SQL or spreadsheet exports become empty, with a
+    note. "NULL", "#N/A", "N/A", "NaN" always; "NA" and "None" too, except in a column whose other
+    values are two-letter codes (there "NA" is Namibia)."""
+    hits: dict[int, dict[str, list[Row]]] = {}
+    for row in table.rows:
+        if MISSING.isdisjoint(row.record):
+            continue
+        for i, v in enumerate(row.record):
+            if v in MISSING:
+                hits.setdefault(i, {}).setdefault(v, []).append(row)
+    counts: dict[str, list[int]] = {}
+    for i, by_marker in sorted(hits.items()):
+        for marker, rows in by_marker.items():
+            if marker == "NA" and _two_letter_column(table, i):
+                continue
+            for r in rows:
+                r.record[i] = ""
+            counts.setdefault(marker, []).append(len(rows))
+    for marker, per_column in counts.items():
+        cells = sum(per_column)
+        table.missing[marker] = cells
+        table.notes.append(f'{table.label}: read "{marker}" as a missing value (a marker of R, SQL or spreadsheet '
+                           f"exports): {cells:,} cell(s) in {len(per_column)} column(s) left empty")
 
 
-def read_bytes(path: Path) -> bytes:
-    check_file(path)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ImportError_(f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise ImportError_(f"{path}: is a folder, not a file") from exc
-    except OSError as exc:
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror})") from exc
+def _two_letter_column(table: Table, i: int) -> bool:
+    others = [v for v in (r.record[i].strip() for r in table.rows[:5000] if i < len(r.record))
+              if v and v not in MISSING]
+    return bool(others) and all(len(v) == 2 and v.isalpha() and v.isupper() for v in others)
+
+
+def read_bytes(source: Source) -> bytes:
+    return source.read_bytes()
 
 
 def decode_text(data: bytes, label: str, notes: list[str]) -> str:
@@ -170,6 +171,9 @@ def parse_csv_text(text: str, label: str, notes: list[str] | None = None) -> Tab
         raise ImportError_(f"{label}: the first row is empty; it must name the columns")
     columns = _unique_columns(header, label, notes)
     table = Table(label, columns, [], notes)
+    index = {c: i for i, c in enumerate(columns)}
+    width = len(columns)
+    append = table.rows.append
     last_line = reader.line_num
     while True:
         start = last_line + 1
@@ -182,32 +186,33 @@ def parse_csv_text(text: str, label: str, notes: list[str] | None = None) -> Tab
             last_line = reader.line_num
             continue
         last_line = reader.line_num
-        if not any(v.strip() for v in record):
+        if len(record) > width:
+            if any(v.strip() for v in record[width:]):
+                table.bad_rows.append((start, f"has {len(record)} fields but the header names {width}; "
+                                              "check commas and quotes"))
+                continue
+            del record[width:]
+        if not any(record) or not "".join(record).strip():
             continue
-        extra = record[len(columns):]
-        if any(v.strip() for v in extra):
-            table.bad_rows.append((start, f"has {len(record)} fields but the header names {len(columns)}; "
-                                          "check commas and quotes"))
-            continue
-        values = {c: (record[i] if i < len(record) else "") for i, c in enumerate(columns)}
-        table.rows.append(Row(start, values))
+        append(Row(start, record, index))
+    blank_markers(table)
     return table
 
 
-def read_csv(path: Path) -> Table:
+def read_csv(path: Source) -> Table:
     notes: list[str] = []
     text = decode_text(read_bytes(path), path.name, notes)
     return parse_csv_text(text, path.name, notes)
 
 
-def _check_zip(path: Path, data: bytes) -> None:
+def _check_zip(path: Source, data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except zipfile.BadZipFile as exc:
         raise ImportError_(f"{path.name}: not an .xlsx workbook (not a zip file)") from exc
     except OSError as exc:
-        raise ImportError_(f"{path}: cannot be read ({exc.strerror})") from exc
+        raise ImportError_(f"{path.name}: cannot be read ({exc.strerror})") from exc
     total = sum(i.file_size for i in infos)
     if total > MAX_XLSX_UNCOMPRESSED:
         raise ImportError_(f"{path.name}: would inflate to {total // (1024 * 1024)} MiB; refusing "
@@ -228,6 +233,8 @@ def cell_text(value: object) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -247,7 +254,14 @@ def _clean_tree(value: Any) -> Any:
     return value
 
 
-def read_xlsx(path: Path, sheet: str | None = None) -> Table:
+def read_xlsx(path: Source, sheet: str | None = None) -> Table:
+    return read_xlsx_sheets(path, [sheet] if sheet else None)[0]
+
+
+def read_xlsx_sheets(path: Source, sheets: list[str] | None = None,
+                     pick: Any = None) -> list[Table]:
+    """Sheets of a workbook as Tables: the ones named (``sheets``), or those ``pick(names)``
+    returns, or else the first sheet."""
     data = read_bytes(path)  # read once: the zip check and both workbook views use these bytes
     _check_zip(path, data)
     from openpyxl import load_workbook  # imported here: only the xlsx path needs it
@@ -258,24 +272,44 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types (KeyError, InvalidFileException, XML errors)
         raise ImportError_(f"{path.name}: cannot be opened as an .xlsx workbook ({type(exc).__name__})") from exc
+    tables: list[Table] = []
     try:
-        names = formulas.sheetnames
-        name = sheet or names[0]
-        if name not in names:
-            raise ImportError_(f'{path.name}: no sheet named "{name}" (sheets: {", ".join(names)})')
-        label = f"{path.name} [{name}]"
-        notes: list[str] = []
-        try:
-            rows, formula_cells = _sheet_rows(formulas[name], values[name])
-        except Exception as exc:  # read-only sheets parse as they go: broken XML, a bad cell value …
-            raise ImportError_(f"{label}: the sheet cannot be read ({type(exc).__name__}: {exc})") from exc
+        names = list(formulas.sheetnames)
+        wanted = list(sheets) if sheets else (list(pick(names)) if pick is not None else names[:1])
+        for name in wanted:
+            if name not in names:
+                raise ImportError_(f'{path.name}: no sheet named "{name}" (sheets: {", ".join(names)})')
+            label = f"{path.name} [{name}]"
+            notes: list[str] = []
+            try:
+                rows, formula_cells = _sheet_rows(formulas[name], values[name])
+            except Exception as exc:  # read-only sheets parse as they go: broken XML, a bad cell value …
+                raise ImportError_(f"{label}: the sheet cannot be read ({type(exc).__name__}: {exc})") from exc
+            if formula_cells:
+                notes.append(f"{label}: {formula_cells} formula cell(s) were not evaluated; their values are the "
+                             "ones Excel saved with the file (empty if it never calculated them)")
+            if not any(any(v.strip() for v in r) for r in rows) and sheets is None and pick is not None:
+                continue
+            tables.append(_table_from_rows(rows, label, notes))
     finally:
         formulas.close()
         values.close()
-    if formula_cells:
-        notes.append(f"{label}: {formula_cells} formula cell(s) were not evaluated; their values are the ones "
-                     "Excel saved with the file (empty if it never calculated them)")
-    return _table_from_rows(rows, label, notes)
+    return tables
+
+
+def sheet_names(path: Source) -> list[str]:
+    data = read_bytes(path)
+    _check_zip(path, data)
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+    except Exception as exc:
+        raise ImportError_(f"{path.name}: cannot be opened as an .xlsx workbook ({type(exc).__name__})") from exc
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
 
 
 def _sheet_rows(formulas: Any, values: Any) -> tuple[list[list[str]], int]:
@@ -300,22 +334,23 @@ def _table_from_rows(rows: list[list[str]], label: str, notes: list[str]) -> Tab
         raise ImportError_(f"{label}: the sheet is empty")
     columns = _unique_columns(rows[start], label, notes)
     table = Table(label, columns, [], notes)
+    index = {c: i for i, c in enumerate(columns)}
     for i, record in enumerate(rows[start + 1:], start=start + 2):
         if not any(v.strip() for v in record):
             continue
-        values = {c: (record[j] if j < len(record) else "") for j, c in enumerate(columns)}
-        table.rows.append(Row(i, values))
+        table.rows.append(Row(i, record[: len(columns)], index))
+    blank_markers(table)
     return table
 
 
-def read_rows(path: Path, sheet: str | None = None) -> Table:
+def read_rows(path: Source, sheet: str | None = None) -> Table:
     """A CSV or XLSX file (by its extension) as a Table."""
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+    if path.suffix in {".xlsx", ".xlsm"}:
         return read_xlsx(path, sheet)
     return read_csv(path)
 
 
-def read_json(path: Path) -> Any:
+def read_json(path: Source) -> Any:
     data = read_bytes(path)
     try:
         text = data.decode("utf-8-sig")

@@ -14,14 +14,14 @@ A slide with an end later than its start window is a period; an era is always on
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from app.importers.dates import DateProblem, Window, parse_date, span, to_int, window_of
 from app.importers.errors import ImportError_
 from app.importers.model import Collector, EventDraft, SourceDraft
 from app.importers.readers import Row, read_json, read_rows
-from app.importers.text import header_key, plain_text, title_from
+from app.importers.source import Source
+from app.importers.text import header_key, markdown_link, plain_text, title_from
 
 ERA_CATEGORY = "Era"
 
@@ -58,7 +58,7 @@ def _time_note(value: object) -> str:
     return f"Time in the source: {hour}:{str(minute or 0).zfill(2)}"
 
 
-def import_json(path: Path, col: Collector, dayfirst: bool = False) -> None:
+def import_json(path: Source, col: Collector, dayfirst: bool | None = None) -> None:
     data = read_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise ImportError_(f'{path.name}: not a TimelineJS file (expected an object with an "events" list)')
@@ -73,11 +73,14 @@ def import_json(path: Path, col: Collector, dayfirst: bool = False) -> None:
             continue
         for i, item in enumerate(items):
             label = f"{section}[{i}]"
+            where = len(col.labels)
+            col.labels[where] = label
+            col.rows_read += 1
             if not isinstance(item, dict):
-                col.drop(i, f"{label}: not an object")
+                col.drop(where, "not an object", "not-an-object")
                 continue
             seen.update(_paths(item))
-            _slide(item, i, label, is_era, col, dayfirst)
+            _slide(item, where, label, is_era, col, bool(dayfirst))
     col.mapped = {p: f for p, f in _JSON_FIELDS.items() if p in seen}
     ignored = {"start_date", "end_date", "text", "media", "location"}
     col.unmapped = sorted(p for p in seen if p not in _JSON_FIELDS and p not in ignored
@@ -98,19 +101,23 @@ def _slide(item: dict[str, Any], where: int, label: str, is_era: bool, col: Coll
     headline = plain_text(text.get("headline"))
     body = plain_text(text.get("text"))
     shown = headline or title_from(body)
-    name = f'{label} "{shown}"' if shown else label
+    name = f'"{shown}"' if shown else "this slide"
     if item.get("start_date") in (None, "", {}):
-        col.drop(where, f"{name}: has no start_date")
+        col.drop(where, f"{name}: has no start_date", "no-date", "start_date", "",
+                 'Give the slide a "start_date" with at least a "year".')
         return
+    key = "start_date"
     try:
         start = _date_object(item["start_date"], "start_date", dayfirst)
+        key = "end_date"
         end = _date_object(item["end_date"], "end_date", dayfirst) if item.get("end_date") else None
         kind, window = span(start, end)
     except DateProblem as exc:
-        col.drop(where, f"{name}: {exc}")
+        col.drop(where, f"{name}: {exc}", exc.code, key, _shown(item.get(key)))
         return
     if not shown:
-        col.drop(where, f"{label}: has neither a headline nor a text")
+        col.drop(where, "has neither a headline nor a text", "no-title", "text",
+                 fix='Give the slide a "text" with a "headline" or a "text".')
         return
     if is_era:
         kind = "period"
@@ -128,10 +135,12 @@ def _slide(item: dict[str, Any], where: int, label: str, is_era: bool, col: Coll
         url = str(media.get("url") or "").strip()
         link = str(media.get("link") or "").strip()
         chosen = url if url.lower().startswith(("http://", "https://")) else link or url
+        credit, credit_url = markdown_link(plain_text(media.get("credit")))
+        chosen = chosen or credit_url
         if chosen:
             draft.sources.append(SourceDraft(
                 url=chosen, title=plain_text(media.get("caption")) or plain_text(media.get("title")),
-                author=plain_text(media.get("credit")), note="Media of the TimelineJS slide"))
+                author=credit, note="Media of the TimelineJS slide"))
     location = item.get("location")
     if isinstance(location, dict):
         col.place(draft, location.get("lat"), location.get("lon", location.get("lng")), label)
@@ -149,7 +158,7 @@ _SHEET_FIELDS = {
 }
 
 
-def import_sheet(path: Path, col: Collector, dayfirst: bool = False, sheet: str | None = None) -> None:
+def import_sheet(path: Source, col: Collector, dayfirst: bool | None = None, sheet: str | None = None) -> None:
     table = read_rows(path, sheet)
     col.take_table(table)
     by_key = {header_key(c): c for c in reversed(table.columns)}
@@ -159,11 +168,12 @@ def import_sheet(path: Path, col: Collector, dayfirst: bool = False, sheet: str 
     cols = {key: by_key.get(key) for key in _SHEET_FIELDS}
     col.mapped = {by_key[k]: f for k, f in _SHEET_FIELDS.items() if k in by_key}
     col.unmapped = [c for c in table.columns if c not in col.mapped]
+    col.rows_read = len(table.rows)
     for row in table.rows:
-        _sheet_row(row, cols, col, dayfirst)
+        _sheet_row(row, cols, col)
 
 
-def _sheet_row(row: Row, cols: dict[str, str | None], col: Collector, dayfirst: bool) -> None:
+def _sheet_row(row: Row, cols: dict[str, str | None], col: Collector) -> None:
     def get(key: str) -> str:
         return row.get(cols.get(key))
 
@@ -171,26 +181,31 @@ def _sheet_row(row: Row, cols: dict[str, str | None], col: Collector, dayfirst: 
     headline = plain_text(get("headline"))
     body = plain_text(get("text"))
     shown = headline or title_from(body)
-    name = f'line {row.line} "{shown}"' if shown else f"line {row.line}"
+    name = f'"{shown}"' if shown else "this row"
     if kind_cell == "title":
         col.title = col.title or shown
+        col.rows_read -= 1
         col.note(f"line {row.line}: the title row gives the dataset title")
         return
     if not get("year"):
-        col.drop(row.line, f"{name}: has no Year")
+        col.drop(row.line, f"{name}: has no Year", "no-date", cols.get("year"), "",
+                 f'Fill in column "{cols.get("year")}".')
         return
+    field = cols.get("year")
     try:
         start = window_of(year_of(get("year"), "Year"), _int(get("month"), "Month"), _int(get("day"), "Day"))
         end = None
+        field = cols.get("endyear")
         if get("endyear"):
             end = window_of(year_of(get("endyear"), "End Year"), _int(get("endmonth"), "End Month"),
                             _int(get("endday"), "End Day"))
         kind, window = span(start, end)
     except DateProblem as exc:
-        col.drop(row.line, f"{name}: {exc}")
+        col.drop(row.line, f"{name}: {exc}", exc.code, field, row.get(field))
         return
     if not shown:
-        col.drop(row.line, f"{name}: has neither a Headline nor a Text")
+        col.drop(row.line, "has neither a Headline nor a Text", "no-title", cols.get("headline"), "",
+                 f'Fill in column "{cols.get("headline") or "Headline"}".')
         return
     is_era = kind_cell == "era"
     if kind_cell not in ("", "era"):
@@ -203,11 +218,16 @@ def _sheet_row(row: Row, cols: dict[str, str | None], col: Collector, dayfirst: 
     draft = EventDraft(where=row.line, window=window, kind="period" if is_era else kind, title=shown,
                        description=body or headline, notes=notes, event_id=get("uniqueid"),
                        category=plain_text(get("group")) or (ERA_CATEGORY if is_era else ""))
-    if get("media"):
-        draft.sources.append(SourceDraft(url=get("media"), title=plain_text(get("mediacaption")),
-                                         author=plain_text(get("mediacredit")),
+    credit, credit_url = markdown_link(plain_text(get("mediacredit")))
+    if get("media") or credit_url:
+        url = get("media") if get("media").lower().startswith(("http://", "https://")) else credit_url or get("media")
+        draft.sources.append(SourceDraft(url=url, title=plain_text(get("mediacaption")), author=credit,
                                          note="Media of the TimelineJS slide"))
     col.add(draft)
+
+
+def _shown(value: object) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value)[:200])
 
 
 def _int(text: str, what: str) -> int | None:

@@ -35,7 +35,7 @@ def package_schema(result: ImportResult, schema_path: Path | None = None) -> dic
         raise SchemaError(f"{path}: schema file not found") from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise SchemaError(f"{path}: not a readable schema ({exc})") from exc
-    origin = result.source_path.name
+    origin = result.source_name
     vocabularies[C.CATEGORY]["values"] = [
         {"value": value, "label": label, "description": f'Imported from {origin}: "{label}".'}
         for value, label in result.categories.items()
@@ -56,7 +56,7 @@ def package_schema(result: ImportResult, schema_path: Path | None = None) -> dic
 
 def package_metadata(result: ImportResult, today: dt.date | None = None) -> dict[str, Any]:
     day = (today or dt.date.today()).isoformat()
-    origin = result.source_path.name
+    origin = result.source_name
     fmt = FORMAT_NAMES.get(result.fmt, result.fmt)
     where = f", {result.dataset_url}" if result.dataset_url else ""
     source: dict[str, str] = {"title": origin}
@@ -80,7 +80,7 @@ def package_metadata(result: ImportResult, today: dt.date | None = None) -> dict
         ],
         "import": {
             "format": result.fmt, "file": origin, "mapped": result.mapped, "unmapped": result.unmapped,
-            "dropped": [{"line": d.line, "reason": d.reason} for d in result.dropped], "notes": result.notes,
+            "dropped": [d.as_dict() for d in result.dropped], "notes": result.notes,
         },
         "resources": [{"name": name, "path": f"{name}.csv"} for name in result.tables],
         "schema": "schema.json",

@@ -1,152 +1,208 @@
 """Callbacks: component values -> core objects -> props. Each is registered per app in register().
 
-Every function here is a plain function of its inputs plus keyword-only dependencies (bound with
-functools.partial), so tests call them directly.
+Every callback takes NAMED inputs and gives NAMED outputs (Dash's dict form: ``SYNC_INPUTS`` and
+``SYNC_OUTPUTS`` are built from the id constants), calls the pure core (``app.view.compose_view``)
+and maps its fields to outputs; nothing is read or written by position. The functions are plain
+functions of their inputs plus keyword-only dependencies, so tests call them directly.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
-import numpy as np
-from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
-from app.dataset.package import Dataset
 from app.export.citations import CITATION_FORMATS, cite, cite_dataset
-from app.export.narrative import Narrative, event_facts
+from app.export.narrative import event_facts
 from app.export.tabular import export_view
-from app.figures.context import FigureContext
-from app.figures.map import map_spec, selection_lonlat
-from app.figures.timeline import selection_coordinates, timeline_spec
-from app.filters import FilterCache, FilterState, ViewState, describe, slug
-from app.urlstate import Known, parse_query, to_query
+from app.filters import FilterState, ViewState, describe, slug
+from app.urlstate import parse_query, to_query
+from app.view import Loaded, View, compose_view, highlight, sort_spec, table_block
+from app.view import present_step as _present_step
 from app.web import ids
 from app.web.datasets import GONE_MESSAGE, Registry, UploadGone
 from app.web.detail import detail_children, print_list
-from app.web.layout import GRID_BLOCK, about_body, grid_component, help_body, placeholder
+from app.web.layout import about_body, help_body, placeholder
 from app.web.logic import (
     CONTROL_KEYS,
+    CONTROLS,
     bin_window,
     block_bounds,
-    compute_views,
     controls_from_states,
     event_from_cell,
     event_from_click,
-    grid_order,
-    grid_rows,
     range_from_relayout,
-    sort_spec,
     states_from_controls,
 )
 
-CONTROL_IDS = (ids.DATE_START, ids.DATE_END, ids.CATEGORIES, ids.ACTORS, ids.ACTOR_ROLE,
-               ids.COUNTRIES, ids.SYSTEMS, ids.VERIFICATION, ids.TEXT, ids.LANES, ids.SEATS)
-CONTROL_PROPS = ("date", "date", *("value",) * (len(CONTROL_IDS) - 2))
+Deps = Loaded  # what every callback answers from: the tab's dataset, loaded (app.view.Loaded)
+PRESENT_TRIGGERS = (ids.PRESENT_SELECT, ids.PRESENT_PREV, ids.PRESENT_NEXT, ids.PRESENT_EXIT)
+ZOOM, TIMELINE_CLICK, MAP_CLICK, TABLE_CLICK = (ids.TIMELINE + ".relayoutData", ids.TIMELINE + ".clickData",
+                                                ids.MAP + ".clickData", ids.GRID + ".cellClicked")
 
 
 @dataclass(frozen=True)
-class Deps:
-    ds: Dataset
-    ctx: FigureContext
-    cache: FilterCache
-    known: Known
-    labels: dict[str, dict[str, str]]
-    stories: dict[str, Narrative] = field(default_factory=dict)
+class SyncInputs:
+    """What the URL/controls callback is given, by name (SYNC_INPUTS says where each comes from)."""
 
-    @functools.cached_property
-    def story_steps(self) -> dict[str, list[str]]:
-        """narrative id -> the event id of each step."""
-        return {nid: [str(s.event["event_id"]) for s in story.steps] for nid, story in self.stories.items()}
-
-    @functools.cached_property
-    def views(self) -> Any:
-        """build_views memoised per (state, lanes, seats): the data never changes after loading,
-        so a state seen before (a toggle undone, a shared link) is answered without rebuilding."""
-        return functools.lru_cache(maxsize=128)(functools.partial(build_views, deps=self))
-
-    @functools.cached_property
-    def orders(self) -> Any:
-        """The table's row order per (state, sort): each page of a sorted view reuses one sort."""
-        def order(state: FilterState, spec: tuple[tuple[str, bool], ...]) -> Any:
-            shown = self.cache(state)
-            if spec in ((), (("start", True),), (("date_label", True),)):
-                return np.arange(len(shown))  # the cache keeps every view in date order already
-            return grid_order(shown, self.ctx, spec)
-        return functools.lru_cache(maxsize=32)(order)
+    search: Any = ""
+    controls: dict[str, Any] = field(default_factory=dict)  # CONTROL_KEYS -> the control's value
+    reset: Any = None
+    zoom: Any = None  # the timeline's relayoutData
+    timeline_click: Any = None
+    map_click: Any = None
+    table_click: Any = None
+    story_pick: Any = None
+    story_prev: Any = None
+    story_next: Any = None
+    story_exit: Any = None
+    selected: Any = ""  # the selection store
+    filter_data: Any = None  # the filter store
+    view_data: Any = None  # the view store
 
 
-N_OUT = len(CONTROL_IDS) + 6  # URL, the controls, three stores, the notice, the narrative picker
-N_VIEWS = 4  # timeline, map, table refresh (with the table's first block), summary
-PRESENT_TRIGGERS = (ids.PRESENT_SELECT, ids.PRESENT_PREV, ids.PRESENT_NEXT, ids.PRESENT_EXIT)
+SYNC_INPUTS: dict[str, Any] = {
+    "search": Input(ids.URL, "search"),
+    "controls": {key: Input(cid, prop) for key, (cid, prop) in CONTROLS.items()},
+    "reset": Input(ids.RESET, "n_clicks"),
+    "zoom": Input(ids.TIMELINE, "relayoutData"),
+    "timeline_click": Input(ids.TIMELINE, "clickData"),
+    "map_click": Input(ids.MAP, "clickData"),
+    "table_click": Input(ids.GRID, "cellClicked", allow_optional=True),  # the table mounts after the map
+    "story_pick": Input(ids.PRESENT_SELECT, "value"),
+    "story_prev": Input(ids.PRESENT_PREV, "n_clicks"),
+    "story_next": Input(ids.PRESENT_NEXT, "n_clicks"),
+    "story_exit": Input(ids.PRESENT_EXIT, "n_clicks"),
+    "selected": State(ids.SELECTION_STORE, "data"),
+    "filter_data": State(ids.FILTER_STORE, "data"),
+    "view_data": State(ids.VIEW_STORE, "data"),
+}
+assert [f.name for f in fields(SyncInputs)] == list(SYNC_INPUTS)
 
 
-def sync_state(search: str | None, *values: Any, deps: Deps, trigger: str | None) -> tuple[Any, ...]:
-    """URL <-> controls <-> stores, in one place (two callbacks would form a cycle).
+@dataclass(frozen=True)
+class SyncOutputs:
+    """What the URL/controls callback sets, by name (no_update: left as it is)."""
 
-    values = the 11 control values, reset clicks, timeline relayout, timeline click, map click,
-    grid cell click, the narrative picker and the previous/next/exit clicks; then the current
-    selection, filter store and view store.
-    """
-    controls = dict(zip(CONTROL_KEYS, values[:11], strict=True))
-    relayout, t_click, m_click, cell, story_pick = values[12:17]
-    selected, *current = values[20:23]
+    url: Any = no_update
+    controls: dict[str, Any] = field(default_factory=lambda: dict.fromkeys(CONTROL_KEYS, no_update))
+    filter_data: Any = no_update
+    view_data: Any = no_update
+    selected: Any = no_update
+    notice: Any = no_update
+    story_pick: Any = no_update
+    timeline: Any = no_update
+    map: Any = no_update
+    rows: Any = no_update  # the table's refresh
+    summary: Any = no_update
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+SYNC_OUTPUTS: dict[str, Any] = {
+    "url": Output(ids.URL, "search"),
+    "controls": {key: Output(cid, prop) for key, (cid, prop) in CONTROLS.items()},
+    "filter_data": Output(ids.FILTER_STORE, "data"),
+    "view_data": Output(ids.VIEW_STORE, "data"),
+    "selected": Output(ids.SELECTION_STORE, "data"),
+    "notice": Output(ids.NOTICE, "children"),
+    "story_pick": Output(ids.PRESENT_SELECT, "value"),
+    "timeline": Output(ids.TIMELINE, "figure"),
+    "map": Output(ids.MAP, "figure"),
+    "rows": Output(ids.GRID_REFRESH, "data"),
+    "summary": Output(ids.SUMMARY, "children"),
+}
+assert [f.name for f in fields(SyncOutputs)] == list(SYNC_OUTPUTS)
+NOTHING = SyncOutputs()
+
+
+def sync_state(given: SyncInputs, *, deps: Deps, trigger: str | None) -> SyncOutputs:
+    """URL <-> controls <-> stores, in one place (two callbacks would form a cycle). The views are
+    left to ``sync_views``."""
+    selected = given.selected if isinstance(given.selected, str) else ""
+    current_filter = given.filter_data if isinstance(given.filter_data, dict) else None
+    current_view = given.view_data if isinstance(given.view_data, dict) else None
     notices: list[str] = []
     set_controls = True
-    if not current[0]:
+    if not current_filter:
         # the stores are empty until the URL has been read: whatever fired first on page load
         # (the location, or a component announcing its initial value), start from the URL
         trigger = ids.URL
+    search = given.search if isinstance(given.search, str) else ""
     if trigger in (None, ids.URL):
         state, view, notices = parse_query(search, deps.known)
         view = present_step(view, deps)
     elif trigger == ids.RESET:
         state, view = FilterState(), ViewState()
     elif trigger in PRESENT_TRIGGERS:
-        view = ViewState.from_dict({**(current[1] or {}), "selected": selected})
-        state, view = presentation_move(trigger, story_pick, FilterState.from_dict(current[0]), view, deps)
+        view = ViewState.from_dict({**(current_view or {}), "selected": selected})
+        state, view = presentation_move(trigger, given.story_pick, FilterState.from_dict(current_filter), view, deps)
     else:
-        state, view = states_from_controls(controls, selected if isinstance(selected, str) else "")
-        previous = ViewState.from_dict(current[1])
+        state, view = states_from_controls(given.controls, selected)
+        previous = ViewState.from_dict(current_view)
         view = replace(view, narrative=previous.narrative, step=previous.step)
         set_controls = False
-        if trigger == ids.TIMELINE + ".relayoutData":
-            changed, start, end = range_from_relayout(relayout)
+        if trigger == ZOOM:
+            changed, start, end = range_from_relayout(given.zoom)
             if not changed:
-                return (no_update,) * N_OUT
+                return NOTHING
             state, set_controls = replace(state, start=start, end=end), True
-        elif trigger in (ids.TIMELINE + ".clickData", ids.MAP + ".clickData", ids.GRID + ".cellClicked"):
-            source = {ids.TIMELINE + ".clickData": t_click, ids.MAP + ".clickData": m_click}
-            picked = event_from_cell(cell) if trigger.startswith(ids.GRID) else event_from_click(source[trigger])
+        elif trigger in (TIMELINE_CLICK, MAP_CLICK, TABLE_CLICK):
+            picked = (event_from_cell(given.table_click) if trigger == TABLE_CLICK else
+                      event_from_click(given.timeline_click if trigger == TIMELINE_CLICK else given.map_click))
             window = bin_window(picked)
             if window is not None:  # a counted mark of a large table: zoom the views to its month
                 state, set_controls = replace(state, start=window[0], end=window[1]), True
             view = replace(view, selected=picked if picked in deps.known.events else view.selected)
-    unchanged = (state.to_dict(), view_store(view), view.selected) == (current[0], current[1], selected)
+    unchanged = (state.to_dict(), view_store(view), view.selected) == (current_filter, current_view, selected)
     if not set_controls and unchanged:
         # a control echoed the value it was given (e.g. after a URL load): nothing changed
-        return (no_update,) * N_OUT
+        return NOTHING
     if trigger in (None, ids.URL) and unchanged and not notices:
         # the URL asks for the view the stores already hold: the page came with it (layout.FirstView),
         # or back/forward returned to it. Nothing is re-sent — each store set would wake its callbacks
         # (the selection's redraws both figures) — except that an earlier URL's notice goes.
-        return (*(no_update,) * (N_OUT - 2), "", no_update)
+        return replace(NOTHING, notice="")
     query = to_query(state, view)
     control_values = controls_from_states(state, view) if set_controls else {}
-    outs = [control_values.get(k, no_update) for k in CONTROL_KEYS]
-    notice: Any = " ".join(notices) if trigger in (None, ids.URL, ids.RESET) else no_update
     # a URL the browser gave us (load, back/forward) is never rewritten: that would add history
-    write_url = trigger not in (None, ids.URL) and query != (search or "")
+    write_url = trigger not in (None, ids.URL) and query != search
     reread = trigger in (None, ids.URL, ids.RESET)
-    selection: Any = view.selected if reread or view.selected != selected else no_update
     # unchanged stores are not re-sent: each one set wakes the callbacks that listen to it
     new_view = view_store(view)
-    view_out: Any = new_view if reread or new_view != current[1] else no_update
-    pick_out: Any = (view.narrative or None) if view_out is not no_update else no_update
-    return (query if write_url else no_update, *outs, state.to_dict(), view_out, selection, notice, pick_out)
+    view_out: Any = new_view if reread or new_view != current_view else no_update
+    return SyncOutputs(
+        url=query if write_url else no_update,
+        controls={k: control_values.get(k, no_update) for k in CONTROL_KEYS},
+        filter_data=state.to_dict(),
+        view_data=view_out,
+        selected=view.selected if reread or view.selected != selected else no_update,
+        notice=" ".join(notices) if reread else no_update,
+        story_pick=(view.narrative or None) if view_out is not no_update else no_update,
+    )
+
+
+def sync_views(out: SyncOutputs, given: SyncInputs, trigger: Any, *, views: Any, first: bool) -> SyncOutputs:
+    """The views for what sync_state decided: redrawn when the filter or the view changed, on
+    reset (also a dataset switch: same state, other data), or when the URL is read and nothing
+    is drawn yet. The page comes with the default view drawn (layout.FirstView) and its state
+    in the stores: opening the app without a query draws nothing twice. ``views(filter, view,
+    selected)`` draws them; ``first``: no callback fired (the page's first call)."""
+    changed = (out.filter_data is not no_update and out.filter_data != given.filter_data) or (
+        out.view_data is not no_update and out.view_data != given.view_data)
+    forced = out.filter_data is not no_update and (trigger == ids.RESET or (
+        not given.filter_data and (trigger in (None, ids.URL) or first)))
+    if not (changed or forced):
+        return out  # a click or an echo: the selection callback patches the highlight
+    shown = views(given.filter_data if out.filter_data is no_update else out.filter_data,
+                  given.view_data if out.view_data is no_update else out.view_data,
+                  given.selected if out.selected is no_update else out.selected)
+    return replace(out, **shown)
 
 
 def view_store(view: ViewState) -> dict[str, Any]:
@@ -155,12 +211,7 @@ def view_store(view: ViewState) -> dict[str, Any]:
 
 
 def present_step(view: ViewState, deps: Deps) -> ViewState:
-    """In presentation mode, the selection is the current step's event (the step clamped to the story)."""
-    steps = deps.story_steps.get(view.narrative)
-    if not steps:
-        return replace(view, narrative="", step=0)
-    step = max(0, min(view.step, len(steps) - 1))
-    return replace(view, step=step, selected=steps[step])
+    return _present_step(view, deps)
 
 
 def presentation_move(trigger: str, pick: Any, state: FilterState, view: ViewState, deps: Deps) -> tuple[
@@ -178,57 +229,15 @@ def presentation_move(trigger: str, pick: Any, state: FilterState, view: ViewSta
 
 
 def update_views(filter_data: dict[str, Any] | None, view_data: dict[str, Any] | None,
-                 selected: str | None, *, deps: Deps) -> tuple[Any, ...]:
-    """filter state + view -> timeline, map, the table's refresh (count, state, first block of rows),
-    summary line."""
-    state = FilterState.from_dict(filter_data)
-    view = ViewState.from_dict(view_data)
-    timeline, geo, count, text = deps.views(state, view.lanes, view.seats)
-    # the cached figures have no highlight; put the current one in (copies: the cache is shared)
-    tx, ty = selection_coordinates(compute_views(deps.cache, state).timeline, deps.ctx, view.lanes, selected or "")
-    timeline = {**timeline, "data": [*timeline["data"][:-1], _with_points(timeline["data"][-1], tx, ty)]}
-    lon, lat = selection_lonlat(deps.cache(state), selected or "")
-    geo = {**geo, "data": [*geo["data"][:-1], {**geo["data"][-1], "lon": lon, "lat": lat}]}
-    story = deps.stories.get(view.narrative)
-    if story is not None and 0 <= view.step < len(story.steps):
-        timeline, geo = frame_step(timeline, geo, story, view.step)
-    # the table pages on the server: it is told the view changed (its size and its first block in
-    # the default order, which the browser hands to the table without asking the server again)
-    rows = {"n": count, "state": state.to_dict(), "block": rows_block(state, (), 0, GRID_BLOCK, deps)}
-    return timeline, geo, rows, text
+                 selected: str | None, *, deps: Deps) -> View:
+    """The stores' values -> the View (figures, the table's refresh, summary)."""
+    view = replace(ViewState.from_dict(view_data), selected=selected if isinstance(selected, str) else "")
+    return compose_view(deps, FilterState.from_dict(filter_data), view)
 
 
-def frame_step(timeline: dict[str, Any], geo: dict[str, Any], story: Narrative, index: int) -> tuple[
-        dict[str, Any], dict[str, Any]]:
-    """A presentation step frames its window on the timeline and its region on the map (copies)."""
-    step = story.steps[index]
-    xaxis = {**timeline["layout"]["xaxis"], "range": [step.window[0].date().isoformat(),
-                                                       step.window[1].date().isoformat()]}
-    timeline = {**timeline, "layout": {**timeline["layout"], "xaxis": xaxis}}
-    if step.focus:
-        geo_layout = {**geo["layout"]["geo"], "fitbounds": False,
-                      "center": {"lon": step.focus["lon"], "lat": step.focus["lat"]},
-                      "projection": {**geo["layout"]["geo"]["projection"], "scale": step.focus["scale"]}}
-        geo = {**geo, "layout": {**geo["layout"], "geo": geo_layout}}
-    return timeline, geo
-
-
-
-def _with_points(trace: dict[str, Any], x: list[Any], y: list[Any]) -> dict[str, Any]:
-    return {**trace, "x": x, "y": y}
-
-
-def build_views(state: FilterState, lanes: str, seats: bool, *, deps: Deps) -> tuple[Any, ...]:
-    """Timeline and map specs (no highlight), table rows and summary for one state: cached."""
-    views = compute_views(deps.cache, state)
-    text = describe(state, len(views.shown), deps.labels)
-    timeline = timeline_spec(views.timeline, deps.ctx, lanes=lanes, legend=False)
-    if state.start or state.end:
-        start = state.start or views.timeline["date_start"].min().date()
-        end = state.end or deps.ctx.today.date()
-        timeline["layout"]["xaxis"]["range"] = [start.isoformat(), end.isoformat()]
-    geo = map_spec(views.shown, deps.ctx, seats=seats, legend=False)
-    return timeline, geo, len(views.shown), text
+def view_outputs(view: View) -> dict[str, Any]:
+    """A View's fields -> the SyncOutputs (and first-view) names they fill."""
+    return {"timeline": view.timeline, "map": view.map, "rows": view.rows, "summary": view.summary}
 
 
 def grid_block(request: Any, filter_data: dict[str, Any] | None, *, deps: Deps) -> Any:
@@ -237,77 +246,73 @@ def grid_block(request: Any, filter_data: dict[str, Any] | None, *, deps: Deps) 
     if bounds is None:
         return no_update
     state = FilterState.from_dict(filter_data)
-    rows = rows_block(state, sort_spec(request.get("sortModel")), *bounds, deps)
+    rows = table_block(deps, state, sort_spec(request.get("sortModel")), *bounds)
     return {"rowData": rows, "rowCount": len(deps.cache(state))}
 
 
-def rows_block(state: FilterState, spec: tuple[tuple[str, bool], ...], start: int, end: int,
-               deps: Deps) -> list[dict[str, Any]]:
-    """Rows start..end of a view in the table's sort order ``spec``."""
-    shown = deps.cache(state)
-    order = deps.orders(state, spec)
-    return grid_rows(shown.iloc[order[start:end]], deps.ctx)
+def selection_patches(deps: Deps, state: FilterState, view: ViewState) -> tuple[Patch, Patch]:
+    """The selection ring of ``view.selected`` as partial updates of both figures (the ring's trace
+    found by its uid)."""
+    mark = highlight(deps, state, view)
+    t_patch, m_patch = Patch(), Patch()
+    t_patch["data"][mark.timeline_trace]["x"] = mark.timeline_xy[0]
+    t_patch["data"][mark.timeline_trace]["y"] = mark.timeline_xy[1]
+    m_patch["data"][mark.map_trace]["lon"] = mark.map_lonlat[0]
+    m_patch["data"][mark.map_trace]["lat"] = mark.map_lonlat[1]
+    return t_patch, m_patch
 
 
 def update_selection(selected: str | None, filter_data: dict[str, Any] | None,
-                     view_data: dict[str, Any] | None, search: str | None, *, deps: Deps) -> tuple[Any, ...]:
+                     view_data: dict[str, Any] | None, search: str | None, *, deps: Deps) -> dict[str, Any]:
     """selection -> highlight on timeline and map (partial updates), detail panel. (The table's
-    row is selected in the browser: GRID_SELECTION.)"""
-    selected = selected or ""
-    state = FilterState.from_dict(filter_data)
-    view = ViewState.from_dict(view_data)
-    views = compute_views(deps.cache, state)
-    tx, ty = selection_coordinates(views.timeline, deps.ctx, view.lanes, selected)
-    mx, my = selection_lonlat(views.shown, selected)
-    t_patch, m_patch = Patch(), Patch()
-    # the selection ring is always the last trace of both figures
-    t_patch["data"][-1]["x"] = tx
-    t_patch["data"][-1]["y"] = ty
-    m_patch["data"][-1]["lon"] = mx
-    m_patch["data"][-1]["lat"] = my
-    detail = detail_children(deps.ds, deps.ctx, selected, search or "")
-    return t_patch, m_patch, detail
+    row is selected in the browser: assets/geotimeline.js selectRow.)"""
+    selected = selected if isinstance(selected, str) else ""
+    view = replace(ViewState.from_dict(view_data), selected=selected)
+    t_patch, m_patch = selection_patches(deps, FilterState.from_dict(filter_data), view)
+    detail = detail_children(deps.ds, deps.ctx, selected, search if isinstance(search, str) else "")
+    return {"timeline": t_patch, "map": m_patch, "detail": detail}
 
 
-def panel_body(filled: Any, *, deps: Deps, trigger: str | None) -> Any:
+def panel_body(clicks: Any = None, filled: Any = None, *, panel: str, deps: Deps) -> Any:
     """A click on a help or about panel (html.Details reports clicks, not opening) -> its text,
     for the dataset on screen, once: while ``filled`` nothing changes (a dataset switch puts back
     empty panels)."""
     if filled:
         return no_update
-    if trigger == ids.ABOUT_SUMMARY:
+    if panel == ids.ABOUT_SUMMARY:
         return about_body(deps.ds)
     return help_body(deps.ds, deps.ctx)
 
 
-def printable(n_clicks: int | None, filter_data: dict[str, Any] | None, *, deps: Deps) -> Any:
+def printable(clicks: Any = None, filter_data: dict[str, Any] | None = None, *, deps: Deps) -> Any:
     """print button -> the event list with sources that only the print stylesheet shows."""
     state = FilterState.from_dict(filter_data)
     shown = deps.cache.full(state)
     return print_list(deps.ds, shown, describe(state, len(shown), deps.labels))
 
 
-def presentation_panel(view_data: dict[str, Any] | None, *, deps: Deps) -> tuple[Any, str]:
+def presentation_panel(view_data: dict[str, Any] | None, *, deps: Deps) -> dict[str, Any]:
     """view -> the step panel (title, progress, caption, facts) and the page's class."""
     view = ViewState.from_dict(view_data)
     story = deps.stories.get(view.narrative)
     if story is None or not story.steps:
-        return [], "page"
+        return {"panel": [], "page_class": "page"}
     step = story.steps[max(0, min(view.step, len(story.steps) - 1))]
     n = len(story.steps)
-    return [
+    return {"panel": [
         html.Div(story.title, className="present-story"),
         html.Div([html.Span(f"Step {step.number} of {n}", className="present-count"),
                   html.Progress(value=str(step.number), max=str(n), className="present-progress")]),
         html.H2(str(step.event["title"]), className="present-title"),
         html.P(step.caption, className="present-caption"),
         html.P(event_facts(deps.ds, step.event), className="present-facts"),
-    ], "page presenting"
+    ], "page_class": "page presenting"}
 
 
-def brief_download(n_pptx: int | None, n_html: int | None, view_data: dict[str, Any] | None, *, deps: Deps,
-                   trigger: str | None) -> Any:
+def brief_download(clicks: Any = None, view_data: dict[str, Any] | None = None, *, deps: Deps,
+                   trigger: Any = None) -> Any:
     """presentation buttons -> the narrative as a PPTX deck or an offline HTML file."""
+    trigger = trigger if trigger is not None else ctx.triggered_id
     story = deps.stories.get(ViewState.from_dict(view_data).narrative)
     if story is None or trigger not in (ids.PRESENT_PPTX, ids.PRESENT_HTML):
         return no_update
@@ -328,9 +333,11 @@ CITE_BUTTONS = {ids.CITE_BIBTEX: "bibtex", ids.CITE_RIS: "ris", ids.CITE_CSL: "c
 EXPORT_BUTTONS = {ids.DOWNLOAD_CSV: "csv", ids.DOWNLOAD_JSON: "json", ids.DOWNLOAD_GEOJSON: "geojson"}
 
 
-def download(filter_data: dict[str, Any] | None, *, deps: Deps, trigger: str | None) -> Any:
+def download(clicks: Any = None, filter_data: dict[str, Any] | None = None, *, deps: Deps,
+             trigger: Any = None) -> Any:
     """a download button -> the current view as CSV/JSON/GeoJSON, its sources as citations, or
     the dataset's own citation."""
+    trigger = trigger if trigger is not None else ctx.triggered_id
     state = FilterState.from_dict(filter_data)
     shown = deps.cache.full(state)
     name = "geotimeline-" + slug(describe(state, len(shown), deps.labels))
@@ -346,8 +353,9 @@ def download(filter_data: dict[str, Any] | None, *, deps: Deps, trigger: str | N
     return no_update
 
 
-# the table's selectedRows for the selection store's value ``selected`` (JavaScript)
-GRID_SELECTION = "(selected ? [{event_id: selected}] : [])"
+def browser(name: str) -> ClientsideFunction:
+    """A browser-side callback of app/web/assets/callbacks.js."""
+    return ClientsideFunction(namespace="geotimeline", function_name=name)
 
 
 def register(app: Dash, registry: Registry) -> None:
@@ -355,229 +363,139 @@ def register(app: Dash, registry: Registry) -> None:
     dataset store last and answers from that dataset's Deps (the bundled one, or an upload)."""
     dataset = State(ids.DATASET_STORE, "data")
 
-    def views_or_gone(filter_data: Any, view_data: Any, selected: Any, data: Any) -> tuple[Any, ...]:
+    def views_or_gone(filter_data: Any, view_data: Any, selected: Any, data: Any) -> dict[str, Any]:
         try:
             deps = registry.get(data)
         except UploadGone:
             empty = placeholder("timeline")
-            return (empty, empty, {"n": 0}, GONE_MESSAGE)
-        return update_views(filter_data, view_data, selected, deps=deps)
+            return {"timeline": empty, "map": empty, "rows": {"n": 0}, "summary": GONE_MESSAGE}
+        return view_outputs(update_views(filter_data, view_data, selected, deps=deps))
 
     def with_deps(fn: Any) -> Any:
-        """fn(*values, deps=…) as a callback whose last value is the dataset store; when the upload
-        is not held here, nothing changes (the views already say why)."""
+        """fn(**named, deps=…) as a callback of named inputs, one of them ``dataset`` (the dataset
+        store); when the upload is not held here, nothing changes (the views already say why)."""
         @functools.wraps(fn)
-        def call(*args: Any) -> Any:
+        def call(dataset: Any, **named: Any) -> Any:
             try:
-                deps = registry.get(args[-1])
+                deps = registry.get(dataset)
             except UploadGone:
-                return no_update
-            return fn(*args[:-1], deps=deps)
+                raise PreventUpdate from None
+            return fn(**named, deps=deps)
         return call
 
     # URL, controls, reset, timeline zoom/clicks, map clicks, table clicks -> URL, controls, stores,
     # notice — and, when the view changed, the views themselves (timeline, map, table refresh,
     # summary). One callback, not a chain of two: a filter change costs one round
     # trip to the server, not two (the stores still carry the state for the other callbacks).
-    @app.callback(
-        Output(ids.URL, "search"),
-        *[Output(i, p, allow_duplicate=False) for i, p in zip(CONTROL_IDS, CONTROL_PROPS, strict=True)],
-        Output(ids.FILTER_STORE, "data"), Output(ids.VIEW_STORE, "data"),
-        Output(ids.SELECTION_STORE, "data"), Output(ids.NOTICE, "children"), Output(ids.PRESENT_SELECT, "value"),
-        Output(ids.TIMELINE, "figure"), Output(ids.MAP, "figure"), Output(ids.GRID_REFRESH, "data"),
-        Output(ids.SUMMARY, "children"),
-        Input(ids.URL, "search"),
-        *[Input(i, p) for i, p in zip(CONTROL_IDS, CONTROL_PROPS, strict=True)],
-        Input(ids.RESET, "n_clicks"), Input(ids.TIMELINE, "relayoutData"),
-        Input(ids.TIMELINE, "clickData"), Input(ids.MAP, "clickData"),
-        Input(ids.GRID, "cellClicked", allow_optional=True),  # the table mounts after the map is drawn
-        Input(ids.PRESENT_SELECT, "value"), Input(ids.PRESENT_PREV, "n_clicks"), Input(ids.PRESENT_NEXT, "n_clicks"),
-        Input(ids.PRESENT_EXIT, "n_clicks"),
-        State(ids.SELECTION_STORE, "data"), State(ids.FILTER_STORE, "data"), State(ids.VIEW_STORE, "data"),
-        # a dataset switch presses reset (app.web.upload): the views start unfiltered on the new data
-        dataset,
-    )
-    def _sync(search: str | None, *args: Any) -> tuple[Any, ...]:
-        *values, data = args
+    # A dataset switch presses reset (app.web.upload): the views start unfiltered on the new data.
+    @app.callback(output=SYNC_OUTPUTS, inputs={**SYNC_INPUTS, "dataset": dataset})
+    def _sync(dataset: Any, **named: Any) -> dict[str, Any]:
+        given = SyncInputs(**named)
         prop = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
         trigger = prop if prop.endswith(("relayoutData", "clickData", "cellClicked")) else ctx.triggered_id
         if isinstance(trigger, str) and trigger.startswith(ids.URL):
             trigger = ids.URL
-        out = sync_state(search, *values, deps=registry.get_or_bundled(data), trigger=trigger)
-        return (*out, *sync_views(out, values, trigger, data))
+        out = sync_state(given, deps=registry.get_or_bundled(dataset), trigger=trigger)
+        views = functools.partial(views_or_gone, data=dataset)
+        return sync_views(out, given, trigger, views=views, first=not ctx.triggered).as_dict()
 
-    def sync_views(out: tuple[Any, ...], values: list[Any], trigger: Any, data: Any) -> tuple[Any, ...]:
-        """The views for what sync_state decided: redrawn when the filter or the view changed, on
-        reset (also a dataset switch: same state, other data), or when the URL is read and nothing
-        is drawn yet. The page comes with the default view drawn (layout.FirstView) and its state
-        in the stores: opening the app without a query draws nothing twice."""
-        selected, filter_now, view_now = values[20:23]
-        new_filter, new_view, new_selected = out[N_OUT - 5], out[N_OUT - 4], out[N_OUT - 3]
-        changed = (new_filter is not no_update and new_filter != filter_now) or (
-            new_view is not no_update and new_view != view_now)
-        forced = new_filter is not no_update and (trigger == ids.RESET or (
-            not filter_now and (trigger in (None, ids.URL) or not ctx.triggered)))
-        if not (changed or forced):
-            return (no_update,) * N_VIEWS  # a click or an echo: the selection callback patches the highlight
-        return views_or_gone(filter_now if new_filter is no_update else new_filter,
-                             view_now if new_view is no_update else new_view,
-                             selected if new_selected is no_update else new_selected, data)
-
-    # the map has drawn for the first time -> the table mounts (made here, in the browser, from its
-    # props). Building the grid costs the browser ~200 ms: done before, it held back the first
-    # drawing of both views. The selection of a deep link comes with it.
     app.clientside_callback(
-        "function(drawn, selected, mounted) { if (mounted) { return window.dash_clientside.no_update; }"
-        " const grid = " + json.dumps(grid_component()) + ";"
-        " grid.props.selectedRows = " + GRID_SELECTION + ";"
-        # the rows come after the table is made (the infinite row model): the selected one is
-        # selected when the first block arrives, if it is in it (asked once: a later selection
-        # comes through set_props below)
-        " if (selected) { dash_ag_grid.getApiAsync('" + ids.GRID + "').then(function (api) {"
-        " api.addEventListener('modelUpdated', function pick() {"
-        " const first = api.getDisplayedRowAtIndex(0);"
-        " if (api.getDisplayedRowCount() > 0 && !(first && first.data)) { return; }"
-        " api.removeEventListener('modelUpdated', pick);"
-        " const node = api.getRowNode(selected); if (node && node.data) { node.setSelected(true); } });"
-        " }); }"
-        " return grid; }",
+        browser("mountGrid"),
         Output(ids.GRID_SLOT, "children"), Input(ids.MAP, "relayoutData"),
-        State(ids.SELECTION_STORE, "data"), State(ids.GRID_SLOT, "children"),
+        State(ids.SELECTION_STORE, "data"), State(ids.GRID_SLOT, "children"), State(ids.GRID_SPEC, "data"),
         prevent_initial_call=True,
     )
-
-    # the table asks for a block of rows (after a refresh, scrolling, sorting). The first block of a
-    # view in the default order came with the view (GRID_REFRESH): answered here, in the browser.
-    # Any other block goes to the server (also one asked before the first view arrived). Every
-    # request gets an answer: the table asks one block at a time, so one left unanswered would
-    # hold back every later one.
     app.clientside_callback(
-        """
-        function(request, refresh) {
-            const nu = window.dash_clientside.no_update;
-            if (!request) { return [nu, nu]; }
-            if (!refresh) { return [nu, request]; }
-            // the table opens sorted by start date, ascending: the order the view comes in
-            const sort = request.sortModel || [];
-            const asShipped = sort.length === 0 || (sort.length === 1 && sort[0].colId === 'start'
-                                                    && sort[0].sort === 'asc');
-            const block = refresh.block;
-            if (block && asShipped && request.startRow === 0
-                    && (block.length >= request.endRow || block.length === refresh.n)) {
-                return [{rowData: block.slice(0, request.endRow), rowCount: refresh.n}, nu];
-            }
-            return [nu, request];
-        }
-        """,
+        browser("answerRows"),
         Output(ids.GRID, "getRowsResponse"), Output(ids.GRID_ASK, "data"),
         Input(ids.GRID, "getRowsRequest"), State(ids.GRID_REFRESH, "data"),
         prevent_initial_call=True,
     )
+
     @app.callback(
-        Output(ids.GRID, "getRowsResponse", allow_duplicate=True), Input(ids.GRID_ASK, "data"),
-        State(ids.FILTER_STORE, "data"), dataset, prevent_initial_call=True,
+        output=Output(ids.GRID, "getRowsResponse", allow_duplicate=True),
+        inputs={"request": Input(ids.GRID_ASK, "data"), "filter_data": State(ids.FILTER_STORE, "data"),
+                "dataset": dataset},
+        prevent_initial_call=True,
     )
-    def _grid_block(request: Any, filter_data: Any, data: Any) -> Any:
+    def _grid_block(request: Any, filter_data: Any, dataset: Any) -> Any:
         try:
-            deps = registry.get(data)
-        except UploadGone:  # answered all the same (empty): see above
+            deps = registry.get(dataset)
+        except UploadGone:  # answered all the same (empty): see answerRows
             return {"rowData": [], "rowCount": 0}
         return grid_block(request, filter_data, deps=deps)
 
-    # the view changed -> the table drops its rows and asks again (from the top), once the figures
-    # that came with the same answer are drawn and painted: the table's layout reads would
-    # otherwise fall between the two figures' redraws and hold the map back
     app.clientside_callback(
-        "function(v) { if (v && window.dash_ag_grid) { requestAnimationFrame(function () { setTimeout("
-        "function () { dash_ag_grid.getApiAsync('" + ids.GRID + "').then(function (api) {"
-        " api.purgeInfiniteCache(); api.ensureIndexVisible(0, 'top'); }); }, 0); }); }"
-        " return window.dash_clientside.no_update; }",
+        browser("refreshRows"),
         Output(ids.CLIENT_DUMMY, "data", allow_duplicate=True), Input(ids.GRID_REFRESH, "data"),
         prevent_initial_call=True,
     )
 
     # selection -> highlight (Patch) on timeline and map, detail panel
     app.callback(
-        Output(ids.TIMELINE, "figure", allow_duplicate=True), Output(ids.MAP, "figure", allow_duplicate=True),
-        Output(ids.DETAIL, "children"),
-        Input(ids.SELECTION_STORE, "data"),
-        State(ids.FILTER_STORE, "data"), State(ids.VIEW_STORE, "data"), State(ids.URL, "search"), dataset,
+        output={"timeline": Output(ids.TIMELINE, "figure", allow_duplicate=True),
+                "map": Output(ids.MAP, "figure", allow_duplicate=True),
+                "detail": Output(ids.DETAIL, "children")},
+        inputs={"selected": Input(ids.SELECTION_STORE, "data"), "filter_data": State(ids.FILTER_STORE, "data"),
+                "view_data": State(ids.VIEW_STORE, "data"), "search": State(ids.URL, "search"), "dataset": dataset},
         prevent_initial_call=True,  # as above: the URL sync always sets the selection store
     )(with_deps(update_selection))
-    # ... and the table's selected row, in the browser: the table may not be mounted yet (an Output
-    # would then be an error); if not, it mounts with the selection (above)
+    # ... and the table's selected row, in the browser
     app.clientside_callback(
-        "function(selected) { if (document.getElementById('" + ids.GRID + "')) {"
-        " window.dash_clientside.set_props('" + ids.GRID + "', {selectedRows: " + GRID_SELECTION + "}); }"
-        " return window.dash_clientside.no_update; }",
+        browser("selectRow"),
         Output(ids.CLIENT_DUMMY, "data", allow_duplicate=True), Input(ids.SELECTION_STORE, "data"),
         prevent_initial_call=True,
     )
 
     # a help or about panel opened for the first time -> its text
     for panel, body in ((ids.HELP_SUMMARY, ids.HELP_BODY), (ids.ABOUT_SUMMARY, ids.ABOUT_BODY)):
-        @app.callback(Output(body, "children"), Input(panel, "n_clicks"), State(body, "children"), dataset,
-                      prevent_initial_call=True)
-        def _panel(clicks: Any, filled: Any, data: Any, _panel: str = panel) -> Any:
-            return panel_body(filled, deps=registry.get_or_bundled(data), trigger=_panel)
+        app.callback(
+            output=Output(body, "children"),
+            inputs={"clicks": Input(panel, "n_clicks"), "filled": State(body, "children"), "dataset": dataset},
+            prevent_initial_call=True,
+        )(with_deps(functools.partial(panel_body, panel=panel)))
 
     # download and cite buttons -> file of the current view
-    @app.callback(
-        Output(ids.DOWNLOAD, "data"),
-        *[Input(i, "n_clicks") for i in (*EXPORT_BUTTONS, *CITE_BUTTONS, ids.CITE_DATASET)],
-        State(ids.FILTER_STORE, "data"), dataset,
+    app.callback(
+        output=Output(ids.DOWNLOAD, "data"),
+        inputs={"clicks": {i: Input(i, "n_clicks") for i in (*EXPORT_BUTTONS, *CITE_BUTTONS, ids.CITE_DATASET)},
+                "filter_data": State(ids.FILTER_STORE, "data"), "dataset": dataset},
         prevent_initial_call=True,
-    )
-    def _download(*args: Any) -> Any:
-        return download(args[-2], deps=registry.get_or_bundled(args[-1]), trigger=ctx.triggered_id)
+    )(with_deps(download))
 
     # print button -> the printable event list with sources (built only when asked: it is long)
     app.callback(
-        Output(ids.PRINT_LIST, "children"), Input(ids.PRINT_BUTTON, "n_clicks"), State(ids.FILTER_STORE, "data"),
-        dataset, prevent_initial_call=True,
+        output=Output(ids.PRINT_LIST, "children"),
+        inputs={"clicks": Input(ids.PRINT_BUTTON, "n_clicks"), "filter_data": State(ids.FILTER_STORE, "data"),
+                "dataset": dataset},
+        prevent_initial_call=True,
     )(with_deps(printable))
 
     # the printable list has arrived -> open the browser's print dialog
     app.clientside_callback(
-        "function(children) { if (children) { setTimeout(function () { window.print(); }, 300); }"
-        " return window.dash_clientside.no_update; }",
+        browser("printList"),
         Output(ids.CLIENT_DUMMY, "data", allow_duplicate=True), Input(ids.PRINT_LIST, "children"),
         prevent_initial_call=True,
     )
 
     # view store -> presentation panel, page class (presenting or not)
     app.callback(
-        Output(ids.PRESENT_PANEL, "children"), Output(ids.PAGE, "className"),
-        Input(ids.VIEW_STORE, "data"), dataset, prevent_initial_call=True,
+        output={"panel": Output(ids.PRESENT_PANEL, "children"), "page_class": Output(ids.PAGE, "className")},
+        inputs={"view_data": Input(ids.VIEW_STORE, "data"), "dataset": dataset},
+        prevent_initial_call=True,
     )(with_deps(presentation_panel))
 
     # presentation download buttons -> deck or offline HTML of the narrative
-    @app.callback(
-        Output(ids.DOWNLOAD, "data", allow_duplicate=True),
-        Input(ids.PRESENT_PPTX, "n_clicks"), Input(ids.PRESENT_HTML, "n_clicks"), State(ids.VIEW_STORE, "data"),
-        dataset, prevent_initial_call=True,
-    )
-    def _brief(a: int | None, b: int | None, data: dict[str, Any] | None, which: Any) -> Any:
-        return brief_download(a, b, data, deps=registry.get_or_bundled(which), trigger=ctx.triggered_id)
+    app.callback(
+        output=Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+        inputs={"clicks": {i: Input(i, "n_clicks") for i in (ids.PRESENT_PPTX, ids.PRESENT_HTML)},
+                "view_data": State(ids.VIEW_STORE, "data"), "dataset": dataset},
+        prevent_initial_call=True,
+    )(with_deps(brief_download))
 
     # copy-link / SVG buttons -> browser-only actions (clipboard, Plotly.downloadImage)
     app.clientside_callback(
-        f"""
-        function(nLink, nT, nM) {{
-            const t = window.dash_clientside.callback_context.triggered_id;
-            if (t === '{ids.COPY_LINK}' && navigator.clipboard) {{
-                navigator.clipboard.writeText(window.location.href);
-            }}
-            const graphs = {{'{ids.TIMELINE_SVG}': ['{ids.TIMELINE}', 'timeline'],
-                            '{ids.MAP_SVG}': ['{ids.MAP}', 'map']}};
-            if (graphs[t]) {{
-                const el = document.getElementById(graphs[t][0]).querySelector('.js-plotly-plot');
-                window.Plotly.downloadImage(el, {{format: 'svg', width: 1600, height: 900,
-                                                 filename: window.geotimelineFileName(graphs[t][1])}});
-            }}
-            return window.dash_clientside.no_update;
-        }}
-        """,
+        browser("browserAction"),
         Output(ids.CLIENT_DUMMY, "data"),
         Input(ids.COPY_LINK, "n_clicks"), Input(ids.TIMELINE_SVG, "n_clicks"), Input(ids.MAP_SVG, "n_clicks"),
         prevent_initial_call=True,

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from app.dataset import Dataset
 
-if TYPE_CHECKING:  # callbacks imports this module
-    from app.web.callbacks import Deps
+if TYPE_CHECKING:
+    from app.view import Loaded as Deps
 
 UPLOADS_PER_PROCESS = 4
 

@@ -12,29 +12,20 @@ from dash.fingerprint import check_fingerprint
 from flask import Response, has_request_context, request, send_file
 
 from app.dataset import Dataset, load_package
-from app.export.narrative import load_narrative, narrative_ids
-from app.figures.context import FigureContext, labels_for
-from app.filters import FilterCache, FilterState, ViewState
+from app.dataset.report import data_notice
+from app.figures.context import FigureContext
+from app.filters import FilterState, ViewState
 from app.importers.inmemory import MAX_UPLOAD_BYTES
 from app.settings import Settings
-from app.urlstate import Known
 from app.vendor import PLOTLY_BUNDLE, REGENERATOR_RUNTIME
-from app.web import callbacks, upload
+from app.view import Loaded, compose_view, present_step
+from app.web import boundary, callbacks, upload
 from app.web.datasets import Registry
 from app.web.layout import FirstView, build_layout
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES * 4 // 3 + 2 * 1048576
 MAX_OTHER_REQUEST_BYTES = 64 * 1024
-
-
-def data_notice(ds: Dataset) -> str:
-    if not ds.errors:
-        return ""
-    n = ds.dropped_events
-    target = ds.data_dir or "DATA_DIR"
-    what = f"{n} event{'s' if n != 1 else ''} not shown" if n else "Some rows were not loaded"
-    return f"{what} — run `python -m app validate {target}` to see why."
 
 
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
@@ -74,8 +65,24 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     callbacks.register(app, registry)
     upload.register(app, registry)
     _serve_vendored(app)
+    boundary.install(app)
+    if not settings.debug:
+        production(app)
     _harden(app, settings)
     return app
+
+
+def production(app: Dash) -> None:
+    """Every Dash dev tool off, whatever DASH_UI, DASH_PROPS_CHECK, DASH_HOT_RELOAD,
+    DASH_SERVE_DEV_BUNDLES, DASH_PRUNE_ERRORS or DASH_VALIDATE_CALLBACKS say: Dash() reads them
+    when it is made (not only in app.run), so a stray variable would switch on the debug menu,
+    hot-reload polling and development bundles under gunicorn. ``serve --debug`` (app.run) is the
+    only way to them."""
+    app.enable_dev_tools(
+        debug=False, dev_tools_ui=False, dev_tools_props_check=False, dev_tools_serve_dev_bundles=False,
+        dev_tools_hot_reload=False, dev_tools_silence_routes_logging=False, dev_tools_prune_errors=True,
+        dev_tools_validate_callbacks=False, dev_tools_disable_version_check=True,
+    )
 
 
 def _serve_vendored(app: Dash) -> None:
@@ -115,21 +122,17 @@ def page_query(referrer: str | None) -> str | None:
         return None
 
 
-def first_view(deps: callbacks.Deps) -> FirstView:
+def first_view(deps: Loaded) -> FirstView:
     """The view of a URL without a query, as the URL callback would draw it."""
     filter_data = FilterState().to_dict()
-    view_data = callbacks.view_store(callbacks.present_step(ViewState(), deps))
-    timeline, geo, rows, summary = callbacks.update_views(filter_data, view_data, "", deps=deps)
-    return FirstView(timeline=timeline, geo=geo, rows=rows, summary=summary, filter_data=filter_data,
-                     view_data=view_data)
+    view = present_step(ViewState(), deps)
+    shown = compose_view(deps, FilterState(), view)
+    return FirstView(timeline=shown.timeline, geo=shown.map, rows=shown.rows, summary=shown.summary,
+                     filter_data=filter_data, view_data=callbacks.view_store(view))
 
 
-def make_deps(ds: Dataset, ctx: FigureContext) -> callbacks.Deps:
-    stories = {nid: load_narrative(ds, nid, ctx.today) for nid in narrative_ids(ds)}
-    return callbacks.Deps(
-        ds=ds, ctx=ctx, cache=FilterCache(ds.events), known=Known.from_dataset(ds),
-        labels=labels_for(ds, ctx), stories=stories,
-    )
+def make_deps(ds: Dataset, ctx: FigureContext) -> Loaded:
+    return Loaded.from_dataset(ds, ctx)
 
 
 def content_security_policy(app: Dash, frame_ancestors: str) -> str:

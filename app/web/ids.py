@@ -1,5 +1,7 @@
 """Component ids: constants, kebab-case <thing>-<role>. A test checks they are unique and used."""
 
+from app import filters
+
 URL = "url-location"
 FILTER_STORE = "filter-store"
 VIEW_STORE = "view-store"
@@ -11,15 +13,16 @@ SUMMARY = "summary-line"
 RESET = "reset-button"
 COPY_LINK = "copy-link-button"
 
-DATE_START = "date-start-input"
-DATE_END = "date-end-input"
-CATEGORIES = "category-checklist"
-ACTORS = "actor-dropdown"
-ACTOR_ROLE = "role-dropdown"
-COUNTRIES = "country-dropdown"
-SYSTEMS = "system-dropdown"
-VERIFICATION = "verification-checklist"
-TEXT = "text-input"
+# the filter controls: declared with their filter (app.filters.FilterState)
+DATE_START = filters.FIELDS["start"].control
+DATE_END = filters.FIELDS["end"].control
+CATEGORIES = filters.FIELDS["categories"].control
+ACTORS = filters.FIELDS["actors"].control
+ACTOR_ROLE = filters.FIELDS["actor_role"].control
+COUNTRIES = filters.FIELDS["countries"].control
+SYSTEMS = filters.FIELDS["systems"].control
+VERIFICATION = filters.FIELDS["verification"].control
+TEXT = filters.FIELDS["text"].control
 LANES = "lanes-radio"
 SEATS = "seats-checklist"
 
@@ -30,6 +33,7 @@ MAP_SVG = "map-svg-button"
 DETAIL = "detail-panel"
 GRID = "event-grid"
 GRID_SLOT = "event-grid-slot"  # where the table mounts once the map is drawn
+GRID_SPEC = "event-grid-spec-store"  # the table's props, which the browser mounts it from
 
 DOWNLOAD = "download-file"
 DOWNLOAD_CSV = "download-csv-button"

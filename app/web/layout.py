@@ -16,6 +16,7 @@ from app.dataset import columns as C
 from app.dataset.package import Dataset
 from app.figures.context import FigureContext
 from app.figures.theme import GEO_SYMBOLS
+from app.view import TABLE_BLOCK
 from app.web import ids
 from app.web.detail import empty_detail
 
@@ -129,8 +130,7 @@ def options(ds: Dataset, ctx: FigureContext, plain: bool = False) -> dict[str, l
     }
 
 
-#: Rows per block the table asks for; the first block of every view comes with the view itself.
-GRID_BLOCK = 200
+GRID_BLOCK = TABLE_BLOCK  # rows per block the table asks for (app.view: the first comes with the view)
 GRID_HEIGHT = 420  # px
 
 
@@ -448,6 +448,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         dcc.Store(id=ids.CLIENT_DUMMY),
         dcc.Store(id=ids.GRID_REFRESH, data=first.rows if first else None),
         dcc.Store(id=ids.GRID_ASK),
+        dcc.Store(id=ids.GRID_SPEC, data=grid_component()),
         dcc.Store(id=ids.DATASET_STORE, data=None, storage_type="memory"),
         dcc.Store(id=ids.UPLOAD_PAYLOAD, data=None, storage_type="memory"),
         dcc.Download(id=ids.DOWNLOAD),

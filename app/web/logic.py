@@ -1,44 +1,34 @@
-"""Pure helpers behind the callbacks: component values <-> core states. No dash import here,
-so every rule is unit-tested without a browser."""
+"""Pure helpers behind the callbacks: component values <-> core states (the controls, clicks, zooms
+and table requests as Dash gives them). No dash import here, so every rule is unit-tested without
+a browser. What the views show for a state is app.view."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from app.dataset import columns as C
-from app.figures.context import FigureContext
-from app.figures.timeline import DETAIL_LIMIT as TIMELINE_DETAIL_LIMIT
-from app.filters import FilterCache, FilterState, ViewState, clean_tuple, parse_date
+from app.filters import FIELDS, LANE_MODES, FilterState, ViewState, parse_date, read_value, to_json
+from app.view import TABLE_BLOCK_MAX
+from app.web import ids
 
-CONTROL_KEYS = ("start", "end", "categories", "actors", "actor_role", "countries", "systems",
-                "verification", "text", "lanes", "seats")
+# every control's key: a FilterState field (app.filters.FIELDS declares its control), then the view's
+VIEW_CONTROLS = {"lanes": (ids.LANES, "value"), "seats": (ids.SEATS, "value")}
+CONTROLS: dict[str, tuple[str, str]] = {**{name: (p.control, p.prop) for name, p in FIELDS.items()}, **VIEW_CONTROLS}
+CONTROL_KEYS = tuple(CONTROLS)
 
 
 def states_from_controls(values: Mapping[str, Any], selected: str = "") -> tuple[FilterState, ViewState]:
     """Control values (as Dash gives them; any may be None or junk) -> states. Never raises."""
     lanes = values.get("lanes")
     seats = values.get("seats")
-    state = FilterState(
-        start=parse_date(values.get("start")),
-        end=parse_date(values.get("end")),
-        categories=clean_tuple(values.get("categories")),
-        actors=clean_tuple(values.get("actors")),
-        actor_role=values["actor_role"].strip()[:60] if isinstance(values.get("actor_role"), str) else "",
-        countries=clean_tuple(values.get("countries")),
-        systems=clean_tuple(values.get("systems")),
-        verification=clean_tuple(values.get("verification")),
-        text=values["text"].strip()[:200] if isinstance(values.get("text"), str) else "",
-    )
+    state = FilterState(**{name: read_value(p, values.get(name)) for name, p in FIELDS.items()})
     if state.start and state.end and state.end < state.start:
         state = replace(state, start=state.end, end=state.start)
     view = ViewState(
-        lanes=lanes if lanes in ("category", "actor", "country") else "category",
+        lanes=lanes if lanes in LANE_MODES else "category",
         selected=selected,
         seats=not isinstance(seats, list) or "seats" in seats,
     )
@@ -47,19 +37,10 @@ def states_from_controls(values: Mapping[str, Any], selected: str = "") -> tuple
 
 def controls_from_states(state: FilterState, view: ViewState) -> dict[str, Any]:
     """States -> the value of every control (the inverse of states_from_controls)."""
-    return {
-        "start": state.start.isoformat() if state.start else None,
-        "end": state.end.isoformat() if state.end else None,
-        "categories": list(state.categories),
-        "actors": list(state.actors),
-        "actor_role": state.actor_role or None,
-        "countries": list(state.countries),
-        "systems": list(state.systems),
-        "verification": list(state.verification),
-        "text": state.text,
-        "lanes": view.lanes,
-        "seats": ["seats"] if view.seats else [],
-    }
+    values = {name: to_json(p, getattr(state, name)) for name, p in FIELDS.items()}
+    if state.actor_role == "":
+        values["actor_role"] = None  # a dropdown's empty value
+    return {**values, "lanes": view.lanes, "seats": ["seats"] if view.seats else []}
 
 
 def range_from_relayout(relayout: Mapping[str, Any] | None) -> tuple[bool, Any, Any]:
@@ -100,88 +81,7 @@ def event_from_cell(cell: Mapping[str, Any] | None) -> str:
     return value if isinstance(value, str) else ""
 
 
-@dataclass(frozen=True)
-class Views:
-    """Everything the views show for one state: ``shown`` feeds the map, table, counts, exports;
-    ``timeline`` is the same filter without the date range, because the timeline shows the date
-    range as its zoomed x-axis rather than cutting the events away (so one can zoom back out)."""
-
-    shown: pd.DataFrame
-    timeline: pd.DataFrame
-
-
-def compute_views(cache: FilterCache, state: FilterState) -> Views:
-    shown = cache(state)
-    timeline = shown
-    if state.start or state.end:
-        undated = replace(state, start=None, end=None)
-        # a large table is counted per month on the timeline; zoomed in, the timeline shows the
-        # zoomed window only, so the counts get finer (weeks, days) and then become single events.
-        # Counted first: the rows of a wider view are only selected when it is the one shown
-        if cache.count(undated) <= TIMELINE_DETAIL_LIMIT:
-            timeline = cache(undated)
-    if len(timeline) > TIMELINE_DETAIL_LIMIT:
-        timeline = shown
-    return Views(shown=shown, timeline=timeline)
-
-
-def grid_rows(shown: pd.DataFrame, ctx: FigureContext) -> list[dict[str, Any]]:
-    """The table's rows: only the columns it shows. Built from plain lists, column by column (a
-    frame and ``to_dict("records")`` cost more than the rows themselves); labels looked up per row."""
-    if shown.empty:
-        return []
-    columns = {
-        "event_id": shown[C.EVENT_ID].tolist(),
-        "start": shown[C.DATE_START].dt.strftime("%Y-%m-%d").tolist(),
-        "date_label": shown[C.DATE_LABEL].tolist(),
-        "title": shown[C.TITLE].tolist(),
-        "category_label": [ctx.category_labels.get(c, c) for c in shown[C.CATEGORY].tolist()],
-        "place": shown[C.PLACE_NAME].where(shown[C.PLACE_NAME] != "", shown[C.COUNTRY_NAME]).tolist(),
-        "verification_label": [ctx.verification_labels.get(v, v) for v in shown[C.VERIFICATION].tolist()],
-        "source_count": shown[C.SOURCE_COUNT].tolist(),
-    }
-    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-
-
-GRID_BLOCK_MAX = 1000  # the most rows one grid request may ask for
-SORT_KEYS = {  # grid column -> what it sorts by (labels sort like the labels the table shows)
-    "start": C.DATE_START, "date_label": C.DATE_START, "title": C.TITLE, "category_label": C.CATEGORY,
-    "place": C.PLACE_NAME, "verification_label": C.VERIFICATION, "source_count": C.SOURCE_COUNT,
-    "event_id": C.EVENT_ID,
-}
-
-
-def sort_spec(sort_model: Any) -> tuple[tuple[str, bool], ...]:
-    """The grid's sortModel -> ((column, ascending), ...): unknown columns and junk are ignored;
-    the date then the id always break ties, so pages never overlap or skip a row."""
-    out: list[tuple[str, bool]] = []
-    if isinstance(sort_model, list):
-        for item in sort_model[:4]:
-            if isinstance(item, dict) and item.get("colId") in SORT_KEYS:
-                out.append((str(item["colId"]), item.get("sort") != "desc"))
-    return tuple(out)
-
-
-def grid_order(shown: pd.DataFrame, ctx: FigureContext, spec: tuple[tuple[str, bool], ...]) -> np.ndarray:
-    """Row positions of ``shown`` in the table's order (stable)."""
-    if shown.empty:
-        return np.arange(0)
-    keys: list[str] = []
-    ascending: list[bool] = []
-    frame: dict[str, Any] = {}
-    for i, (col, asc) in enumerate((*spec, ("start", True), ("event_id", True))):
-        series = shown[SORT_KEYS[col]]
-        if col == "category_label":
-            series = series.map(lambda c: ctx.category_labels.get(c, c))
-        elif col == "verification_label":
-            series = series.map(lambda v: ctx.verification_labels.get(v, v))
-        elif col == "place":
-            series = shown[C.PLACE_NAME].where(shown[C.PLACE_NAME] != "", shown[C.COUNTRY_NAME])
-        frame[f"k{i}"] = series.to_numpy()
-        keys.append(f"k{i}")
-        ascending.append(asc)
-    order = pd.DataFrame(frame).sort_values(keys, ascending=ascending, kind="stable").index.to_numpy()
-    return np.asarray(order)
+GRID_BLOCK_MAX = TABLE_BLOCK_MAX  # the most rows one table request may ask for
 
 
 def block_bounds(request: Any) -> tuple[int, int] | None:

@@ -17,10 +17,11 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from app.dataset.problems import Problem
+from app.dataset.report import data_notice
 from app.errors import GeotimelineError
 from app.importers.inmemory import MAX_UPLOAD_BYTES, Upload, load_upload
+from app.view import Loaded as Deps
 from app.web import ids
-from app.web.callbacks import Deps
 from app.web.datasets import Registry
 from app.web.layout import about_panel, footer_children, help_panel, narrative_options, options, timeline_key
 
@@ -78,17 +79,15 @@ def report(upload: Upload) -> list[Any]:
     result, ds = upload.result, upload.dataset
     lines = result.report_lines()
     out: list[Any] = [html.P(html.B(f"{lines[0]} · {len(ds.events)} shown"))]
-    details = [line for line in lines[1:] if not line.startswith("Dropped")]
-    out.extend(html.P(line) for line in details)
-    if result.dropped:
-        out.append(html.H4(f"Rows left out ({len(result.dropped)})"))
-        out.append(html.Ul([html.Li(f"line/item {d.line}: {d.reason}") for d in result.dropped[:REPORT_ROWS]]))
-    problems = list(ds.problems)
+    out.extend(html.P(line) for line in lines[1:])
+    if not len(ds.events):
+        out.append(html.P(f"No row of {result.source_name} became an event: nothing to show.", role="alert"))
+    problems = upload.problems  # the same problems, in the same words, as `python -m app import`
     if problems:
         errors = sum(p.severity != "warning" for p in problems)
-        out.append(html.H4(f"Validation: {errors} error(s), {len(problems) - errors} warning(s)"))
+        out.append(html.H4(f"Problems: {errors} error(s), {len(problems) - errors} warning(s)"))
         out.append(_problem_rows(problems))
-    hidden = max(len(result.dropped), len(problems)) - REPORT_ROWS
+    hidden = len(problems) - REPORT_ROWS
     if hidden > 0:
         out.append(html.P("…and more; `python -m app import` prints the whole report."))
     return out
@@ -119,15 +118,13 @@ def open_upload(payload: Any, *, registry: Registry, trigger: Any, today: dt.dat
     token = registry.add(ds, data, name)
     deps = registry.get({"token": token})
     n = len(ds.events)
-    banner = (f"Showing your file {upload.result.source_path.name} ({n:,} event{'s' if n != 1 else ''}, read as "
+    banner = (f"Showing your file {upload.result.source_name} ({n:,} event{'s' if n != 1 else ''}, read as "
               f"{upload.fmt}) — held for this tab only, not saved.")
-    return [*switch_outputs(deps, {"token": token, "name": upload.result.source_path.name}, banner, ""),
+    return [*switch_outputs(deps, {"token": token, "name": upload.result.source_name}, banner, ""),
             report(upload)]
 
 
 def bundled_notice(deps: Deps) -> str:
-    from app.web.factory import data_notice
-
     return data_notice(deps.ds)
 
 

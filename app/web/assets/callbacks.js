@@ -1,0 +1,108 @@
+// The dashboard's browser-side callbacks (registered in app/web/callbacks.py through
+// ClientsideFunction('geotimeline', name)). Ids are the constants of app/web/ids.py: a test
+// checks that every id named here exists there.
+window.dash_clientside = window.dash_clientside || {};
+(function () {
+  'use strict';
+  var GRID = 'event-grid';
+
+  // the table's selectedRows for the selection store's value
+  function selectedRows(selected) {
+    return selected ? [{event_id: selected}] : [];
+  }
+
+  window.dash_clientside.geotimeline = {
+    // the map has drawn for the first time -> the table mounts (made here, from its props in the
+    // grid-spec store). Building the grid costs the browser ~200 ms: done before, it held back
+    // the first drawing of both views. The selection of a deep link comes with it.
+    mountGrid: function (drawn, selected, mounted, spec) {
+      if (mounted || !spec) { return window.dash_clientside.no_update; }
+      var grid = JSON.parse(JSON.stringify(spec));
+      grid.props.selectedRows = selectedRows(selected);
+      // the rows come after the table is made (the infinite row model): the selected one is
+      // selected when the first block arrives, if it is in it (asked once: a later selection
+      // comes through selectRow below)
+      if (selected) {
+        window.dash_ag_grid.getApiAsync(GRID).then(function (api) {
+          api.addEventListener('modelUpdated', function pick() {
+            var first = api.getDisplayedRowAtIndex(0);
+            if (api.getDisplayedRowCount() > 0 && !(first && first.data)) { return; }
+            api.removeEventListener('modelUpdated', pick);
+            var node = api.getRowNode(selected);
+            if (node && node.data) { node.setSelected(true); }
+          });
+        });
+      }
+      return grid;
+    },
+
+    // the table asks for a block of rows (after a refresh, scrolling, sorting). The first block of
+    // a view in the default order came with the view (grid-refresh-store): answered here. Any
+    // other block goes to the server (also one asked before the first view arrived). Every
+    // request gets an answer: the table asks one block at a time, so one left unanswered would
+    // hold back every later one.
+    answerRows: function (request, refresh) {
+      var nu = window.dash_clientside.no_update;
+      if (!request) { return [nu, nu]; }
+      if (!refresh) { return [nu, request]; }
+      // the table opens sorted by start date, ascending: the order the view comes in
+      var sort = request.sortModel || [];
+      var asShipped = sort.length === 0 || (sort.length === 1 && sort[0].colId === 'start' &&
+                                            sort[0].sort === 'asc');
+      var block = refresh.block;
+      if (block && asShipped && request.startRow === 0 &&
+          (block.length >= request.endRow || block.length === refresh.n)) {
+        return [{rowData: block.slice(0, request.endRow), rowCount: refresh.n}, nu];
+      }
+      return [nu, request];
+    },
+
+    // the view changed -> the table drops its rows and asks again (from the top), once the figures
+    // that came with the same answer are drawn and painted: the table's layout reads would
+    // otherwise fall between the two figures' redraws and hold the map back
+    refreshRows: function (refresh) {
+      if (refresh && window.dash_ag_grid) {
+        requestAnimationFrame(function () {
+          setTimeout(function () {
+            window.dash_ag_grid.getApiAsync(GRID).then(function (api) {
+              api.purgeInfiniteCache();
+              api.ensureIndexVisible(0, 'top');
+            });
+          }, 0);
+        });
+      }
+      return window.dash_clientside.no_update;
+    },
+
+    // the selection -> the table's selected row: the table may not be mounted yet (an Output
+    // would then be an error); if not, it mounts with the selection (mountGrid)
+    selectRow: function (selected) {
+      if (document.getElementById(GRID)) {
+        window.dash_clientside.set_props(GRID, {selectedRows: selectedRows(selected)});
+      }
+      return window.dash_clientside.no_update;
+    },
+
+    // the printable list has arrived -> the browser's print dialog
+    printList: function (children) {
+      if (children) { setTimeout(function () { window.print(); }, 300); }
+      return window.dash_clientside.no_update;
+    },
+
+    // copy-link / SVG buttons -> browser-only actions (clipboard, Plotly.downloadImage)
+    browserAction: function (nLink, nTimeline, nMap) {
+      var t = window.dash_clientside.callback_context.triggered_id;
+      if (t === 'copy-link-button' && navigator.clipboard) {
+        navigator.clipboard.writeText(window.location.href);
+      }
+      var graphs = {'timeline-svg-button': ['timeline-graph', 'timeline'],
+                    'map-svg-button': ['map-graph', 'map']};
+      if (graphs[t]) {
+        var el = document.getElementById(graphs[t][0]).querySelector('.js-plotly-plot');
+        window.Plotly.downloadImage(el, {format: 'svg', width: 1600, height: 900,
+                                         filename: window.geotimelineFileName(graphs[t][1])});
+      }
+      return window.dash_clientside.no_update;
+    }
+  };
+})();
