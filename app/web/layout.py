@@ -237,11 +237,25 @@ def help_body(ds: Dataset, ctx: FigureContext) -> list[Any]:
             html.H3("Dates and precision"),
             html.P("A dot is an event known to the day. When a source only gives the week, month, "
                    "quarter or year, the event is a thin bar over that whole window — we never invent a day. "
-                   "Hatched bars are weakly verified."),
+                   "Hatched bars are weakly verified. A window that is not one calendar week, month, quarter "
+                   "or year (\"between September 2022 and February 2023\") is precision range; \"the 1980s\" is "
+                   "a decade. Dates are the local date where it happened; where the UTC date differs "
+                   "(an evening vote in New York), the notes say so."),
+            html.H3("Figures from sources (the lane under the timeline)"),
+            html.P("Numbers the story turns on — drones launched at Ukraine, output claimed for Alabuga — "
+                   "as the sources give them: one row per kind of figure, a bar over the window it covers "
+                   "and a diamond at its middle. Hover for the value (\"at least\" where the source gives "
+                   "only a bound), the unit, who gives it and the source. Rows are not drawn to one scale, "
+                   "and a gap means no source gave a figure."),
             html.H3("Categories (colours)"), html.Ul(cats),
             html.H3("Verification (marker shapes)"),
-            html.P("How sure we are, kept apart from who is blamed (the actors' roles)."),
+            html.P("How sure we are, kept apart from who is blamed (the actors' roles). An event that is "
+                   "someone's statement of a fact (\"US says…\", \"Ukrainian intelligence says…\") is graded by "
+                   "that fact: claimed unless others establish it; a denial of what others assert is disputed."),
             html.Ul(vers),
+            html.P("Sources: \"primary\" is the originating report or document; an outlet that relays it is "
+                   "\"corroborating\" and says \"Relays …\". The event panel counts reports, not outlets: "
+                   "\"4 sources, all relaying one report\" is still a single source."),
             html.H3("Places on the map"),
             html.P("Filled circles are exact or near places; rings are approximate (a region, or only "
                    "the country); squares are the seat of the authority that took a decision — a "
@@ -265,6 +279,7 @@ def about_body(ds: Dataset) -> list[Any]:
             html.Dl([
                 html.Dt("Version"), html.Dd(str(meta.get("version", "unknown"))),
                 html.Dt("Last reviewed"), html.Dd(str(meta.get("last_reviewed", "unknown"))),
+                *([html.Dt("Coverage"), html.Dd(str(meta["coverage"]))] if meta.get("coverage") else []),
                 html.Dt("Licence of the data"), html.Dd(licence),
                 html.Dt("How to cite"), html.Dd(str(meta.get("citation", "")), className="citation"),
             ]),
