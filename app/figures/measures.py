@@ -20,11 +20,11 @@ import pandas as pd
 from app.dataset import columns as C
 
 DAY_MS = 86_400_000
-LANE_DOMAIN = [0.0, 0.15]  # the figures lane, at the bottom of the plot
-MAIN_DOMAIN = [0.34, 1.0]  # the event lanes above it
+LANE_DOMAIN = [0.0, 0.2]  # the figures lane, at the bottom of the plot
+MAIN_DOMAIN = [0.38, 1.0]  # the event lanes above it
 LANE_COLOUR = "#4b5563"
 LANE_NAME = "Figures from sources"
-MAX_ROWS = 8  # kinds of figure drawn; the rest are counted in the lane's title
+MAX_ROWS = 10  # kinds of figure drawn (the most frequent first); more would not be legible in the lane
 
 
 def _number(value: float) -> str:
