@@ -125,7 +125,10 @@ def add_measures_lane(spec: dict[str, Any], lane: pd.DataFrame | None) -> dict[s
         "hovertext": lane["_hover"].tolist(), "hovertemplate": "%{hovertext}<extra></extra>",
         "xaxis": "x2", "yaxis": "y3",
     })
-    spec["data"] = [*spec["data"], *traces]
+    data = list(spec["data"])
+    # the selection highlight stays the last trace (the page updates it in place)
+    at = next((i for i, t in enumerate(data) if t.get("name") == "Selected"), len(data))
+    spec["data"] = [*data[:at], *traces, *data[at:]]
     return spec
 
 
