@@ -1,4 +1,5 @@
-"""Dates as precise as they are known: labels for windows of day/week/month/quarter/year precision."""
+"""Dates as precise as they are known: labels for windows of day/week/month/quarter/year/decade
+precision, and for a "range" (somewhere between two dates)."""
 
 from __future__ import annotations
 
@@ -43,11 +44,35 @@ def window_labels(events: pd.DataFrame) -> pd.Series:
         e_txt = _fmt(end[m], p)
         same = (s_txt == e_txt) | (e_txt == "")
         out[m] = np.where(same, s_txt, np.char.add(np.char.add(s_txt.astype(str), " – "), e_txt.astype(str)))
+    m = prec == "decade"
+    if m.any():
+        s_dec = (start[m].dt.year.fillna(0).astype("int64").to_numpy() // 10 * 10).astype(str)
+        e_dec = (end[m].dt.year.fillna(0).astype("int64").to_numpy() // 10 * 10).astype(str)
+        s_txt, e_txt = np.char.add(s_dec, "s"), np.char.add(e_dec, "s")
+        same = (s_txt == e_txt) | end[m].isna().to_numpy()
+        out[m] = np.where(same, s_txt, np.char.add(np.char.add(s_txt, " – "), e_txt))
+    m = prec == "range"
+    if m.any():
+        out[m] = _range_labels(start[m], end[m], events[C.KIND][m] if C.KIND in events else None)
     labels = pd.Series(out, index=events.index, dtype="str")
     open_ended = events[C.OPEN_ENDED].to_numpy() if C.OPEN_ENDED in events else np.zeros(len(events), bool)
     if open_ended.any():
         labels[open_ended] = ("from " + labels[open_ended] + " (still in force)").to_numpy()
     return labels
+
+
+def _range_labels(start: pd.Series, end: pd.Series, kind: pd.Series | None) -> np.ndarray:
+    """'between Sep 2022 and Feb 2023' for a point somewhere in a window, at the coarsest calendar
+    unit both ends fall on (whole years, whole months, else days); a period reads 'a – b'."""
+    years = (start.dt.is_year_start & end.dt.is_year_end).fillna(False).to_numpy(dtype=bool)
+    months = (start.dt.is_month_start & end.dt.is_month_end).fillna(False).to_numpy(dtype=bool) & ~years
+    s_txt = np.where(years, _fmt(start, "year"), np.where(months, _fmt(start, "month"), _fmt(start, "day")))
+    e_txt = np.where(years, _fmt(end, "year"), np.where(months, _fmt(end, "month"), _fmt(end, "day")))
+    point = np.ones(len(start), dtype=bool) if kind is None else (kind.to_numpy() != "period")
+    between = np.char.add(np.char.add(np.char.add("between ", s_txt.astype(str)), " and "), e_txt.astype(str))
+    dash = np.char.add(np.char.add(s_txt.astype(str), " – "), e_txt.astype(str))
+    open_end = end.isna().to_numpy()
+    return np.where(open_end, s_txt, np.where(point, between, dash))
 
 
 def today(setting: str = "") -> pd.Timestamp:

@@ -354,7 +354,8 @@ def test_cite_dataset_bibtex(shipped: Dataset) -> None:
     assert fields["year"] == meta["last_reviewed"][:4]
     latex = bib_fields(parse_bibtex(cite_dataset(shipped, "biblatex")).entries[0])
     assert (latex["version"], latex["date"]) == (meta["version"], meta["last_reviewed"])
-    assert fields["month"] == "nov"
+    months = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    assert fields["month"] == months[int(meta["last_reviewed"][5:7]) - 1]  # follows the review date
     assert meta["licenses"][0]["name"] in fields["note"]
     assert fields["annote"] == tex_escape(f"Recommended citation: {meta['citation']}")
 

@@ -120,3 +120,48 @@ def test_metadata_is_complete(ds) -> None:
     meta = json.loads((BUNDLED_DATA / "datapackage.json").read_text(encoding="utf-8"))
     for key in ("title", "version", "licenses", "last_reviewed", "citation", "curation_rules"):
         assert meta[key], key
+
+
+def test_at_least_300_events_and_20_in_every_year_2019_to_2026(ds) -> None:
+    assert len(ds.events) >= 300
+    per_year = ds.events["date_start"].dt.year.value_counts()
+    assert {y: int(per_year.get(y, 0)) for y in range(2019, 2027) if per_year.get(y, 0) < 20} == {}
+
+
+def test_sources_are_clean(ds) -> None:
+    src = ds.sources
+    assert not src["url"].duplicated().any()  # one record per page
+    assert not src["title"].str.contains("headline not shown|descriptive title|copy read|\\.\\.\\.", regex=True).any()
+    assert not src["url"].str.contains("bit\\.ly|initialnews\\.com/scribble", regex=True).any()
+    used = set(ds.event_sources["source_id"]) | set(ds.measures["source_id"])
+    assert set(src["source_id"]) <= used  # no source listed for nothing
+
+
+def test_country_level_places_are_not_named_twice(ds) -> None:
+    ev = ds.events
+    twice = ev[(ev["geo_precision"] == "country") & (ev["place_name"] == ev["country_name"])]
+    assert twice["event_id"].tolist() == []
+
+
+def test_original_script_names_find_what_latin_names_find(ds) -> None:
+    text = ds.events["search_text"]
+
+    def hits(word: str) -> set[str]:
+        return set(ds.events["event_id"][text.str.contains(word.lower(), regex=False)])
+    assert hits("Alabuga") and hits("Алабуга") == hits("Alabuga") == hits("Елабуга") == hits("Yelabuga")
+    assert hits("Shahed") and hits("شاهد") == hits("Shahed")
+
+
+def test_measures_and_relays_shipped(ds) -> None:
+    assert len(ds.measures) >= 50
+    assert set(ds.measures["measure"]) <= set(ds.schema.vocab("measure").values)
+    visit = ds.event_sources[ds.event_sources["event_id"] == "ru-yelabuga-iranian-delegation-visit"]
+    assert (visit["relays"] != "").all() and "primary" not in set(visit["role"])
+
+
+def test_new_narratives_have_8_to_12_steps(ds) -> None:
+    steps = ds.narrative_steps.groupby("narrative_id").size()
+    for nid in ("alabuga-factory-town", "iranian-drones-beyond-russia"):
+        assert 8 <= steps[nid] <= 12
+        assert set(ds.narrative_steps.loc[ds.narrative_steps["narrative_id"] == nid, "event_id"]) <= set(
+            ds.events["event_id"])

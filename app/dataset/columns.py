@@ -11,6 +11,8 @@ EVENT_ACTORS = "event_actors"
 SYSTEMS = "systems"
 NARRATIVES = "narratives"
 NARRATIVE_STEPS = "narrative_steps"
+MEASURES = "measures"
+ALIASES_TABLE = "aliases"
 
 # events
 EVENT_ID = "event_id"
@@ -60,6 +62,8 @@ LANGUAGE = "language"
 # links
 ROLE = "role"
 NOTE = "note"
+RELAYS = "relays"  # event_sources: the report this source relays (a listed source_id or a name)
+SOURCE_NOTE = "source_note"  # sources: a curator's note on the source (never in its title)
 
 # actors
 ACTOR_ID = "actor_id"
@@ -87,3 +91,15 @@ FOCUS_LAT = "focus_lat"
 FOCUS_SCALE = "focus_scale"
 
 LIST_SEPARATOR = ";"
+
+# measures
+MEASURE_ID = "measure_id"
+MEASURE = "measure"
+VALUE = "value"
+VALUE_LOW = "value_low"
+VALUE_HIGH = "value_high"
+UNIT = "unit"
+
+# aliases
+ALIAS_ID = "alias_id"
+ALIAS_KIND = "kind"

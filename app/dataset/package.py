@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from app.dataset.validate import (
     arrow_strings,
     check_events,
     check_fields,
+    check_measures,
     check_primary_key,
     check_reference,
     country_names,
@@ -58,6 +60,10 @@ class Dataset:
     data_dir: Path | None = None
     raw_event_count: int = 0
     unreadable: bool = False
+    #: figures as sources give them (measures.csv), typed: dates as dates, values as floats
+    measures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: names searched alike (aliases.csv)
+    aliases: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def errors(self) -> list[Problem]:
@@ -115,6 +121,8 @@ def build_dataset(
         cols[name] = col
     if C.EVENTS in cols:
         check_events(cols[C.EVENTS], parsed[C.EVENTS], schema)
+    if C.MEASURES in cols:
+        check_measures(cols[C.MEASURES], parsed[C.MEASURES])
 
     key_cache: dict[str, tuple[bytes, pa.Array, pa.Array]] = {}
 
@@ -134,7 +142,7 @@ def build_dataset(
 
     # references, in dependency order: list-valued ones only warn; link rows are dropped
     for name in (C.ACTORS, C.SYSTEMS, C.SOURCES, C.EVENTS, C.EVENT_SOURCES, C.EVENT_ACTORS,
-                 C.NARRATIVES, C.NARRATIVE_STEPS):
+                 C.NARRATIVES, C.NARRATIVE_STEPS, C.MEASURES, C.ALIASES_TABLE):
         if name not in cols:
             continue
         for fk in tables[name].foreign_keys:
@@ -147,6 +155,9 @@ def build_dataset(
                 cols[name], fk.fields, valid, dropped, tables[fk.resource].path,
                 severity="error" if link_table else "warning", is_list=is_list,
             )
+    if C.EVENT_SOURCES in cols:
+        known = set(cols[C.SOURCES].stripped(C.SOURCE_ID)) if C.SOURCES in cols else set()
+        _check_relays(cols[C.EVENT_SOURCES], known)
     for col in cols.values():
         problems.extend(col.problems)
 
@@ -178,8 +189,10 @@ def build_dataset(
     sources = kept(C.SOURCES)
     systems = kept(C.SYSTEMS)
     narratives, steps = _narratives(kept(C.NARRATIVES), kept(C.NARRATIVE_STEPS), parsed, cols, tables, problems)
+    measures = _type_measures(cols, parsed)
+    aliases = kept(C.ALIASES_TABLE)
     if len(events):
-        events = _derive(events, actors, event_actors, sources, event_sources, systems)
+        events = _derive(events, actors, event_actors, sources, event_sources, systems, aliases)
     events_broken = C.EVENTS in raw and raw[C.EVENTS].broken
     if events_col is not None and not len(events) and not unreadable and not events_broken:  # empty is not "valid"
         path = tables[C.EVENTS].path
@@ -191,8 +204,48 @@ def build_dataset(
         event_actors=event_actors, systems=systems, narratives=narratives, narrative_steps=steps,
         schema=schema, metadata=metadata,
         problems=tuple(problems), data_dir=data_dir, raw_event_count=raw_count,
-        unreadable=unreadable,
+        unreadable=unreadable, measures=measures, aliases=aliases,
     )
+
+
+def _check_relays(col: Collector, source_ids: set[str] | None = None) -> None:
+    """``relays`` names the report an outlet relays: a source listed for the same event, or the
+    name of a report we did not see. Warn when it names the row's own source, or a source of the
+    package that is not listed for this event (the panel could not count it)."""
+    if C.RELAYS not in col.frame:
+        return
+    relays = col.stripped(C.RELAYS)
+    given = np.asarray(relays != "", dtype=bool)
+    if not given.any():
+        return
+    events, sources = col.stripped(C.EVENT_ID), col.stripped(C.SOURCE_ID)
+    pairs = set(zip(events, sources, strict=True))
+    known = source_ids or set()
+    bad = np.zeros(len(given), dtype=bool)
+    for i in np.flatnonzero(given):
+        target = relays.iloc[i]
+        bad[i] = target == sources.iloc[i] or (target in known and (events.iloc[i], target) not in pairs)
+    col.flag(bad, C.RELAYS, "relay-not-listed",
+             '"{value}" is this source itself or a source not listed for the same event', severity="warning")
+
+
+def _type_measures(cols: dict[str, Collector], parsed: dict[str, dict[str, pd.Series]]) -> pd.DataFrame:
+    """The kept figures: dates as datetime64[s], numbers as floats, text stripped."""
+    col = cols.get(C.MEASURES)
+    if col is None:
+        return pd.DataFrame()
+    keep = ~col.drop
+    data: dict[str, pd.Series] = {}
+    for name in col.frame.columns:
+        if name in (C.DATE_START, C.DATE_END):
+            data[name] = _rows(parsed[C.MEASURES][name], keep).astype("datetime64[s]")
+        elif name in (C.VALUE, C.VALUE_LOW, C.VALUE_HIGH):
+            data[name] = _rows(parsed[C.MEASURES][name], keep)
+        elif name == LINE_COLUMN:
+            data[name] = _rows(col.frame[name], keep)
+        else:
+            data[name] = _rows(col.stripped(name), keep)
+    return pd.DataFrame(data)
 
 
 def _type_events(col: Collector, parsed: dict[str, pd.Series]) -> pd.DataFrame:
@@ -228,6 +281,7 @@ def _rows(series: pd.Series, keep: np.ndarray) -> pd.Series:
 def _derive(
     events: pd.DataFrame, actors: pd.DataFrame, event_actors: pd.DataFrame,
     sources: pd.DataFrame, event_sources: pd.DataFrame, systems: pd.DataFrame,
+    aliases: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Helper columns for filtering and display, computed once at load time.
 
@@ -244,7 +298,9 @@ def _derive(
     out[C.COUNTRY_NAME] = per_unique(out[C.COUNTRY], lambda codes: codes.map(names).fillna(""))
     by_source = _Links.of(out, event_sources[C.EVENT_ID])
     out[C.SOURCE_COUNT] = by_source.counts()
-    out[C.SEARCH_TEXT] = _search_text(out, actors, actor_id, by_actor, sources, event_sources, by_source, systems)
+    out[C.SEARCH_TEXT] = with_aliases(
+        _search_text(out, actors, actor_id, by_actor, sources, event_sources, by_source, systems),
+        alias_groups(aliases))
     out[C.DATE_LABEL] = _window_labels(out)
     return out
 
@@ -281,6 +337,45 @@ def _search_text(
         chunks.extend((pc.ascii_lower(text) if ascii_only else pc.utf8_lower(text)).chunks)
     lowered = pa.chunked_array(chunks, type=pa.large_string())
     return pd.Series(lowered.to_pandas().array, index=out.index)
+
+
+def alias_groups(aliases: pd.DataFrame | None) -> list[tuple[str, ...]]:
+    """Each row of aliases.csv as a group of lower-cased names searched alike."""
+    if aliases is None or aliases.empty or C.ALIASES not in aliases:
+        return []
+    groups = []
+    for name, more in zip(aliases[C.NAME], aliases[C.ALIASES], strict=True):
+        terms = [str(name), *str(more).split(C.LIST_SEPARATOR)]
+        group = tuple(dict.fromkeys(t.strip().lower() for t in terms if t.strip()))
+        if len(group) > 1:
+            groups.append(group)
+    return groups
+
+
+def with_aliases(text: pd.Series, groups: list[tuple[str, ...]]) -> pd.Series:
+    """Search text in which a name of a group brings every name of its group: an event that says
+    "Yelabuga" is found by "Alabuga", "Алабуга" and "Елабуга" too, and one that says "Shahed" by
+    "شاهد". One regular-expression pass finds the rows holding any name; only those are extended."""
+    if not groups or not len(text):
+        return text
+    every = sorted({t for g in groups for t in g}, key=len, reverse=True)
+    arr = arrow_strings(text)
+    hit = pc.match_substring_regex(arr, "|".join(re.escape(t) for t in every)).fill_null(False)
+    rows = np.flatnonzero(np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool))
+    if not len(rows):
+        return text
+    sub = arr.take(pa.array(rows)).combine_chunks()
+    extra = np.full(len(rows), "", dtype=object)
+    for group in groups:
+        found = np.zeros(len(rows), dtype=bool)
+        for term in group:
+            found |= np.asarray(pc.match_substring(sub, term).fill_null(False).to_numpy(zero_copy_only=False),
+                                dtype=bool)
+        if found.any():
+            extra[found] = extra[found] + " " + " ".join(group)
+    values = text.to_numpy(dtype=object).copy()
+    values[rows] = [f"{a}{b}" for a, b in zip(sub.to_pylist(), extra, strict=True)]
+    return pd.Series(values, index=text.index, dtype="str")
 
 
 @dataclass(frozen=True)
@@ -356,7 +451,7 @@ def _first_pairs(group: np.ndarray, actor_id: pd.Series) -> np.ndarray:
 def _window_labels(events: pd.DataFrame) -> pd.Series:
     """``window_labels(events)``, computed once per distinct window: a million events share a
     few hundred thousand (start, end, precision, open-ended) windows at most."""
-    cols = [c for c in (C.DATE_START, C.DATE_END, C.DATE_PRECISION, C.OPEN_ENDED) if c in events]
+    cols = [c for c in (C.DATE_START, C.DATE_END, C.DATE_PRECISION, C.KIND, C.OPEN_ENDED) if c in events]
     window = events[cols]
     codes = _row_codes(window)
     _, first = np.unique(codes, return_index=True)

@@ -40,7 +40,12 @@ CODES: dict[str, str] = {
     "end-before-start": "date_end must be on or after date_start.",
     "point-window": "A day-precision point event has date_start equal to date_end.",
     "open-point": "Only a period may be open-ended; give a point event a date_end.",
-    "precision-window": "Make the window match the precision (a month is its 1st to its last day).",
+    "precision-window": ("Make the window match the precision (a month is its 1st to its last day, of one month); "
+                         "a window of several months is precision 'range'."),
+    "bad-bounds": "Keep value_low <= value <= value_high.",
+    "no-value": "Give the figure in value, or its bounds in value_low / value_high.",
+    "relay-not-listed": ("Name the originating report: a source_id listed for the same event, or the report's name "
+                         "and date when we did not see it; leave it empty for an original report."),
     "lat-lon-pair": "Give both latitude and longitude, or neither.",
     "geo-none-with-coords": "Either set geo_precision to something other than 'none' or remove the coordinates.",
     "missing-coords": "Add latitude and longitude, or set geo_precision to 'none'.",

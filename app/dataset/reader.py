@@ -148,6 +148,9 @@ def parse_table_bytes(data: bytes, table: TableSchema, label: str) -> RawTable:
     for name in table.field_names:
         if name not in frame.columns:
             spec = table.field(name)
+            if spec.may_be_absent:
+                frame[name] = ""
+                continue
             severity: Severity = "error" if spec.required else "warning"
             if spec.required:
                 missing_required.append(name)

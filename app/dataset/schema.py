@@ -60,6 +60,9 @@ class FieldSpec:
     vocabulary: str | None = None
     constraints: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    #: a column added in a later version of the schema: a file without it reads as if it were empty,
+    #: without a warning (packages made for the earlier schema stay clean)
+    may_be_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Schema:
                     vocabulary=voc,
                     constraints=dict(f.get("constraints", {})),
                     description=str(f.get("description", "")),
+                    may_be_absent=bool(f.get("mayBeAbsent", False)) and not bool(f.get("required", False)),
                 )
             )
         fks = tuple(

@@ -371,16 +371,38 @@ def check_events(col: Collector, parsed: dict[str, pd.Series], schema: Schema) -
 def _check_precision_window(
     col: Collector, start: pd.Series, end: pd.Series, precision: pd.Series, mask: np.ndarray
 ) -> None:
-    """Warn when a point event's window does not match its precision (a faked precision)."""
+    """Warn when a point event's window does not match its precision (a faked precision): "month"
+    is exactly one calendar month, "quarter" one quarter, "year" one year, "decade" a year ending
+    in 0 to the end of the ninth year after it, "week" at most seven days; "range" is any other
+    window of two days or more (a window that is one calendar month should say "month")."""
     if not mask.any():
         return
-    checks: dict[str, Callable[[pd.Series, pd.Series], pd.Series]] = {
-        "month": lambda s, e: s.dt.is_month_start & e.dt.is_month_end,
-        "year": lambda s, e: s.dt.is_year_start & e.dt.is_year_end,
-        "quarter": lambda s, e: s.dt.is_quarter_start & e.dt.is_quarter_end,
-        "week": lambda s, e: (e - s) <= pd.Timedelta(days=6),
+
+    def one(unit: str) -> Callable[[pd.Series, pd.Series], pd.Series]:
+        return lambda s, e: s.dt.to_period(unit) == e.dt.to_period(unit)
+
+    def whole(s: pd.Series, e: pd.Series, unit: str) -> pd.Series:
+        starts = {"M": s.dt.is_month_start, "Q": s.dt.is_quarter_start, "Y": s.dt.is_year_start}[unit]
+        ends = {"M": e.dt.is_month_end, "Q": e.dt.is_quarter_end, "Y": e.dt.is_year_end}[unit]
+        return starts & ends & one(unit)(s, e)
+
+    def decade(s: pd.Series, e: pd.Series) -> pd.Series:
+        return s.dt.is_year_start & e.dt.is_year_end & (s.dt.year % 10 == 0) & (e.dt.year == s.dt.year + 9)
+
+    def honest_range(s: pd.Series, e: pd.Series) -> pd.Series:
+        calendar = whole(s, e, "M") | whole(s, e, "Q") | whole(s, e, "Y") | decade(s, e)
+        return (e > s) & ~calendar
+
+    checks: dict[str, tuple[Callable[[pd.Series, pd.Series], pd.Series], str]] = {
+        "month": (lambda s, e: whole(s, e, "M"), "is not one whole calendar month"),
+        "quarter": (lambda s, e: whole(s, e, "Q"), "is not one whole calendar quarter"),
+        "year": (lambda s, e: whole(s, e, "Y"), "is not one whole calendar year"),
+        "decade": (decade, "is not one whole decade (1 Jan of a year ending in 0 to 31 Dec nine years on)"),
+        "week": (lambda s, e: (e - s) <= pd.Timedelta(days=6), "is longer than a week"),
+        "range": (honest_range, "is one day or one whole calendar month, quarter, year or decade: "
+                                "use that precision"),
     }
-    for prec, window_ok in checks.items():
+    for prec, (window_ok, why) in checks.items():
         rows = np.flatnonzero(mask & np.asarray(precision == prec, dtype=bool))
         if not len(rows):
             continue  # the check is row by row: only the rows of this precision need it
@@ -388,9 +410,34 @@ def _check_precision_window(
         bad = np.zeros(len(mask), dtype=bool)
         bad[rows] = ~window_ok(s, e).fillna(False).to_numpy(dtype=bool)
         col.flag(bad, C.DATE_PRECISION, "precision-window",
-                 f'is "{prec}" but the window {{value}} does not cover whole {prec}s',
+                 f'is "{prec}" but the window {{value}} {why}',
                  severity="warning",
                  values=[f"{a:%Y-%m-%d}…{b:%Y-%m-%d}" for a, b in zip(start[bad], end[bad], strict=True)])
+
+
+def check_measures(col: Collector, parsed: dict[str, pd.Series]) -> None:
+    """Cross-field rules of the measures table: a window in order and matching its precision, and
+    value_low <= value <= value_high where they are given."""
+    start, end = parsed[C.DATE_START], parsed[C.DATE_END]
+    both = (start.notna() & end.notna()).to_numpy()
+    before = both & (end < start).fillna(False).to_numpy(dtype=bool)
+    col.flag(before, C.DATE_END, "end-before-start", '"{value}" is before date_start',
+             values=col.frame.loc[before, C.DATE_END])
+    precision = col.stripped(C.DATE_PRECISION)
+    day = both & ~before & (precision == "day").to_numpy()
+    col.flag(day & (start != end).to_numpy(), C.DATE_END, "point-window",
+             '"{value}" differs from date_start for a day-precision figure')
+    _check_precision_window(col, start, end, precision, both & ~before)
+    value, low, high = parsed[C.VALUE], parsed[C.VALUE_LOW], parsed[C.VALUE_HIGH]
+    none = (value.isna() & low.isna() & high.isna()).to_numpy() & np.asarray(
+        col.stripped(C.VALUE) == "", dtype=bool) & np.asarray(col.stripped(C.VALUE_LOW) == "", dtype=bool) & np.asarray(
+        col.stripped(C.VALUE_HIGH) == "", dtype=bool)
+    col.flag(none, C.VALUE, "no-value", "is empty, and so are value_low and value_high")
+    with np.errstate(invalid="ignore"):
+        col.flag((low > value).fillna(False).to_numpy(dtype=bool), C.VALUE_LOW, "bad-bounds",
+                 '"{value}" is above the value')
+        col.flag((high < value).fillna(False).to_numpy(dtype=bool), C.VALUE_HIGH, "bad-bounds",
+                 '"{value}" is below the value')
 
 
 def check_reference(

@@ -110,9 +110,9 @@ def write_view_package(ds: Dataset, shown: pd.DataFrame, view_text: str, out_dir
 
 def _date_parts(ts: pd.Timestamp, precision: str) -> dict[str, int]:
     parts = {"year": int(ts.year)}
-    if precision in ("month", "quarter", "week", "day"):
+    if precision in ("month", "quarter", "week", "day", "range"):
         parts["month"] = int(ts.month)
-    if precision in ("week", "day"):
+    if precision in ("week", "day", "range"):  # a range's ends are days
         parts["day"] = int(ts.day)
     return parts
 

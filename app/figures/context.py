@@ -28,6 +28,8 @@ class FigureContext:
     today: pd.Timestamp = field(default_factory=lambda: today_for())
     #: the story the data package declares (``temporalCoverage``): the timeline opens on it
     coverage: tuple[pd.Timestamp | None, pd.Timestamp | None] = (None, None)
+    #: the figures lane under the timeline (app.figures.measures.lane_frame), empty without measures
+    measures_lane: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @classmethod
     def from_dataset(cls, ds: Dataset, today: str = "") -> FigureContext:
@@ -55,10 +57,19 @@ class FigureContext:
             country_names=cnames,
             today=today_for(today),
             coverage=parse_coverage(ds.metadata),
+            measures_lane=_measures_lane(ds),
         )
 
     def colour(self, category: str) -> str:
         return self.colours.get(category, "#777777")
+
+
+def _measures_lane(ds: Dataset) -> pd.DataFrame:
+    from app.figures.measures import lane_frame
+
+    voc = ds.schema.vocabularies.get(C.MEASURE)
+    labels = {t.value: t.label for t in voc.terms} if voc else {}
+    return lane_frame(ds.measures, ds.sources, labels)
 
 
 def labels_for(ds: Dataset, ctx: FigureContext) -> dict[str, dict[str, str]]:

@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 from app.dataset import columns as C
 from app.figures.context import SELECTION_UID, FigureContext
 from app.figures.framing import MIN_SPAN, Frame, frame_of, outside
+from app.figures.measures import add_measures_lane
 from app.figures.theme import HIGHLIGHT, PERIOD_COLOUR, TODAY_COLOUR, base_layout
 from app.textsafe import label_list, label_text
 
@@ -343,8 +344,8 @@ def timeline_spec(
     under the plot, across its width (default: for exported pictures).
     """
     if len(events) > DETAIL_LIMIT:
-        return density_spec(events, ctx, lanes=lanes, selected=selected, title=title, font_size=font_size,
-                            window=window)
+        return add_measures_lane(density_spec(events, ctx, lanes=lanes, selected=selected, title=title,
+                                              font_size=font_size, window=window), ctx.measures_lane)
     frame = frame_of(events, ctx.today, ctx.coverage)
     shown = _window(frame, window)
     geo = _Geometry(events, ctx, lanes, shown if export else None)
@@ -434,7 +435,7 @@ def timeline_spec(
                             "font": {"size": font_size + 2, "color": "#555"}})
         layout["yaxis"]["visible"] = False
     layout["annotations"] = annotations
-    return {"data": data, "layout": layout}
+    return add_measures_lane({"data": data, "layout": layout}, ctx.measures_lane)  # figures lane (data)
 
 
 def _window(frame: Frame | None, window: tuple[Any, Any] | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:

@@ -67,6 +67,7 @@ def detail_children(ds: Dataset, ctx: FigureContext, event_id: str, query: str =
             html.Dd([html.B(ver.label_of(row[C.VERIFICATION])), f": {ver.describe(row[C.VERIFICATION])}"]),
         ], className="detail-facts"),
         html.H3(f"Sources ({_n_sources(ds, event_id)})", id="detail-sources"),
+        *_report_line(ds, event_id),
         html.Ol(_sources(ds, event_id), className="sources"),
         html.H3("What happened"),
         html.P(row[C.DESCRIPTION], className="detail-description"),
@@ -176,6 +177,7 @@ def _sources(ds: Dataset, event_id: str) -> list[Any]:
     links = ds.event_sources[ds.event_sources[C.EVENT_ID] == event_id]
     merged = links.merge(ds.sources, on=C.SOURCE_ID, how="left")
     role_voc = ds.schema.vocabularies.get("source_role")
+    publishers = dict(zip(ds.sources[C.SOURCE_ID], ds.sources[C.PUBLISHER], strict=True))
     out = []
     for rec in merged.to_dict("records"):
         published = rec.get(C.PUBLISHED) or "undated"
@@ -187,8 +189,21 @@ def _sources(ds: Dataset, event_id: str) -> list[Any]:
         ]
         if rec.get(C.NOTE):
             parts.append(html.Div(str(rec[C.NOTE]), className="src-note"))
+        if rec.get(C.RELAYS):
+            relayed = str(rec[C.RELAYS])
+            parts.append(html.Div("Relays " + publishers.get(relayed, relayed), className="src-note"))
         out.append(html.Li(parts))
     return out
+
+
+def _report_line(ds: Dataset, event_id: str) -> list[Any]:
+    """'4 sources, all relaying one report (…)' when outlets relay one another (data README)."""
+    from app.dataset.provenance import report_summary
+
+    links = ds.event_sources[ds.event_sources[C.EVENT_ID] == event_id]
+    names = dict(zip(ds.sources[C.SOURCE_ID], ds.sources[C.PUBLISHER], strict=True))
+    text = report_summary([{str(k): v for k, v in r.items()} for r in links.to_dict("records")], names)
+    return [html.P(text, className="muted small report-count")] if text else []
 
 
 def _with_event(query: str, event_id: str) -> str:

@@ -329,10 +329,25 @@ def help_body(ds: Dataset, ctx: FigureContext) -> list[Any]:
                          "one still in force reaches the dashed \"today\" line and ends with →."],
                         className="marked"),
             ]),
+            html.P("A window that is not one calendar week, month, quarter "
+                   "or year (\"between September 2022 and February 2023\") is precision range; \"the 1980s\" is "
+                   "a decade. Dates are the local date where it happened; where the UTC date differs "
+                   "(an evening vote in New York), the notes say so."),
+            html.H3("Figures from sources (the lane under the timeline)"),
+            html.P("Numbers the story turns on — drones launched at Ukraine, output claimed for Alabuga — "
+                   "as the sources give them: one row per kind of figure, a bar over the window it covers "
+                   "and a diamond at its middle. Hover for the value (\"at least\" where the source gives "
+                   "only a bound), the unit, who gives it and the source. Rows are not drawn to one scale, "
+                   "and a gap means no source gave a figure."),
             html.H3("Categories (colours)"), html.Ul(cats),
             html.H3("Verification (marker shapes)"),
-            html.P("How sure we are, kept apart from who is blamed (the actors' roles)."),
+            html.P("How sure we are, kept apart from who is blamed (the actors' roles). An event that is "
+                   "someone's statement of a fact (\"US says…\", \"Ukrainian intelligence says…\") is graded by "
+                   "that fact: claimed unless others establish it; a denial of what others assert is disputed."),
             html.Ul(vers),
+            html.P("Sources: \"primary\" is the originating report or document; an outlet that relays it is "
+                   "\"corroborating\" and says \"Relays …\". The event panel counts reports, not outlets: "
+                   "\"4 sources, all relaying one report\" is still a single source."),
             html.H3("Places on the map"),
             html.P("Every mark is at its event's own coordinates. Full-colour dots are exact or near "
                    "places; a paler dot on a shaded disc is an event known only to its region (a disc of "
@@ -362,6 +377,7 @@ def about_body(ds: Dataset) -> list[Any]:
             html.Dl([
                 html.Dt("Version"), html.Dd(str(meta.get("version", "unknown"))),
                 html.Dt("Last reviewed"), html.Dd(str(meta.get("last_reviewed", "unknown"))),
+                *([html.Dt("Coverage"), html.Dd(str(meta["coverage"]))] if meta.get("coverage") else []),
                 html.Dt("Licence of the data"), html.Dd(licence),
                 html.Dt("How to cite"), html.Dd(str(meta.get("citation", "")), className="citation"),
             ]),
