@@ -325,9 +325,19 @@ def test_data_folder_changing_on_disk_does_not_touch_a_running_app(tmp_path: Pat
     download = find_callback(specs, "download-file.data", "download-csv-button.n_clicks")
 
     def post(spec: dict[str, Any], values: Mapping[str, Any], changed: str) -> dict[str, Any]:
-        resp = client.post("/_dash-update-component", json=callback_payload(spec, values, changed))
+        body = callback_payload(spec, values, changed)
+        resp = client.post("/_dash-update-component", json=body)
         assert resp.status_code == 200, resp.data[:300]
-        return dict(resp.get_json()["response"])
+        answer = resp.get_json()
+        if "cacheKey" in answer:  # a background job (the downloads): poll as the renderer does
+            query = f"cacheKey={answer['cacheKey']}&job={answer['job']}"
+            deadline = time.monotonic() + 120
+            while "response" not in answer and time.monotonic() < deadline:
+                time.sleep(0.2)
+                polled = client.post(f"/_dash-update-component?{query}", json=body)
+                assert polled.status_code in (200, 204), polled.data[:300]
+                answer = polled.get_json() if polled.data else {}
+        return dict(answer["response"])
 
     def answers() -> tuple[int, int, int, bytes]:
         page = client.get("/")

@@ -10,7 +10,7 @@ import pytest
 from app.dataset import load_package
 from app.figures.context import FigureContext
 from app.figures.framing import frame_of, parse_coverage
-from app.figures.timeline import period_labels, timeline_spec, wrap_words
+from app.figures.timeline import MAX_NAMED_PERIODS, period_labels, timeline_spec, wrap_words
 
 TODAY = pd.Timestamp("2026-11-23")
 
@@ -96,9 +96,14 @@ def test_period_names_are_whole_or_cut_between_words(shipped) -> None:
         ["Resolution 2231", "missile- and …"], True)
     assert wrap_words("Short name", 40) == (["Short name"], False)
     ds, ctx = shipped
-    spec = timeline_spec(ds.events, ctx, legend=False)
+    # names are written for up to MAX_NAMED_PERIODS periods in view (more are packed into shared,
+    # unnamed rows whose hover names them): the shipped points with the first of its periods
+    is_period = ds.events["kind"] == "period"
+    first = ds.events[is_period].sort_values("date_start").head(MAX_NAMED_PERIODS)
+    events = pd.concat([ds.events[~is_period], first]).sort_values("date_start", kind="stable")
+    spec = timeline_spec(events, ctx, legend=False)
     lo = pd.Timestamp(spec["layout"]["xaxis"]["range"][0])
-    periods = ds.events[ds.events["kind"] == "period"]
+    periods = first
     titles = periods["title"].tolist()
     labels = [a for a in spec["layout"]["annotations"] if a["yref"] == "y"]
     assert len(labels) == int((periods["date_end"].fillna(ctx.today) >= lo).sum())  # every period in view

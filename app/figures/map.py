@@ -419,7 +419,8 @@ def _geo_place_labels(box: dict[str, float] | None, shown: pd.DataFrame) -> dict
             ly.append(lat)
             lt.append(name)
             budget -= 1
-    return {"type": "scattergeo", "meta": "labels", "lon": lx, "lat": ly, "text": lt, "mode": "text",
+    return {"type": "scattergeo", "meta": "labels", "lon": lx, "lat": ly, "text": [label_text(t) for t in lt],
+            "mode": "text",
             "textposition": "top right", "name": LABELS, "showlegend": False, "hoverinfo": "skip",
             "textfont": {"size": 11, "color": "#3a3f46"}}
 

@@ -435,7 +435,9 @@ def timeline_spec(
                             "font": {"size": font_size + 2, "color": "#555"}})
         layout["yaxis"]["visible"] = False
     layout["annotations"] = annotations
-    return add_measures_lane({"data": data, "layout": layout}, ctx.measures_lane)  # figures lane (data)
+    spec = {"data": data, "layout": layout}
+    # the figures lane (data): under a view that has events; an empty view shows no axis at all
+    return spec if events.empty else add_measures_lane(spec, ctx.measures_lane)
 
 
 def _window(frame: Frame | None, window: tuple[Any, Any] | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:

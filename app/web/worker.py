@@ -8,12 +8,29 @@ background callback as a Celery task; the jobs read uploads from the same Redis 
 
 from __future__ import annotations
 
-from app.settings import Settings
-from app.web.factory import create_app
-from app.web.jobs import celery_app
+from functools import cache
+from typing import Any
 
-settings = Settings.from_env()
-if not settings.redis_url:
-    raise SystemExit("app.web.worker needs GEOTIMELINE_REDIS_URL (without it, jobs run beside the web workers)")
-dash_app = create_app(settings)
-celery = celery_app(settings.redis_url)
+from app.settings import Settings
+
+
+@cache
+def _worker() -> tuple[Any, Any]:
+    """The web app (which registers the background callbacks as tasks) and its Celery app, built
+    when Celery first asks for them — importing this module alone does nothing."""
+    from app.web.factory import create_app
+    from app.web.jobs import celery_app
+
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        raise SystemExit("app.web.worker needs GEOTIMELINE_REDIS_URL (without it, jobs run beside the web workers)")
+    return create_app(settings), celery_app(settings.redis_url)
+
+
+def __getattr__(name: str) -> Any:
+    """`celery -A app.web.worker` looks up `celery` (and `dash_app`) here."""
+    if name == "celery":
+        return _worker()[1]
+    if name == "dash_app":
+        return _worker()[0]
+    raise AttributeError(name)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import CHROMIUM, REPO, start_server, until, wait_ready
+from tests.browser.conftest import CHROMIUM, MAP_DRAWN, MAP_POINT, REPO, start_server, until, wait_ready
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MARK = "born"  # every element a payload would create carries this class (or an evil link)
@@ -133,18 +133,29 @@ def test_dashboard_shows_hostile_text_as_text(open_page: tuple[Page, list[str]],
     expect(page.locator("#detail-panel")).to_contain_text(payloads(10)[0])
     assert_inert(page, dialogs, "dashboard")
     # hover every point of the timeline and of the map: the label shows the markup as text
-    for graph in ("#timeline-graph", "#map-graph"):
-        points = page.locator(f"{graph} .scatterlayer .point, {graph} .scattergeo .point")
-        labels = 0
-        for i in range(points.count()):
-            points.nth(i).hover(force=True)
-            page.wait_for_timeout(150)
-            hover = page.locator(f"{graph} .hoverlayer").text_content() or ""
-            if hover.strip():
-                labels += 1
-                assert "<img class=" in hover and "<a class=" in hover, hover
-            assert_inert(page, dialogs, f"hover {graph} {i}")
-        assert labels > 0, f"no hover label appeared on {graph}"
+    graph = "#timeline-graph"
+    points = page.locator(f"{graph} .scatterlayer .point")
+    labels = 0
+    for i in range(points.count()):
+        points.nth(i).hover(force=True)
+        page.wait_for_timeout(150)
+        hover = page.locator(f"{graph} .hoverlayer").text_content() or ""
+        if hover.strip():
+            labels += 1
+            assert "<img class=" in hover and "<a class=" in hover, hover
+        assert_inert(page, dialogs, f"hover {graph} {i}")
+    assert labels > 0, f"no hover label appeared on {graph}"
+    # the map (MapLibre: its marks are on a canvas): hover a single event's mark where it is drawn
+    page.locator("#map-graph").scroll_into_view_if_needed()
+    until(page, MAP_DRAWN)
+    page.wait_for_timeout(500)  # clusters are computed in MapLibre's worker
+    point = page.evaluate(MAP_POINT)
+    assert point, "no single event mark on the map"
+    page.mouse.move(point["x"], point["y"])
+    page.wait_for_timeout(300)
+    hover = page.locator("#map-graph .hoverlayer").text_content() or ""
+    assert "<img class=" in hover and "<a class=" in hover, f"no hover label as text on the map: {hover!r}"
+    assert_inert(page, dialogs, "hover #map-graph")
     # lanes by actor: the actors' names are tick labels
     page.goto(hostile_url + "?lanes=actor")
     wait_ready(page)
