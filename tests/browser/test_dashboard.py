@@ -243,7 +243,8 @@ def test_xss_payloads_stay_inert(watched: Page, xss_url: str) -> None:
 def test_presentation_keyboard_steps_and_step_links(watched: Page, server_url: str) -> None:
     watched.set_viewport_size({"width": 1366, "height": 768})
     watched.goto(server_url + "?story=dushanbe-to-alabuga&step=2")
-    expect(watched.locator("#present-panel")).to_contain_text("Step 2 of")
+    # (a briefing step builds its own timeline: on a loaded CI machine it took over 5 s once)
+    expect(watched.locator("#present-panel")).to_contain_text("Step 2 of", timeout=20_000)
     assert "presenting" in (watched.get_attribute("#page-root", "class") or "")
     ring = "JSON.stringify(document.getElementById('map-graph').querySelector('.js-plotly-plot').data.slice(-1)[0].lon)"
     until(watched, f"{ring} !== '[]'")
