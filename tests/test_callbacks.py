@@ -308,17 +308,23 @@ def test_grid_pages_and_sorts_on_the_server(deps) -> None:
 
 def test_browser_callbacks_live_in_assets_and_name_real_ids() -> None:
     """The clientside callbacks are ClientsideFunctions of assets/callbacks.js (no JavaScript in
-    Python strings), and every component id the script names is one of app.web.ids."""
+    Python strings, in any module of app/web), and every component id the script names is one of
+    app.web.ids."""
     import re
     from pathlib import Path
 
     from app.web import callbacks
 
-    script = (Path(callbacks.__file__).parent / "assets" / "callbacks.js").read_text(encoding="utf-8")
-    source = Path(callbacks.__file__).read_text(encoding="utf-8")
-    assert "function(" not in source.replace(" ", "") and "clientside_callback(\n        browser(" in source
-    named = set(re.findall(r"browser\(\"(\w+)\"\)", source))
-    assert named and all(f"{name}: function" in script for name in named)
+    web = Path(callbacks.__file__).parent
+    script = (web / "assets" / "callbacks.js").read_text(encoding="utf-8")
+    named: set[str] = set()
+    for module in sorted(web.glob("*.py")):
+        source = module.read_text(encoding="utf-8")
+        assert "function(" not in source.replace(" ", ""), module.name
+        assert source.count("clientside_callback(") == source.count("clientside_callback(\n        browser("), (
+            module.name)
+        named |= set(re.findall(r"browser\(\"(\w+)\"\)", source))
+    assert {"mountGrid", "checkUpload"} <= named and all(f"{name}: function" in script for name in named)
     known = {v for k, v in vars(ids).items() if k.isupper() and isinstance(v, str)}
     quoted = set(re.findall(r"'([a-z]+(?:-[a-z]+)+)'", script))
     assert quoted and quoted <= known

@@ -21,7 +21,16 @@ from app.importers.inmemory import MAX_UPLOAD_COLUMNS, detect_format, load_uploa
 from app.settings import Settings
 from app.web import create_app, ids
 from app.web.datasets import GONE_MESSAGE, Registry, UploadGone
-from app.web.upload import SWITCH_OUTPUTS, decode_payload, open_upload
+from app.web.layout import options
+from app.web.upload import (
+    OPTION_IDS,
+    UPLOAD_OUTPUTS,
+    UploadInputs,
+    UploadOutputs,
+    decode_payload,
+    open_upload,
+    upload_callback,
+)
 
 IMPORT = Path(__file__).parent / "fixtures" / "import"
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
@@ -150,26 +159,85 @@ def test_open_upload_switches_and_back(app) -> None:
     registry = registry_of(app)
     out = open_upload(payload("timelinejs.json", (IMPORT / "timelinejs.json").read_bytes()),
                       registry=registry, trigger=ids.UPLOAD_PAYLOAD)
-    named = dict(zip([f"{i}.{p}" for i, p in SWITCH_OUTPUTS], out, strict=False))
-    store = named[f"{ids.DATASET_STORE}.data"]
+    store = out.dataset
     assert store["name"] == "timelinejs.json" and len(store["token"]) == 32
-    assert named[f"{ids.DATASET_BANNER}.hidden"] is False
-    assert "8 events" in named[f"{ids.DATASET_BANNER_TEXT}.children"]
+    assert out.banner_hidden is False
+    assert "8 events" in out.banner
     deps = registry.get(store)
     assert len(deps.ds.events) == 8 and deps is not registry.bundled
     # the category options are the upload's own vocabulary
-    values = {o["value"] for o in named[f"{ids.CATEGORIES}.options"]}
+    values = {o["value"] for o in out.options["categories"]}
     assert values == set(deps.ds.events["category"])
-    assert "dropped" in str(out[-1])  # the report lists what was left out
+    assert out.title == deps.ds.title()
+    assert "dropped" in str(out.report)  # the report lists what was left out
     back = open_upload(None, registry=registry, trigger=ids.BUNDLED_BUTTON)
-    assert back[0] is None and back[1] is True
+    assert back.dataset is None and back.banner_hidden is True and back.report == []
+    bundled = registry.bundled
+    assert back.options == {k: v for k, v in options(bundled.ds, bundled.ctx, plain=True).items() if k in OPTION_IDS}
 
 
 def test_refused_upload_changes_nothing(app) -> None:
     registry = registry_of(app)
     out = open_upload(payload("junk.xlsx", b"PK junk"), registry=registry, trigger=ids.UPLOAD_PAYLOAD)
-    assert all(v is no_update for v in out[:-1])
-    assert "Not opened" in str(out[-1])
+    named = out.as_dict()
+    assert "Not opened" in str(named.pop("report"))
+    assert all(v is no_update for v in named.pop("options").values())
+    assert all(v is no_update for v in named.values())
+
+
+def test_a_switch_presses_reset_and_keeps_the_tab(app) -> None:
+    """A switch (an upload, or back to the bundled data) "presses" reset, so the new dataset opens
+    unfiltered; the tab's id the upload store gave is kept. A refusal changes neither."""
+    registry = registry_of(app)
+    acled = payload("acled.csv", (IMPORT / "acled.csv").read_bytes())
+    out = upload_callback(UploadInputs(payload=acled, resets=3, tab=None), registry=registry,
+                          trigger=ids.UPLOAD_PAYLOAD)
+    assert out.reset == 4 and out.tab == out.dataset["tab"] and out.tab
+    same_tab = upload_callback(UploadInputs(payload=acled, resets=None, tab=out.tab), registry=registry,
+                               trigger=ids.UPLOAD_PAYLOAD)
+    assert same_tab.reset == 1 and same_tab.tab is no_update
+    back = upload_callback(UploadInputs(bundled=1, resets=7, tab=out.tab), registry=registry,
+                           trigger=ids.BUNDLED_BUTTON)
+    assert back.reset == 8 and back.dataset is None and back.tab is no_update
+    junk = upload_callback(UploadInputs(payload=payload("junk.xlsx", b"PK junk"), resets=7), registry=registry,
+                           trigger=ids.UPLOAD_PAYLOAD)
+    assert junk.reset is no_update and junk.tab is no_update
+
+
+def test_upload_outputs_are_named_from_the_ids() -> None:
+    """The callback's outputs are declared by name: each names a real component property, once."""
+    flat = [o for o in UPLOAD_OUTPUTS.values() if not isinstance(o, dict)]
+    flat += list(UPLOAD_OUTPUTS["options"].values())
+    known = {v for k, v in vars(ids).items() if k.isupper() and isinstance(v, str)}
+    assert all(o.component_id in known for o in flat)
+    assert len({(o.component_id, o.component_property) for o in flat}) == len(flat)
+    assert set(UploadOutputs().as_dict()) == set(UPLOAD_OUTPUTS)
+    assert set(UPLOAD_OUTPUTS["options"]) == set(OPTION_IDS)
+
+
+def test_the_browser_size_check_reads_the_limit_from_app_limits(app) -> None:
+    """The browser's size check (assets/callbacks.js checkUpload) is given the limit by the layout's
+    upload limit store, set from app.limits: the number is written nowhere in the script."""
+    from app import limits
+    from app.web.factory import ASSETS
+
+    def find(node: Any, cid: str) -> Any:
+        if getattr(node, "id", None) == cid:
+            return node
+        kids = getattr(node, "children", None)
+        for kid in kids if isinstance(kids, list | tuple) else [kids] if kids is not None else []:
+            hit = find(kid, cid)
+            if hit is not None:
+                return hit
+        return None
+
+    layout = app.layout() if callable(app.layout) else app.layout
+    assert find(layout, ids.UPLOAD_LIMIT).data == limits.MAX_UPLOAD_BYTES
+    gate = next(c for c in app._callback_list if str(c["output"]).startswith(".." + ids.UPLOAD_PAYLOAD))
+    assert gate["clientside_function"]["function_name"] == "checkUpload"
+    assert {"id": ids.UPLOAD_LIMIT, "property": "data"} in gate["state"]
+    script = (ASSETS / "callbacks.js").read_text(encoding="utf-8")
+    assert str(limits.MAX_UPLOAD_BYTES) not in script and "25" not in script
 
 
 def test_unknown_token_is_gone_not_another_dataset(app) -> None:
@@ -254,7 +322,9 @@ JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() |
        trigger=st.sampled_from([ids.UPLOAD_PAYLOAD, ids.BUNDLED_BUTTON, None, "junk"]))
 def test_open_upload_never_raises(app, payload: Any, trigger: Any) -> None:
     out = open_upload(payload, registry=registry_of(app), trigger=trigger)
-    assert len(out) == len(SWITCH_OUTPUTS) + 1
+    assert isinstance(out, UploadOutputs) and set(out.options) == set(OPTION_IDS)
+    # nothing is sent (no file), or at least the report says what happened
+    assert out.report is not no_update or (payload is None and trigger != ids.BUNDLED_BUTTON)
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

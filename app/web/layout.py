@@ -13,6 +13,7 @@ from urllib.parse import quote
 import dash_ag_grid as dag
 from dash import dcc, html
 
+from app import limits
 from app.dataset import columns as C
 from app.dataset.package import Dataset
 from app.figures.context import FigureContext
@@ -447,6 +448,8 @@ def upload_panel() -> html.Details:
                 className="upload-drop", className_active="upload-drop active",
             ),
             html.Div(id=ids.UPLOAD_REPORT, className="upload-report", **aria_live()),
+            # the size the browser checks before sending a file (assets/callbacks.js checkUpload)
+            dcc.Store(id=ids.UPLOAD_LIMIT, data=limits.MAX_UPLOAD_BYTES),
         ], className="help-body"),
     ], className="panel upload-panel")
 

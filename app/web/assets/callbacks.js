@@ -95,6 +95,21 @@ window.dash_clientside = window.dash_clientside || {};
       return window.dash_clientside.no_update;
     },
 
+    // a file picked for "Open your own data" -> the upload store (the server opens it), or a
+    // refusal in the report when it is larger than maxBytes (the upload limit store, set from
+    // app/limits.py): an oversized file is refused before a byte of it is sent
+    checkUpload: function (contents, filename, maxBytes) {
+      var nu = window.dash_clientside.no_update;
+      if (!contents) { return [nu, nu]; }
+      var bytes = Math.floor((contents.length - contents.indexOf(',') - 1) * 3 / 4);
+      if (typeof maxBytes === 'number' && bytes > maxBytes) {
+        return [nu, 'Not opened: ' + filename + ' is ' + (bytes / 1048576).toFixed(1) +
+                ' MB; an upload may have at most ' + (maxBytes / 1048576) + ' MB. For larger tables use ' +
+                'python -m app import, then python -m app serve --data DIR.'];
+      }
+      return [{name: filename, contents: contents}, 'Reading ' + filename + '\u2026'];
+    },
+
     // copy-link / SVG buttons -> browser-only actions (clipboard, Plotly.downloadImage)
     browserAction: function (nLink, nTimeline, nMap) {
       var t = window.dash_clientside.callback_context.triggered_id;
