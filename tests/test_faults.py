@@ -534,11 +534,19 @@ def test_an_upload_is_seen_by_every_gunicorn_worker(tmp_path: Path) -> None:
         assert store["name"] == "acled.csv" and store["tab"] and store["token"], switched.get("upload-report")
         assert switched["tab-store"]["data"] == store["tab"]
         searches = ["", *(f"?cat={c}" for c in per_category)]
-        for i in range(50):
+
+        def answered_by() -> set[str]:
+            return {line.split()[0] for line in access.read_text().splitlines() if "_dash-update-component" in line}
+
+        # 50 changes; the kernel hands connections to whichever worker accepts first, so on a busy
+        # machine one worker may take them all: go on (bounded) until a second worker has answered
+        for i in range(300):
+            if i >= 50 and i % 25 == 0 and len(answered_by()) >= 2:
+                break
             search = searches[i % len(searches)]
             answer = change_control(post, specs, {"url-location.search": search, "dataset-store.data": store},
                                     "url-location.search")
             expected = per_category[search[5:]] if search else len(events)
             assert summary_count(answer) == expected, (i, search, answer["summary-line"])
-    pids = {line.split()[0] for line in access.read_text().splitlines() if "_dash-update-component" in line}
+    pids = answered_by()
     assert len(pids) >= 2, f"only worker(s) {pids} answered; the test proves nothing about sharing"
