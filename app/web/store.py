@@ -200,11 +200,7 @@ class DiskStore:
             os.utime(data_path)
             return Stored(name=str(name), data=data)
         except FileNotFoundError:
-            try:
-                reason = gone_path.read_text().strip()
-            except FileNotFoundError:
-                reason = "unknown"
-            raise Gone(reason, self.limits) from None
+            raise Gone(_gone_reason(gone_path), self.limits) from None
 
     def touch(self, tab: str, token: str) -> None:
         """Mark the upload used; Gone when it is not held."""
@@ -215,11 +211,7 @@ class DiskStore:
                 raise Gone("expired", self.limits)
             os.utime(data_path)
         except FileNotFoundError:
-            try:
-                reason = gone_path.read_text().strip()
-            except FileNotFoundError:
-                reason = "unknown"
-            raise Gone(reason, self.limits) from None
+            raise Gone(_gone_reason(gone_path), self.limits) from None
 
     def clear(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -353,3 +345,11 @@ def make_store(redis_url: str | None, upload_dir: str | None = None, limits: Lim
     if redis_url:
         return RedisStore(redis_url, limits)
     return DiskStore(default_root(upload_dir), limits)
+
+
+def _gone_reason(gone_path: Path) -> str:
+    """Why an upload is no longer held, as its tombstone file says ("unknown" without one)."""
+    try:
+        return gone_path.read_text().strip()
+    except FileNotFoundError:
+        return "unknown"
