@@ -104,3 +104,9 @@ def limits_in_words() -> str:
     """The limits as README and the upload panel say them."""
     return (f"{MAX_UPLOAD_BYTES // 1048576} MB, {MAX_UPLOAD_ROWS:,} events, {MAX_UPLOAD_COLUMNS} columns, "
             f"{MAX_UPLOAD_CELLS:,} cells and {MAX_UPLOAD_MEMORY // 1048576} MB in memory per upload")
+
+
+def limits_sentence() -> str:
+    """The upload panel's line on limits: the same words as README, and the same way around them as
+    every refusal (CLI_WAY), as plain text."""
+    return f"Limits: {limits_in_words()}; {CLI_WAY.replace('`', '')}."

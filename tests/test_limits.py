@@ -79,3 +79,36 @@ def test_memory_limit(monkeypatch) -> None:
     monkeypatch.setattr(inmemory, "check_memory", limits.check_memory)
     with pytest.raises(LimitExceeded, match="in memory"):
         load_upload("e.csv", b"date,title,country\n2020-01-01,An event,AFG\n2020-02-01,Another,AFG\n")
+
+
+def _text(node: object) -> str:
+    """Every string of a Dash component tree, in order."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, list | tuple):
+        return " ".join(_text(n) for n in node)
+    return _text(getattr(node, "children", None) or "")
+
+
+def test_the_upload_panel_says_the_limits_readme_and_the_refusals_say(monkeypatch) -> None:
+    from app.web.layout import upload_panel
+
+    said = " ".join(_text(upload_panel()).split())
+    assert limits.limits_in_words() in said  # README has the same words (test above)
+    way = limits.CLI_WAY.replace("`", "")
+    assert way in said
+    refusals = []
+    for check in (lambda: limits.check_bytes("f.csv", limits.MAX_UPLOAD_BYTES + 1),
+                  lambda: limits.check_shape("f.csv", limits.Shape(rows=limits.MAX_UPLOAD_ROWS + 5, columns=2)),
+                  lambda: limits.check_shape("f.csv", limits.Shape(rows=2, columns=limits.MAX_UPLOAD_COLUMNS + 1)),
+                  lambda: limits.check_shape("f.csv", limits.Shape(rows=limits.MAX_UPLOAD_ROWS, columns=60)),
+                  lambda: limits.check_memory("f.csv", limits.MAX_UPLOAD_MEMORY + 1)):
+        with pytest.raises(LimitExceeded) as exc:
+            check()
+        refusals.append(str(exc.value))
+    for msg, limit in zip(refusals, ["25 MB", "100,000 events", "300 columns", "5,000,000 cells", "400 MB in memory"],
+                          strict=True):
+        assert limit in limits.limits_in_words() and f"at most {limit}" in msg and limits.CLI_WAY in msg
+    # derived, not fixed words: the panel follows the table
+    monkeypatch.setattr(limits, "MAX_UPLOAD_ROWS", 50_000)
+    assert "50,000 events" in " ".join(_text(upload_panel()).split())

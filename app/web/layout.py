@@ -438,8 +438,7 @@ def upload_panel() -> html.Details:
                    "column (common column names are recognised; ACLED exports and TimelineJS sheets too), or a "
                    "TimelineJS .json file. The file is checked and a report is shown below. It is held only "
                    "for this browser tab — nothing is saved, and reloading the page returns to the bundled "
-                   "dataset. Limits: 25 MB, 100,000 events, 300 columns; for more, use the command line "
-                   "(python -m app import, then python -m app serve --data DIR)."),
+                   "dataset. " + limits.limits_sentence()),
             dcc.Upload(
                 id=ids.UPLOAD, multiple=False, max_size=-1,
                 accept=".csv,.tsv,.txt,.xlsx,.json,text/csv,application/json,"
