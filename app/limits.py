@@ -23,6 +23,9 @@ MAX_UPLOAD_ROWS = 100_000
 MAX_UPLOAD_COLUMNS = 300
 MAX_UPLOAD_CELLS = 5_000_000
 MAX_UPLOAD_MEMORY = 400 * 1024 * 1024  # the built tables of one upload, as pandas measures them
+# a larger upload (within the limits) is read as a background job with a progress bar; a smaller one
+# on the request (a second or two at most)
+BACKGROUND_UPLOAD_BYTES = 1024 * 1024
 CLI_WAY = ("for larger tables use `python -m app import FILE --from FORMAT --out DIR`, "
            "then `python -m app serve --data DIR`")
 

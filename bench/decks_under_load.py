@@ -1,10 +1,12 @@
 """Page loads while four decks build: p50/p95 of page loads (GET / + /_dash-layout +
 /_dash-dependencies) during four concurrent PPTX downloads, against `gunicorn -w 2`.
 
-    python bench/decks_under_load.py [--old /tmp/old-harden] [--loads 40]
+    python bench/decks_under_load.py [--old /tmp/old-harden] [--loads 40] [--rounds 1]
 
-With --old DIR it runs the same against that checkout too (the code before the background jobs,
-where a deck held a sync worker for its whole build) and prints both side by side. Only 127.0.0.1.
+With --old DIR it runs the same against that checkout too (e.g. `git archive` of an older commit
+into DIR) and prints both side by side; --rounds N alternates the two N times. Each line gives the
+machine's load average before and after the run, and the queue places the decks were told (the
+progress text while waiting for a renderer). Only 127.0.0.1.
 Every process it starts is stopped. Prints numbers; asserts nothing.
 """
 
@@ -44,7 +46,7 @@ def get(url: str, data: Any = None, timeout: float = 120) -> tuple[int, bytes]:
         return int(resp.status), resp.read()
 
 
-def deck(base: str, spec: dict[str, Any]) -> float:
+def deck(base: str, spec: dict[str, Any], told: list[str]) -> float:
     """Ask for a deck as the browser does (polling a background job if it is one); seconds to the file."""
     ins = [{"id": i["id"], "property": i["property"], "value": 1 if i["id"] == "present-pptx-button" else None}
            for i in spec["inputs"]]
@@ -58,10 +60,15 @@ def deck(base: str, spec: dict[str, Any]) -> float:
     answer = json.loads(raw)
     handle = {"cacheKey": answer.get("cacheKey"), "job": answer.get("job")}
     deadline = time.monotonic() + 300
-    while "response" not in answer and time.monotonic() < deadline:
+    while "response" not in answer:
+        if time.monotonic() > deadline:
+            raise OSError("no deck within 300 s")
         time.sleep(0.5)
         _, raw = get(f"{base}/_dash-update-component?{urllib.parse.urlencode(handle)}", body)
         answer = json.loads(raw) if raw else {}
+        text = (answer.get("progress") or {}).get("job-text.children")
+        if isinstance(text, str) and text.startswith("In the queue") and text not in told:
+            told.append(text)
     return time.monotonic() - start
 
 
@@ -88,7 +95,16 @@ def run(checkout: Path, loads: int) -> dict[str, Any]:
         for path in ("/", "/_dash-layout", "/_dash-dependencies"):  # warm
             get(base + path)
         decks: list[float] = []
-        threads = [threading.Thread(target=lambda: decks.append(deck(base, spec))) for _ in range(4)]
+        told: list[str] = []
+        load_before = os.getloadavg()[0]
+        failed: list[str] = []
+
+        def one() -> None:
+            try:
+                decks.append(deck(base, spec, told))
+            except OSError as exc:  # an HTTP error answered to a poll: the deck is lost
+                failed.append(str(exc))
+        threads = [threading.Thread(target=one) for _ in range(4)]
         for t in threads:
             t.start()
         time.sleep(0.5)
@@ -104,7 +120,8 @@ def run(checkout: Path, loads: int) -> dict[str, Any]:
             t.join(timeout=300)
         times.sort()
         return {"p50": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))], "max": times[-1],
-                "decks": sorted(decks), "still_building_at_end": during}
+                "decks": sorted(decks), "still_building_at_end": during, "told": told, "failed": failed,
+                "load": (load_before, os.getloadavg()[0])}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -119,18 +136,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--old", type=Path, help="a checkout of the old code to run side by side")
     parser.add_argument("--loads", type=int, default=40, help="page loads measured (5..500)")
+    parser.add_argument("--rounds", type=int, default=1, help="alternate this code and --old N times (1..10)")
     args = parser.parse_args()
     if not 5 <= args.loads <= 500:
         parser.error("--loads must be 5..500")
-    rows = [("this code", run(REPO, args.loads))]
-    if args.old:
-        rows.append((f"old ({args.old})", run(args.old, args.loads)))
-    print(f"page loads (GET / + layout + dependencies) while 4 decks build, gunicorn -w 2, n = {args.loads}; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    if not 1 <= args.rounds <= 10:
+        parser.error("--rounds must be 1..10")
+    rows = []
+    for _ in range(args.rounds):
+        rows.append(("this code", run(REPO, args.loads)))
+        if args.old:
+            rows.append((f"old ({args.old})", run(args.old, args.loads)))
+    print(f"page loads (GET / + layout + dependencies) while 4 decks build, gunicorn -w 2, n = {args.loads}, "
+          f"{os.cpu_count()} cores (target p95 ≤ 500 ms)")
     for name, r in rows:
         decks = ", ".join(f"{d:.1f}" for d in r["decks"])
         print(f"  {name:<28} p50 {r['p50']:7.0f} ms · p95 {r['p95']:7.0f} ms · max {r['max']:7.0f} ms · "
-              f"decks done in {decks} s (target p95 ≤ 500 ms)")
+              f"decks done in {decks} s · load average {r['load'][0]:.1f} → {r['load'][1]:.1f}")
+        if r["failed"]:
+            print(f"  {'':<28} decks lost: " + " | ".join(r["failed"]))
+        if r["told"]:
+            print(f"  {'':<28} queue: " + " | ".join(r["told"]))
     return 0
 
 

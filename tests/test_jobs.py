@@ -5,6 +5,7 @@ answers at once with a job handle; the file arrives through polls."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import urllib.parse
@@ -101,3 +102,156 @@ def test_celery_jobs_over_redis_read_the_tabs_upload(tmp_path: Path, redis_url: 
         lines = text.strip().splitlines()
         assert len(lines) == 5 and "Bakhmut" in text, text[:500]  # the upload's 4 events, not ours
     assert "background_callback" in (tmp_path / "celery.log").read_text()  # Celery ran it
+
+
+# -- the renderer queue: decks and briefs are built a bounded number at a time -------------------
+def _queued_job(root: str, slots: int, name: str, release: str, log: str) -> None:
+    """A job process: wait for a renderer, note each place it was told and when it ran."""
+    from app.web.jobs import RendererQueue
+
+    queue = RendererQueue(Path(root), slots)
+
+    def note(line: str) -> None:
+        with open(log, "a") as fh:
+            fh.write(line + "\n")
+
+    with queue.turn(lambda before: note(f"{name} waits {before}")):
+        note(f"{name} runs")
+        while not Path(release, name).exists():  # bounded by the test's deadline (it releases or kills)
+            time.sleep(0.02)
+        note(f"{name} done")
+
+
+def _wait_for(predicate: Any, what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.02)
+
+
+def test_the_renderer_queue_runs_one_at_a_time_in_arrival_order_and_tells_each_its_place(tmp_path: Path) -> None:
+    import multiprocessing
+
+    root, release, log = tmp_path / "q", tmp_path / "release", tmp_path / "log"
+    release.mkdir()
+    lines = lambda: log.read_text().splitlines() if log.exists() else []  # noqa: E731
+    mp = multiprocessing.get_context("fork")
+    procs = {}
+    for name, expect in (("a", "a runs"), ("b", "b waits 1"), ("c", "c waits 2")):
+        procs[name] = mp.Process(target=_queued_job, args=(str(root), 1, name, str(release), str(log)))
+        procs[name].start()
+        _wait_for(lambda e=expect: e in lines(), expect)
+    try:
+        (release / "a").touch()
+        _wait_for(lambda: "b runs" in lines(), "b runs after a")
+        assert "c runs" not in lines()  # one renderer: c still waits
+        _wait_for(lambda: "c waits 1" in lines(), "c is told it is next")
+        (release / "b").touch()
+        (release / "c").touch()
+        _wait_for(lambda: "c done" in lines(), "c runs last")
+        runs = [line for line in lines() if line.endswith(" runs")]
+        assert runs == ["a runs", "b runs", "c runs"]
+        # at no time did two hold the renderer: each ran only after the one before was done
+        order = lines()
+        assert order.index("a done") < order.index("b runs") and order.index("b done") < order.index("c runs")
+    finally:
+        for p in procs.values():
+            p.join(10)
+            if p.is_alive():
+                p.kill()
+
+
+def test_a_killed_job_frees_its_place_and_its_renderer(tmp_path: Path) -> None:
+    import multiprocessing
+    import signal
+
+    root, release, log = tmp_path / "q", tmp_path / "release", tmp_path / "log"
+    release.mkdir()
+    lines = lambda: log.read_text().splitlines() if log.exists() else []  # noqa: E731
+    mp = multiprocessing.get_context("fork")
+    a = mp.Process(target=_queued_job, args=(str(root), 1, "a", str(release), str(log)))
+    a.start()
+    _wait_for(lambda: "a runs" in lines(), "a runs")
+    b = mp.Process(target=_queued_job, args=(str(root), 1, "b", str(release), str(log)))
+    b.start()
+    _wait_for(lambda: "b waits 1" in lines(), "b waits")
+    c = mp.Process(target=_queued_job, args=(str(root), 1, "c", str(release), str(log)))
+    c.start()
+    _wait_for(lambda: "c waits 2" in lines(), "c waits behind a and b")
+    try:
+        os.kill(b.pid, signal.SIGKILL)  # a waiting job dies: its ticket is no longer counted
+        _wait_for(lambda: "c waits 1" in lines(), "c moves up")
+        os.kill(a.pid, signal.SIGKILL)  # the running one dies: its renderer is free
+        _wait_for(lambda: "c runs" in lines(), "c gets the renderer")
+        (release / "c").touch()
+        _wait_for(lambda: "c done" in lines(), "c done")
+    finally:
+        for p in (a, b, c):
+            p.join(10)
+            if p.is_alive():
+                p.kill()
+
+
+def test_two_renderers_run_two_at_a_time(tmp_path: Path) -> None:
+    import multiprocessing
+
+    root, release, log = tmp_path / "q", tmp_path / "release", tmp_path / "log"
+    release.mkdir()
+    lines = lambda: log.read_text().splitlines() if log.exists() else []  # noqa: E731
+    mp = multiprocessing.get_context("fork")
+    procs = [mp.Process(target=_queued_job, args=(str(root), 2, n, str(release), str(log))) for n in "abc"]
+    try:
+        for p in procs:
+            p.start()
+        _wait_for(lambda: sum(line.endswith(" runs") for line in lines()) == 2, "two run")
+        _wait_for(lambda: any(" waits " in line for line in lines()), "the third waits")
+        waiting = next(line.split()[0] for line in lines() if " waits " in line)
+        assert f"{waiting} runs" not in lines()
+        for n in "abc":
+            (release / n).touch()
+        _wait_for(lambda: sum(line.endswith(" done") for line in lines()) == 3, "all three done")
+    finally:
+        for p in procs:
+            p.join(10)
+            if p.is_alive():
+                p.kill()
+
+
+def test_queue_text_and_the_renderer_count() -> None:
+    from app.web.jobs import queue_text, renderers
+
+    assert queue_text(1, 1) == "In the queue: 1 deck or brief before yours (they are built one at a time)…"
+    assert "3 decks or briefs before yours" in queue_text(3, 2) and "2 at a time" in queue_text(3, 2)
+    assert renderers({"GEOTIMELINE_RENDERERS": "2"}) == 2
+    assert renderers({"GEOTIMELINE_RENDERERS": "0"}) == renderers({}) >= 1  # out of range: the default
+
+
+def test_a_job_process_runs_at_a_lower_cpu_priority() -> None:
+    import multiprocessing
+
+    from app.web.jobs import JOB_NICENESS, lower_priority
+
+    def child(q: Any) -> None:
+        lower_priority()
+        lower_priority()  # idempotent: not 2 × JOB_NICENESS
+        q.put(os.getpriority(os.PRIO_PROCESS, 0))
+
+    mp = multiprocessing.get_context("fork")
+    q = mp.Queue()
+    p = mp.Process(target=child, args=(q,))
+    p.start()
+    assert q.get(timeout=30) == max(JOB_NICENESS, os.getpriority(os.PRIO_PROCESS, 0))
+    p.join(10)
+
+
+def test_every_job_has_a_key_of_its_own(tmp_path: Path) -> None:
+    """Two users asking for the same file at once: two jobs, two result keys (Dash's own key is the
+    callback and its arguments, so they would share one and one download would never come)."""
+    from app.settings import Settings
+    from app.web.jobs import brief_job, job_manager
+
+    manager = job_manager(Settings(upload_dir=str(tmp_path / "uploads")))
+    args = {"clicks": {"present-pptx-button": 1}, "view_data": {"narrative": "x"}}
+    keys = {manager.build_cache_key(brief_job, args, [], None) for _ in range(3)}
+    assert len(keys) == 3

@@ -337,3 +337,91 @@ def test_grid_block_never_raises(app, request: Any, filters: Any) -> None:
 
     out = grid_block(request, filters if isinstance(filters, dict) else None, deps=registry_of(app).bundled)
     assert out is no_update or (isinstance(out["rowData"], list) and len(out["rowData"]) <= 1000)
+
+
+# -- a large upload is read as a background job ---------------------------------------------------
+def big_csv(rows: int) -> bytes:
+    lines = ["date,title,latitude,longitude"]
+    lines += [f"2020-01-{1 + i % 28:02d},Event {i},{(i % 120) - 60}.5,{(i % 300) - 150}.25" for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_large_upload_is_left_pending_on_the_request_and_read_by_the_job(tmp_path: Path, monkeypatch) -> None:
+    from app.limits import BACKGROUND_UPLOAD_BYTES
+    from app.web.store import DiskStore
+    from app.web.upload import read_pending
+
+    app_ = create_app(Settings(today="2026-11-23", upload_dir=str(tmp_path / "uploads")))
+    registry = registry_of(app_)
+    assert isinstance(registry.store, DiskStore)
+    data = big_csv(32_000)
+    assert len(data) > BACKGROUND_UPLOAD_BYTES
+    import app.web.upload as upload_module
+
+    real_load = upload_module.load_upload
+    monkeypatch.setattr(upload_module, "load_upload", lambda *a, **k: pytest.fail("parsed on the request"))
+    out = upload_callback(UploadInputs(payload=payload("big.csv", data), resets=2, tab=None), registry=registry,
+                          trigger=ids.UPLOAD_PAYLOAD, background=True)
+    assert not out.switched and out.reset is no_update  # nothing switched yet
+    assert "in the background" in str(out.report) and set(out.job) == {"pending", "token"}
+    monkeypatch.setattr(upload_module, "load_upload", real_load)
+    steps: list[tuple[int, str]] = []
+    done = read_pending(out.job, 2, None, registry=registry, progress=lambda s, t: steps.append((s, t)),
+                        today=None)
+    assert [s for s, _ in steps] == [1, 2, 3] and "big.csv" in steps[0][1]
+    assert done.switched and done.reset == 3 and done.tab == done.dataset["tab"]
+    assert "32,000 events" in done.banner
+    # the pending copy is gone; the tab's upload is held with the tables built from it
+    with pytest.raises(Exception, match="no longer holds"):
+        registry.store.get(out.job["pending"], out.job["token"])
+    stored = registry.store.get(done.dataset["tab"], done.dataset["token"])
+    assert stored.built and stored.data == data
+    # another worker opens it from the built tables, without importing the file again
+    import app.web.datasets as datasets_module
+
+    other = Registry(registry.bundled, registry._make, store=DiskStore(tmp_path / "uploads"),
+                     load=lambda *_: pytest.fail("imported again"))
+    monkeypatch.setattr(datasets_module, "_load_upload", lambda *_: pytest.fail("imported again"))
+    theirs = other.get(done.dataset).ds
+    ours = registry.get(done.dataset).ds
+    assert len(theirs.events) == 32_000
+    assert theirs.events.equals(ours.events) and theirs.title() == ours.title()
+
+
+def test_a_large_upload_past_the_limits_is_refused_on_the_request(tmp_path: Path, monkeypatch) -> None:
+    """1.75M rows (22.8 MB, under the byte limit): refused at once, with the limit and the CLI way,
+    nothing left pending and nothing parsed."""
+    import app.importers.inmemory as inmemory
+
+    monkeypatch.setattr(inmemory, "import_source", lambda *a, **k: pytest.fail("parsed"))
+    app_ = create_app(Settings(today="2026-11-23", upload_dir=str(tmp_path / "uploads")))
+    registry = registry_of(app_)
+    data = b"date,title\n" + b"2020-01-01,x\n" * 1_750_000
+    out = upload_callback(UploadInputs(payload=payload("big.csv", data)), registry=registry,
+                          trigger=ids.UPLOAD_PAYLOAD, background=True)
+    said = str(out.report)
+    assert "Not opened" in said and "at most 100,000 events" in said and "python -m app import" in said
+    assert out.job is no_update and not any((tmp_path / "uploads").rglob("*.bin"))
+
+
+def test_a_pending_file_that_is_unusable_leaves_the_tabs_uploads_alone(tmp_path: Path) -> None:
+    from app.web.store import DiskStore
+    from app.web.upload import read_pending
+
+    app_ = create_app(Settings(today="2026-11-23", upload_dir=str(tmp_path / "uploads")))
+    registry = registry_of(app_)
+    first = upload_callback(UploadInputs(payload=payload("acled.csv", (IMPORT / "acled.csv").read_bytes())),
+                            registry=registry, trigger=ids.UPLOAD_PAYLOAD, background=True)
+    tab = first.tab
+    junk = b"date,title\n" + b"not a date,\n" * 90_000  # within the limits, but no usable event
+    out = upload_callback(UploadInputs(payload=payload("junk.csv", junk), tab=tab), registry=registry,
+                          trigger=ids.UPLOAD_PAYLOAD, background=True)
+    assert out.job is not no_update
+    done = read_pending(out.job, None, tab, registry=registry, progress=lambda *_: None)
+    assert not done.switched and "Not opened" in str(done.report)
+    assert isinstance(registry.store, DiskStore)
+    assert registry.store.get(tab, first.dataset["token"]).data  # the tab's earlier upload is still held
+    from dash.exceptions import PreventUpdate
+
+    with pytest.raises(PreventUpdate):  # a job handle not of ours does nothing
+        read_pending({"pending": "../x", "token": 3}, None, tab, registry=registry, progress=print)

@@ -96,6 +96,7 @@ EXPECTED: dict[tuple[str, str], Check] = {
     (ids.FILTER_STORE, "data"): mapping(40), (ids.VIEW_STORE, "data"): mapping(40),
     (ids.DATASET_STORE, "data"): dataset_store,
     (ids.UPLOAD_PAYLOAD, "data"): upload_payload,
+    (ids.UPLOAD_JOB, "data"): dataset_store,
     (ids.UPLOAD, "contents"): text(10**9), (ids.UPLOAD, "filename"): text(1_000),
 }
 

@@ -66,13 +66,16 @@ class Registry:
         self._held: OrderedDict[tuple[str, str], tuple[Deps, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def add(self, ds: Dataset, content: bytes, name: str, tab: str | None = None) -> dict[str, str]:
-        """Store an uploaded file for ``tab`` and hold its dataset; returns the tab's dataset store
-        value {tab, token, name}. Raises StoreUnavailable when the store cannot be reached."""
+    def add(self, ds: Dataset, content: bytes, name: str, tab: str | None = None,
+            built: bytes | None = None) -> dict[str, str]:
+        """Store an uploaded file for ``tab`` (and, for a large one, the tables built from it, which
+        other workers open instead of importing the file again) and hold its dataset; returns the
+        tab's dataset store value {tab, token, name}. Raises StoreUnavailable when the store cannot
+        be reached."""
         tab = tab if valid_key(tab) else new_tab_id()
         assert tab is not None
         token = upload_token(name, content)
-        self.store.put(tab, token, name, content)
+        self.store.put(tab, token, name, content, built)
         self._hold((tab, token), self._make(ds))
         return {"tab": tab, "token": token, "name": name}
 
@@ -114,7 +117,7 @@ class Registry:
                 log.warning("upload store unavailable; answering from this worker's copy")
                 return held[0]
             raise UploadGone(Gone("unavailable").message) from None
-        deps = self._make(self._load(stored.name, stored.data))
+        deps = self._make(_from_built(stored.built) if stored.built else self._load(stored.name, stored.data))
         self._hold(key, deps)
         return deps
 
@@ -136,6 +139,12 @@ class Registry:
             return self.get(data)
         except UploadGone:
             return self.bundled
+
+
+def _from_built(built: bytes) -> Dataset:
+    from app.web.upload import from_built_form
+
+    return from_built_form(built)
 
 
 def _load_upload(name: str, data: bytes) -> Dataset:

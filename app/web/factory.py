@@ -72,9 +72,11 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     registry = Registry(deps, lambda other: make_deps(other, FigureContext.from_dataset(other, today=settings.today)),
                         store=make_store(settings.redis_url, settings.upload_dir))
     callbacks.register(app, registry)
-    jobs.register(app, registry, jobs.job_manager(settings),
-                  (*callbacks.EXPORT_BUTTONS, *callbacks.CITE_BUTTONS, ids.CITE_DATASET))
-    upload.register(app, registry)
+    manager = jobs.job_manager(settings)
+    jobs.register(app, registry, manager,
+                  (*callbacks.EXPORT_BUTTONS, *callbacks.CITE_BUTTONS, ids.CITE_DATASET),
+                  queue=jobs.RendererQueue(jobs.jobs_root(settings) / "renderers", jobs.renderers()))
+    upload.register(app, registry, manager=manager)
     _serve_vendored(app)
     boundary.install(app)
     if not settings.debug:

@@ -73,6 +73,7 @@ DATASET_BANNER_TEXT = "dataset-banner-text"
 BUNDLED_BUTTON = "bundled-data-button"
 UPLOAD = "upload-input"
 UPLOAD_PAYLOAD = "upload-payload-store"
+UPLOAD_JOB = "upload-job"  # a large upload pending in the store, read by a background job
 UPLOAD_LIMIT = "upload-limit-store"  # the largest file the browser sends (app.limits)
 UPLOAD_REPORT = "upload-report"
 KEY_AREA = "timeline-key-area"

@@ -449,6 +449,7 @@ def upload_panel() -> html.Details:
             html.Div(id=ids.UPLOAD_REPORT, className="upload-report", **aria_live()),
             # the size the browser checks before sending a file (assets/callbacks.js checkUpload)
             dcc.Store(id=ids.UPLOAD_LIMIT, data=limits.MAX_UPLOAD_BYTES),
+            dcc.Store(id=ids.UPLOAD_JOB, data=None),  # a large upload read as a job (app.web.upload)
         ], className="help-body"),
     ], className="panel upload-panel")
 

@@ -66,6 +66,7 @@ class Limits:
 class Stored:
     name: str
     data: bytes
+    built: bytes | None = None  # the validated tables the server built from it (app.web.upload.built_form)
 
 
 class Gone(Exception):
@@ -96,9 +97,10 @@ def valid_key(value: Any) -> bool:
 class UploadStore(Protocol):
     limits: Limits
 
-    def put(self, tab: str, token: str, name: str, data: bytes) -> None: ...
+    def put(self, tab: str, token: str, name: str, data: bytes, built: bytes | None = None) -> None: ...
     def get(self, tab: str, token: str) -> Stored: ...
     def touch(self, tab: str, token: str) -> None: ...
+    def discard(self, tab: str, token: str) -> None: ...
 
 
 def _check(tab: str, token: str) -> None:
@@ -129,18 +131,37 @@ class DiskStore:
         folder = self.root / tab
         return folder / f"{token}.bin", folder / f"{token}.json", folder / f"{token}.gone"
 
-    def put(self, tab: str, token: str, name: str, data: bytes) -> None:
+    def _built_path(self, tab: str, token: str) -> Path:
+        return self.root / tab / f"{token}.built"
+
+    def put(self, tab: str, token: str, name: str, data: bytes, built: bytes | None = None) -> None:
         _check(tab, token)
         data_path, meta_path, gone_path = self._paths(tab, token)
+        built_path = self._built_path(tab, token)
         with self._locked():
             data_path.parent.mkdir(exist_ok=True, mode=0o700)
-            for path, content in ((data_path, data), (meta_path, json.dumps({"name": name}).encode())):
+            files = [(meta_path, json.dumps({"name": name}).encode()), (data_path, data)]
+            if built is not None:
+                files.insert(0, (built_path, built))
+            else:
+                built_path.unlink(missing_ok=True)
+            for path, content in files:  # the .bin last: an upload is held once its .bin is there
                 fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(content)
                 os.replace(tmp, path)
             gone_path.unlink(missing_ok=True)
             self._evict(keep=(tab, token))
+
+    def discard(self, tab: str, token: str) -> None:
+        """Remove an upload without a tombstone (a file held only while it was read)."""
+        _check(tab, token)
+        data_path, meta_path, _ = self._paths(tab, token)
+        with self._locked():
+            for path in (data_path, meta_path, self._built_path(tab, token)):
+                path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                data_path.parent.rmdir()  # only when empty
 
     def _entries(self) -> list[tuple[float, int, str, str]]:
         """(last used, bytes, tab, token) of every upload held; expired ones are dropped here."""
@@ -157,7 +178,10 @@ class DiskStore:
                 if now - st.st_mtime > self.limits.ttl:
                     self._drop(folder.name, path.stem, "expired")
                     continue
-                out.append((st.st_mtime, st.st_size, folder.name, path.stem))
+                size = st.st_size
+                with contextlib.suppress(FileNotFoundError):
+                    size += path.with_suffix(".built").stat().st_size
+                out.append((st.st_mtime, size, folder.name, path.stem))
             for path in folder.glob("*.gone"):  # tombstones live as long as an upload would
                 with contextlib.suppress(FileNotFoundError):
                     if now - path.stat().st_mtime > self.limits.ttl:
@@ -168,6 +192,7 @@ class DiskStore:
         data_path, meta_path, gone_path = self._paths(tab, token)
         data_path.unlink(missing_ok=True)
         meta_path.unlink(missing_ok=True)
+        self._built_path(tab, token).unlink(missing_ok=True)
         gone_path.write_text(reason)
         log.info("upload %s/%s dropped: %s", tab[:6], token[:6], reason)
 
@@ -197,8 +222,11 @@ class DiskStore:
                 raise Gone("expired", self.limits)
             data = data_path.read_bytes()
             name = json.loads(meta_path.read_text()).get("name", "upload")
+            built = None
+            with contextlib.suppress(FileNotFoundError):
+                built = self._built_path(tab, token).read_bytes()
             os.utime(data_path)
-            return Stored(name=str(name), data=data)
+            return Stored(name=str(name), data=data, built=built)
         except FileNotFoundError:
             raise Gone(_gone_reason(gone_path), self.limits) from None
 
@@ -245,21 +273,36 @@ class RedisStore:
         except self._errors as exc:
             raise StoreUnavailable(str(exc)) from exc
 
-    def put(self, tab: str, token: str, name: str, data: bytes) -> None:
+    def put(self, tab: str, token: str, name: str, data: bytes, built: bytes | None = None) -> None:
         _check(tab, token)
         member = f"{tab}:{token}"
         ttl = int(self.limits.ttl)
+        fields = {"name": name.encode("utf-8", "replace"), "data": data}
+        if built is not None:
+            fields["built"] = built
         with self._up():
             r = self._redis
             with r.lock(self.PREFIX + "lock", timeout=10, blocking_timeout=10):
                 pipe = r.pipeline()
-                pipe.hset(self._k("up", tab, token), mapping={"name": name.encode("utf-8", "replace"), "data": data})
+                pipe.delete(self._k("up", tab, token))
+                pipe.hset(self._k("up", tab, token), mapping=fields)
                 pipe.expire(self._k("up", tab, token), ttl)
                 pipe.delete(self._k("gone", tab, token))
                 pipe.zadd(self.PREFIX + "used", {member: time.time()})
-                pipe.hset(self.PREFIX + "size", member, len(data))
+                pipe.hset(self.PREFIX + "size", member, len(data) + len(built or b""))
                 pipe.execute()
                 self._evict(member)
+
+    def discard(self, tab: str, token: str) -> None:
+        """Remove an upload without a tombstone (a file held only while it was read)."""
+        _check(tab, token)
+        member = f"{tab}:{token}"
+        with self._up():
+            pipe = self._redis.pipeline()
+            pipe.delete(self._k("up", tab, token))
+            pipe.zrem(self.PREFIX + "used", member)
+            pipe.hdel(self.PREFIX + "size", member)
+            pipe.execute()
 
     def _evict(self, keep: str) -> None:
         r = self._redis
@@ -305,11 +348,11 @@ class RedisStore:
     def get(self, tab: str, token: str) -> Stored:
         _check(tab, token)
         with self._up():
-            values = self._redis.hmget(self._k("up", tab, token), ["name", "data"])
+            values = self._redis.hmget(self._k("up", tab, token), ["name", "data", "built"])
             if values[1] is None:
                 raise self._gone(tab, token)
             self._mark_used(tab, token)
-            return Stored(name=(values[0] or b"upload").decode("utf-8", "replace"), data=values[1])
+            return Stored(name=(values[0] or b"upload").decode("utf-8", "replace"), data=values[1], built=values[2])
 
     def touch(self, tab: str, token: str) -> None:
         _check(tab, token)
