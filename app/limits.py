@@ -76,13 +76,16 @@ def check_memory(name: str, nbytes: int) -> None:
 def text_shape(text: str, delimiter: str) -> Shape:
     """Rows and columns of a delimited text, counting rows no further than one past the limit.
 
-    Newlines are counted first (a C loop over the text); only when they pass the limit are the
-    rows counted as CSV (a quoted cell may hold newlines), and then only up to the limit + 1."""
+    Newlines are counted first (a C loop over the text); only when they pass the limit, and the
+    text has a quote (a quoted cell may hold newlines), are the rows counted as CSV, and then only
+    up to the limit + 1."""
     newlines = text.count("\n") + (0 if text.endswith("\n") else 1)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, [])
     if newlines - 1 <= MAX_UPLOAD_ROWS:
         return Shape(rows=max(newlines - 1, 0), columns=len(header))
+    if '"' not in text:  # no quoted cell, so no newline inside one: every line is a row (a C scan)
+        return Shape(rows=min(newlines - 1, MAX_UPLOAD_ROWS + 1), columns=len(header), lines=newlines)
     rows = 0
     for rows, _ in enumerate(reader, start=1):  # bounded: stops one past the limit
         if rows > MAX_UPLOAD_ROWS:

@@ -112,3 +112,11 @@ def test_the_upload_panel_says_the_limits_readme_and_the_refusals_say(monkeypatc
     # derived, not fixed words: the panel follows the table
     monkeypatch.setattr(limits, "MAX_UPLOAD_ROWS", 50_000)
     assert "50,000 events" in " ".join(_text(upload_panel()).split())
+
+
+def test_rows_past_the_limit_are_counted_the_same_with_or_without_quotes() -> None:
+    n = limits.MAX_UPLOAD_ROWS
+    plain = "date,title\n" + "2020-01-01,x\n" * (n + 50)
+    quoted = "date,title\n" + '2020-01-01,"x"\n' * (n + 50)
+    assert limits.text_shape(plain, ",") == limits.text_shape(quoted, ",") == limits.Shape(
+        rows=n + 1, columns=2, lines=n + 51)
