@@ -158,7 +158,7 @@ class Run:
         return time.monotonic() - start
 
     def start_celery(self) -> None:
-        cmd = [executable("celery"), "-A", "app.web.worker", "worker", "--loglevel=WARNING", "--concurrency=2"]
+        cmd = [executable("celery"), "-A", "app.web.worker", "worker", "--loglevel=WARNING", "--concurrency=3"]
         with (self.workdir / "celery.log").open("wb") as log:
             self.celery = subprocess.Popen(cmd, cwd=REPO, env=child_env(), stdin=subprocess.DEVNULL, stdout=log,
                                            stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
