@@ -30,7 +30,9 @@ from app.figures.theme import HIGHLIGHT, PERIOD_COLOUR, TODAY_COLOUR, base_layou
 from app.textsafe import label_list, label_text
 
 DAY_MS = 86_400_000
-MAX_ACTOR_LANES = 24
+MAX_ACTOR_LANES = 8  # the most-involved actors get a lane each; the rest share "Other actors"
+LANE_LABEL_CHARS = 20  # a longer lane name is cut between words ("…"); its marks' hover says it in full
+SCREEN_PLOT_PX = 500  # about how wide the dashboard's plot is (1366 px screen: ~450; 1920: ~800)
 MAX_NAMED_PERIODS = 12
 PERIOD_LABEL_LINES = 2  # a period's name wraps to at most this many lines (the full title is in its hover)
 PERIOD_ROW = 0.8  # vertical distance between period rows (a lane is 1)
@@ -40,9 +42,22 @@ PERIOD_ROW = 0.8  # vertical distance between period rows (a lane is 1)
 # above this many events the timeline counts them per month/week/day instead of drawing each:
 # beyond a few thousand marks neither the eye nor the browser gains anything from single events
 DETAIL_LIMIT = 2_000
+# A lane switches to counted marks when its single marks would pile up at the current window: at
+# least DENSE_MIN_MARKS of them in the window, on average DENSE_DEPTH or more per mark-wide slot of
+# the plot (MARK_PX). Its bins are the finest of day/week/month/year at least MIN_BIN_PX wide there.
+DENSE_MIN_MARKS = 80
+DENSE_DEPTH = 4.0
+MARK_PX = 13
+MIN_BIN_PX = 20  # a counted mark is up to 20 px across
 HATCH = {"confirmed": "", "corroborated": "", "single-source": "/", "claimed": "/",
          "disputed": "x", "unverified": "."}
+#: What a clickable mark carries (``customdata``): an event's mark a list whose first item is the event id
+#: (then what its hover shows); a counted mark a dict ``{BIN_FIELD: [first day, last day]}`` of the bin it
+#: counts. Each trace says which in ``meta[MARKS]``: "events" or "bins". Clicks are read by app.web.logic.pick.
+BIN_FIELD = "window"
+MARKS, EVENTS_META, BINS_META = "marks", "events", "bins"
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]} · %{customdata[4]}<extra></extra>"
+HOVER_LANE = HOVER.replace("<extra>", "<br><i>lane: %{customdata[5]}</i><extra>")  # actor or country lanes
 POINTS, WINDOWS, PERIODS = "Events known to the day", "Events known to a week, month or year", "Periods (in force)"
 
 
@@ -177,6 +192,16 @@ def custom_data(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
     return hover_array(frame, cat_place, [vers.get(v, v) for v in frame[C.VERIFICATION].tolist()])
 
 
+def lane_hover(rows: pd.DataFrame, ctx: FigureContext, lanes: str) -> dict[str, Any]:
+    """customdata and hovertemplate of lane marks: in actor and country lanes the hover names the
+    lane in full (its tick label may be shortened, see short_lane)."""
+    custom = custom_data(rows, ctx)
+    if lanes == "category":
+        return {"customdata": custom, "hovertemplate": HOVER}
+    return {"customdata": np.column_stack([custom, np.asarray(label_list(rows["_label"].tolist()), dtype=object)]),
+            "hovertemplate": HOVER_LANE}
+
+
 def hover_array(frame: pd.DataFrame, *extra: list[Any]) -> np.ndarray:
     """[event_id, title, date label, *extra] per row, as an object array (hover and click data).
     Everything but the id is shown by the hovertemplate, which plotly renders as HTML: escaped."""
@@ -254,6 +279,14 @@ class _Geometry:
         if len(pos):
             return _iso(self.periods[C.DATE_START].iloc[pos[:1]]), [float(self.period_y()[pos[0]])]
         return [], []
+
+
+def short_lane(label: str) -> str:
+    """A lane's name as its tick label: at most LANE_LABEL_CHARS characters, cut between words."""
+    if len(label) <= LANE_LABEL_CHARS:
+        return label
+    said, _ = wrap_words(label, LANE_LABEL_CHARS - 2, lines=1)
+    return said[0] if said[0].endswith("…") else said[0][: LANE_LABEL_CHARS - 1] + "…"
 
 
 def wrap_words(text: str, width: int, lines: int = PERIOD_LABEL_LINES) -> tuple[list[str], bool]:
@@ -352,7 +385,7 @@ def timeline_spec(
     data: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     tickvals: list[float] = [geo.lane_y[label] for label in geo.lane_order]
-    ticktext: list[str] = label_list(list(geo.lane_order))  # tick labels are HTML-ish too
+    ticktext: list[str] = label_list([short_lane(label) for label in geo.lane_order])  # tick labels are HTML-ish
     periods = geo.periods
     label_px = max(font_size - 3, 11)
     if len(periods):
@@ -369,9 +402,21 @@ def timeline_spec(
             "type": "bar", "name": PERIODS, "orientation": "h", "base": _iso(periods[C.DATE_START]),
             "x": duration.to_numpy(), "y": geo.period_y(), "width": 0.62,
             "marker": {"color": PERIOD_COLOUR, "line": {"color": _colours(periods, ctx), "width": 2}},
-            "customdata": custom_data(periods, ctx), "hovertemplate": HOVER, "showlegend": legend,
+            "customdata": custom_data(periods, ctx), "meta": {MARKS: EVENTS_META}, "hovertemplate": HOVER,
+            "showlegend": legend,
         })
     rows = geo.rows
+    plot_w = plot_px or (1400 if export else SCREEN_PLOT_PX)
+    counted = dense_lanes(rows, shown, plot_w)
+    if counted:
+        # lanes too dense for single marks at this window: counted per bin (a click zooms to it)
+        dense = rows["_label"].isin(list(counted)).to_numpy()
+        unit = bin_unit(shown, plot_w)  # type: ignore[arg-type]  # (counted is empty without a window)
+        bin_px = BIN_DAYS[unit[0]] * plot_w / max((shown[1] - shown[0]) / pd.Timedelta(days=1), 1.0)  # type: ignore[index]
+        data.append(lane_bins(rows[dense], geo.lane_y, unit, ctx, bin_px))
+        rows = rows[~dense]
+        ticktext = [f"{text} · counted" if label in counted else text
+                    for text, label in zip(ticktext, geo.lane_order, strict=False)] + ticktext[len(geo.lane_order):]
     is_window = ((rows[C.DATE_PRECISION] != "day") | (rows[C.DATE_START] != rows[C.DATE_END])).to_numpy()
     windows, singles = rows[is_window], rows[~is_window]
     if len(windows):
@@ -384,7 +429,7 @@ def timeline_spec(
                        "pattern": {"shape": windows[C.VERIFICATION].map(HATCH).fillna("").tolist(),
                                    "fgcolor": "white", "size": 6},
                        "line": {"color": colours, "width": 1}},
-            "customdata": custom_data(windows, ctx), "hovertemplate": HOVER, "showlegend": False,
+            **lane_hover(windows, ctx, lanes), "meta": {MARKS: EVENTS_META}, "showlegend": False,
         })
     if len(singles):
         colours = _colours(singles, ctx)
@@ -395,7 +440,7 @@ def timeline_spec(
             "marker": {"color": colours, "size": 13,
                        "symbol": singles[C.VERIFICATION].map(ctx.symbols).fillna("circle").tolist(),
                        "line": {"color": colours, "width": 2}},
-            "customdata": custom_data(singles, ctx), "hovertemplate": HOVER, "showlegend": False,
+            **lane_hover(singles, ctx, lanes), "meta": {MARKS: EVENTS_META}, "showlegend": False,
         })
     if legend:
         data += legend_entries(events, ctx)
@@ -438,6 +483,66 @@ def timeline_spec(
     spec = {"data": data, "layout": layout}
     # the figures lane (data): under a view that has events; an empty view shows no axis at all
     return spec if events.empty else add_measures_lane(spec, ctx.measures_lane)
+
+
+def dense_lanes(rows: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp] | None,
+                plot_px: float) -> dict[str, int]:
+    """The lanes whose single marks would pile up in ``window`` on a plot ``plot_px`` wide (label ->
+    its number of marks, in the window or not): at least DENSE_MIN_MARKS marks there, on average
+    DENSE_DEPTH or more in each MARK_PX-wide slot they occupy. Each mark sits at its middle day."""
+    if window is None or rows.empty:
+        return {}
+    days = (window[1] - window[0]) / pd.Timedelta(days=1)
+    if days <= 0:
+        return {}
+    mid = rows[C.DATE_START] + (rows[C.DATE_END] - rows[C.DATE_START]) / 2
+    inside = ((mid >= window[0]) & (mid <= window[1])).to_numpy()
+    if inside.sum() < DENSE_MIN_MARKS:
+        return {}
+    slot = (((mid[inside] - window[0]) / pd.Timedelta(days=1)) * (plot_px / days) // MARK_PX).astype(np.int64)
+    marks = pd.DataFrame({"lane": rows["_label"].to_numpy()[inside], "slot": slot.to_numpy()})
+    stats = marks.groupby("lane", sort=False)["slot"].agg(["size", "nunique"])
+    dense = stats.index[(stats["size"] >= DENSE_MIN_MARKS) & (stats["size"] >= DENSE_DEPTH * stats["nunique"])]
+    sizes = rows["_label"].value_counts()
+    return {str(label): int(sizes[label]) for label in dense}
+
+
+BIN_DAYS = {"D": 1.0, "W": 7.0, "M": 30.44, "Y": 365.25}
+
+
+def bin_unit(window: tuple[pd.Timestamp, pd.Timestamp], plot_px: float) -> tuple[str, str, str]:
+    """(numpy unit, hover date format, words) of the finest bin at least MIN_BIN_PX wide in ``window``."""
+    px_per_day = plot_px / max((window[1] - window[0]) / pd.Timedelta(days=1), 1.0)
+    return next((b for b in BINS if BIN_DAYS[b[0]] * px_per_day >= MIN_BIN_PX), BINS[-1])
+
+
+def lane_bins(rows: pd.DataFrame, lane_y: Mapping[str, float], unit: tuple[str, str, str],
+              ctx: FigureContext, bin_px: float = 2 * MIN_BIN_PX) -> dict[str, Any]:
+    """The counted marks of the dense lanes' ``rows``: one per (lane, bin) with events, sized by
+    their number (never wider than a bin, ``bin_px``, nor than MIN_BIN_PX), coloured by the bin's
+    most common category, the count written in it; a click zooms to the bin."""
+    freq, fmt, _ = unit
+    lane_codes, labels = pd.factorize(rows["_label"])
+    cat_codes, cats = pd.factorize(rows[C.CATEGORY])
+    bins = rows[C.DATE_START].to_numpy().astype(f"datetime64[{freq}]")
+    rep, n = count_cells(np.asarray(lane_codes, np.int64), bins, np.asarray(cat_codes, np.int64))
+    lane = lane_codes[rep]
+    names = np.asarray(labels, dtype=object)[lane]
+    y = np.array([lane_y[label] for label in names], dtype=float)
+    trace = _bin_trace(names, y, bins[rep], n, np.asarray(cats, dtype=object)[cat_codes[rep]], ctx, freq, fmt,
+                       "Events (counted)")
+    # a count reads as a number, not as one more mark: a pale disc with the count written in it
+    largest = max(10.0, min(float(MIN_BIN_PX), bin_px - 1))
+    colours = trace["marker"]["color"]
+    trace.update({
+        "mode": "markers+text", "hovertext": trace["text"], "text": [f"{k:,}" for k in n],
+        "hovertemplate": "%{hovertext}<br><i>click to zoom in</i><extra></extra>",
+        "textposition": "middle center", "textfont": {"size": 10, "color": "#1b1b1f"}, "cliponaxis": False,
+        "marker": {"color": colours, "opacity": 0.45, "symbol": "circle",
+                   "size": (largest * (0.65 + 0.35 * np.sqrt(n / max(int(n.max()), 1)))).round(1),
+                   "line": {"color": colours, "width": 2}},
+    })
+    return trace
 
 
 def _window(frame: Frame | None, window: tuple[Any, Any] | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -585,7 +690,7 @@ def density_spec(
     """The timeline of a large table: per lane, one marker per month (or week, or day) sized
     by the number of events in it, and a lane counting the periods in force. The bytes sent and
     the browser's work depend on lanes x bins, not on the number of events. Clicking a mark
-    zooms the views to its month (customdata "bin:START:END"); filtering or zooming further
+    zooms the views to its month (customdata ``{"window": [START, END]}``, see BIN_FIELD); filtering or zooming further
     brings back every event once few enough remain (DETAIL_LIMIT)."""
     rows = lane_rows(events, lanes, ctx)  # arrays, not frames: no need to select columns (_slim) first
     frame = frame_of(events, ctx.today, ctx.coverage)
@@ -725,13 +830,13 @@ def _bin_trace(lanes: np.ndarray, y: np.ndarray, bins: np.ndarray, n: np.ndarray
             text.append(f"<b>{k:,} event{'' if k == 1 else 's'}</b><br>{d}<br>{ln}{also}")
         colour_of = {c: ctx.colours.get(c, "#777777") for c in set(cats)}
         colours = [colour_of[c] for c in cats]
-    window = [f"bin:{a}:{b}" for a, b in zip(iso_strings(start.to_numpy(), "D"), iso_strings(end.to_numpy(), "D"),
-                                             strict=True)]
+    window = [{BIN_FIELD: [a, b]} for a, b in zip(iso_strings(start.to_numpy(), "D"), iso_strings(end.to_numpy(), "D"),
+                                                   strict=True)]
     return {
-        "type": "scatter", "mode": "markers", "name": name,
+        "type": "scatter", "mode": "markers", "name": name, "meta": {MARKS: BINS_META},
         "x": np.asarray(iso_strings(mid.to_numpy(), "D"), dtype=object)[which].tolist(), "y": y, "text": text,
-        "hovertemplate": "%{text}<extra></extra>",
-        "customdata": [[window[i]] for i in which],
+        "hovertemplate": "%{text}<br><i>click to zoom in</i><extra></extra>",
+        "customdata": [window[i] for i in which],
         "marker": {"color": colours, "size": (3 + 11 * np.sqrt(n / max(int(n.max()), 1))).round(1),
                    "opacity": 0.8, "line": {"color": "white", "width": 1}},
         "showlegend": False,

@@ -282,3 +282,66 @@ def test_cite_sources_download(watched: Page, server_url: str) -> None:
     assert info.value.suggested_filename.endswith("-sources.ris")
     text = Path(info.value.path()).read_text(encoding="utf-8")
     assert text.count("TY  - ") == text.count("ER  - ") > 0
+
+
+@pytest.fixture(scope="module")
+def crowded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A synthetic package (bench/make_events.py) with 1,548 of its events in one lane (strikes)."""
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    out = tmp_path_factory.mktemp("crowded")
+    repo = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, str(repo / "bench" / "make_events.py"), "--n", "1900", "--out", str(out)],
+                   check=True, capture_output=True)
+    events = pd.read_csv(out / "events.csv", dtype=str, keep_default_na=False)
+    points = events.index[events["kind"] != "period"]
+    dense, rest = points[:1548], points[1548:]
+    events.loc[dense, ["category", "sub_category"]] = "strike"
+    for column in ("category", "sub_category"):
+        events.loc[rest, column] = events.loc[rest, column].replace("strike", "riot")
+    events.to_csv(out / "events.csv", index=False)
+    proc, url = start_server(out)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+#: The page position of the first counted mark of the timeline (meta.marks "bins") and its window.
+BIN_MARK = """() => {
+  const gd = document.querySelector('#timeline-graph .js-plotly-plot');
+  const t = gd.data.find(t => t.meta && t.meta.marks === 'bins');
+  if (!t) return null;
+  const xa = gd._fullLayout.xaxis2, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+  const i = Math.floor(t.x.length / 2);
+  return {x: box.left + xa._offset + xa.d2p(t.x[i]), y: box.top + ya._offset + ya.d2p(t.y[i]),
+          window: t.customdata[i].window, lanes: gd._fullLayout.yaxis.ticktext};
+}"""
+
+
+def test_a_dense_lane_is_counted_and_a_click_on_a_count_zooms_in(watched: Page, crowded_url: str) -> None:
+    watched.set_viewport_size({"width": 1366, "height": 900})
+    watched.goto(crowded_url)
+    wait_ready(watched)
+    mark = watched.evaluate(BIN_MARK)
+    assert mark, "the strikes lane (1,548 events) should be counted"
+    assert any(label.startswith("Strike") and label.endswith("counted") for label in mark["lanes"])
+    shot(watched, "dense-lane-counted.png")
+    # the other lanes keep their single marks (drawn as SVG points)
+    singles = watched.evaluate("() => document.querySelector('#timeline-graph .js-plotly-plot').data"
+                               ".filter(t => t.meta && t.meta.marks === 'events')"
+                               ".reduce((n, t) => n + t.customdata.length, 0)")
+    assert 0 < singles < 1900 - 1000
+    watched.mouse.move(mark["x"], mark["y"])
+    expect(watched.locator("#timeline-graph .hovertext")).to_contain_text("click to zoom in")
+    watched.mouse.click(mark["x"], mark["y"])
+    first, last = mark["window"]
+    until(watched, f"window.location.search.includes('from={first}') && window.location.search.includes('to={last}')")
+    # zoomed to one year, the lane is single marks again, and nothing was selected by the click
+    until(watched, "(() => { const gd = document.querySelector('#timeline-graph .js-plotly-plot');"
+                   " return !gd.data.some(t => t.meta && t.meta.marks === 'bins')"
+                   f" && gd._fullLayout.xaxis.range[0].startsWith('{first}'); }})()")
+    assert "event=" not in watched.url
+    shot(watched, "dense-lane-zoomed.png")
