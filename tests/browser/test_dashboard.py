@@ -345,3 +345,40 @@ def test_a_dense_lane_is_counted_and_a_click_on_a_count_zooms_in(watched: Page, 
                    f" && gd._fullLayout.xaxis.range[0].startsWith('{first}'); }})()")
     assert "event=" not in watched.url
     shot(watched, "dense-lane-zoomed.png")
+
+
+def test_keyboard_reaches_filters_and_events(watched: Page, server_url: str) -> None:
+    """A skip link leads to the table (the plots' accessible equivalent); arrow keys move in it and
+    Enter selects an event; a category is ticked with the keyboard; every control has a name."""
+    watched.set_viewport_size({"width": 1366, "height": 768})
+    watched.goto(server_url)
+    wait_ready(watched)
+    watched.keyboard.press("Tab")
+    skip = watched.locator(".skip-link").first
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("Skip to the events table")
+    assert skip.bounding_box()["y"] >= 0  # on screen when focused  # type: ignore[index]
+    watched.keyboard.press("Enter")
+    until(watched, "document.activeElement && document.activeElement.id === 'events-table'")
+    # into the table: its first cell, then one row down, then Enter selects that row's event
+    watched.locator("#event-grid .ag-row[row-index='0'] .ag-cell").first.focus()
+    watched.keyboard.press("ArrowDown")
+    row = watched.evaluate("() => document.activeElement.closest('.ag-row').getAttribute('row-id')")
+    watched.keyboard.press("Enter")
+    until(watched, f"window.location.search.includes('event={row}')")
+    expect(watched.locator("#detail-panel .detail-title")).not_to_be_empty(timeout=30_000)
+    # a category ticked from the keyboard (Space on its checkbox) filters every view
+    box = watched.get_by_role("group", name="Category").get_by_role("checkbox").first
+    box.focus()
+    watched.keyboard.press("Space")
+    until(watched, "window.location.search.includes('cat=')")
+    # every form control is named (label, aria-labelledby or aria-label), as a screen reader reads it
+    unnamed = watched.evaluate("""() => [...document.querySelectorAll('input, button, select, textarea')]
+      .filter(el => el.offsetParent !== null && el.type !== 'hidden' && el.type !== 'file')  // (the upload's
+      // file input is the drop zone's, which its text names: harden's upload panel)
+      .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                    && !(el.getAttribute('aria-labelledby') || '').split(' ')
+                          .some(id => id && (document.getElementById(id) || {textContent: ''}).textContent.trim())
+                    && !(el.tagName === 'BUTTON' && el.textContent.trim()) && !el.title)
+      .map(el => el.outerHTML.slice(0, 120))""")
+    assert unnamed == []
