@@ -197,7 +197,10 @@ def test_lanes_rank_like_value_counts(rows, top) -> None:
         assert order == [names[a] for a in [*ranked, *(["_other"] if "_other" in set(rows_frame["_lane"]) else [])]]
     finally:
         tl.MAX_ACTOR_LANES = tl_top
-    # category lanes: the vocabulary's order; two categories with one label share a lane
+    # category lanes: the vocabulary's order; two categories with one label share a lane (a table of
+    # one category gets its actors' or countries' lanes instead: test_a_single_category_table_...)
+    if points["category"].nunique() < 2:
+        return
     cat_rows, cat_order = tl.lane_assignments(frame, "category", ctx)
     assert list(cat_rows["_label"]) == [ctx.category_labels.get(c, c) for c in points["category"]]
     present = set(points["category"])
@@ -364,3 +367,49 @@ def test_the_bundled_category_lanes_keep_single_marks() -> None:
     bundled = load_package(REPO / "data")
     spec = timeline_spec(bundled.events, FigureContext.from_dataset(bundled, today="2026-11-23"))
     assert marks_by_kind(spec)[1] == []  # a curated table of a few hundred events reads mark by mark
+
+
+def test_many_periods_are_packed_and_named_inside_their_bars_where_they_fit() -> None:
+    from app.figures.timeline import MAX_BAND_ROWS, MAX_NAMED_PERIODS, PERIOD_ROW, timeline_spec
+
+    bundled = load_package(REPO / "data")
+    ctx = FigureContext.from_dataset(bundled, today="2026-11-23")
+    for window in (None, (pd.Timestamp("2022-01-01"), pd.Timestamp("2023-12-31"))):
+        spec = timeline_spec(bundled.events, ctx, window=window)
+        bars = next(t for t in spec["data"] if t["name"] == "Periods (in force)")
+        shown = [pd.Timestamp(d) for d in spec["layout"]["xaxis"]["range"]]
+        in_window = [i for i in range(len(bars["y"]))
+                     if pd.Timestamp(bars["base"][i]) <= shown[1]
+                     and pd.Timestamp(bars["base"][i]) + pd.Timedelta(milliseconds=float(bars["x"][i])) >= shown[0]]
+        assert len(in_window) > MAX_NAMED_PERIODS or window  # the bundled story has 27 periods in its window
+        # the band is at most MAX_BAND_ROWS rows high
+        ys = sorted(set(bars["y"]))
+        assert (ys[-1] - ys[0]) <= (MAX_BAND_ROWS - 1) * PERIOD_ROW + 1e-9
+        labels = [a for a in spec["layout"]["annotations"] if a.get("xref") == "x" and a["text"] != "today"]
+        assert len(labels) >= 3
+        for label in labels:  # each name sits inside a bar of its row and starts that period's title
+            hits = [i for i in in_window if abs(bars["y"][i] - label["y"]) < 1e-9
+                    and pd.Timestamp(bars["base"][i]) <= pd.Timestamp(label["x"])
+                    <= pd.Timestamp(bars["base"][i]) + pd.Timedelta(milliseconds=float(bars["x"][i]))]
+            title = label["text"].removesuffix(" …").replace("&#x27;", "'")
+            assert any(bars["customdata"][i][1].startswith(title) for i in hits), label["text"]
+        # every period in the window is named by its bar's hover (the title is customdata[1])
+        assert all(bars["customdata"][i][1] for i in in_window)
+
+
+def test_a_single_category_table_gets_actor_lanes_and_says_so(ds, ctx) -> None:
+    from dataclasses import replace
+
+    from app.figures.timeline import timeline_spec
+
+    one = ds.events.assign(category="transfer")
+    spec = timeline_spec(one, replace(ctx, categories=("transfer",)))  # an imported table of one category
+    ticks = spec["layout"]["yaxis"]["ticktext"]
+    assert "Iran" in ticks and "Transfer" not in ticks  # lanes by actor, not one "Transfer" lane
+    notes = [a["text"] for a in spec["layout"]["annotations"] if a.get("name") == "lanes-note"]
+    assert notes == ["All events are Transfer: one lane per actor instead"]
+    # a table of several categories, even filtered down to one: category lanes, no note
+    for events in (ds.events, one):
+        spec = timeline_spec(events, ctx)
+        assert not [a for a in spec["layout"]["annotations"] if a.get("name") == "lanes-note"]
+    assert "Transfer" in spec["layout"]["yaxis"]["ticktext"]

@@ -36,6 +36,7 @@ SCREEN_PLOT_PX = 500  # about how wide the dashboard's plot is (1366 px screen: 
 MAX_NAMED_PERIODS = 12
 PERIOD_LABEL_LINES = 2  # a period's name wraps to at most this many lines (the full title is in its hover)
 PERIOD_ROW = 0.8  # vertical distance between period rows (a lane is 1)
+MAX_BAND_ROWS = 8  # packed periods needing more rows than this share the height of this many
 # No WebGL (scattergl), by choice: where WebGL is unavailable (GPU-less VMs, locked-down briefing
 # laptops, headless browsers) plotly shows "WebGL is not supported" instead of the chart. Large
 # tables are counted instead (DETAIL_LIMIT), so no trace ever holds more marks than SVG draws fast.
@@ -84,6 +85,7 @@ def lane_rows(events: pd.DataFrame, mode: str, ctx: FigureContext) -> LaneRows:
     row in each of its actors' lanes. Lanes rank by their number of rows, ties in order of appearance.
     """
     points = np.flatnonzero((events[C.KIND] != "period").to_numpy(dtype=bool))
+    mode = lane_mode(events, mode, ctx)
     if mode == "actor":
         return _actor_rows(events, points, ctx)
     if mode == "country":
@@ -100,6 +102,26 @@ def lane_rows(events: pd.DataFrame, mode: str, ctx: FigureContext) -> LaneRows:
     order = [ctx.category_labels.get(c, c) for c in ctx.categories if c in present]
     order += sorted(set(names) - set(order))
     return LaneRows(points, lane, labels, order)
+
+
+def lane_mode(events: pd.DataFrame, mode: str, ctx: FigureContext) -> str:
+    """The lanes actually drawn: category lanes of a table with a single category (its vocabulary has
+    one value, as an imported table of one category has) would be a single lane, so its actors' lanes
+    are drawn instead (or, with fewer than two actors, its countries'), when they make at least two
+    lanes. A view filtered down to one category keeps its category lane. ``timeline_spec`` says so."""
+    if mode != "category" or events.empty or len(ctx.categories) > 1:
+        return mode
+    points = events[events[C.KIND] != "period"]
+    if points[C.CATEGORY].nunique() > 1:
+        return mode
+    actors = {a for joined in points[C.ACTOR_IDS].dropna().unique() for a in str(joined).split(";") if a}
+    if len(actors) >= 2:
+        return "actor"
+    countries = points[C.COUNTRY_NAME].replace("", np.nan).dropna()
+    return "country" if countries.nunique() >= 2 else mode
+
+
+LANE_WORDS = {"actor": "actor", "country": "country (place of the event)"}
 
 
 def _actor_rows(events: pd.DataFrame, points: np.ndarray, ctx: FigureContext) -> LaneRows:
@@ -260,13 +282,15 @@ class _Geometry:
         else:
             self.period_rows = pack_periods(self.periods, C.END_OR_TODAY) if len(periods) else np.zeros(0, int)
         self.n_period_rows = int(self.period_rows.max()) + 1 if len(periods) else 0
+        # the band never takes more height than MAX_BAND_ROWS rows: more rows are drawn thinner
+        self.row_step = PERIOD_ROW * min(1.0, MAX_BAND_ROWS / max(self.n_period_rows, 1))
         self.rows, self.lane_order = lane_assignments(events, lanes, ctx)
         n = len(self.lane_order)
         self.lane_y = {label: n - 1 - i for i, label in enumerate(self.lane_order)}
         self.period_base = n + 0.6
 
     def period_y(self) -> np.ndarray:
-        return self.period_base + (self.n_period_rows - 1 - self.period_rows) * PERIOD_ROW
+        return self.period_base + (self.n_period_rows - 1 - self.period_rows) * self.row_step
 
     def selection(self, selected: str) -> tuple[list[Any], list[Any]]:
         if not selected:
@@ -360,6 +384,36 @@ def period_labels(periods: pd.DataFrame, ys: np.ndarray, window: tuple[pd.Timest
     return out
 
 
+def packed_period_labels(periods: pd.DataFrame, ys: np.ndarray, window: tuple[pd.Timestamp, pd.Timestamp],
+                         plot_px: float, font_size: int) -> list[dict[str, Any]]:
+    """Names of packed periods (rows shared, so nothing may stand beside a bar): one line inside
+    each bar whose visible part holds at least MIN_INSIDE_CHARS characters, shortened between words
+    ("…") when the whole name does not fit. The others are named by their hover (and a click)."""
+    span = (window[1] - window[0]) / pd.Timedelta(days=1)
+    if span <= 0 or periods.empty:
+        return []
+    chars_per_day = plot_px / span / (font_size * CHAR_PX)
+    out = []
+    for name, open_ended, start, end, y in zip(periods[C.TITLE].tolist(), periods[C.OPEN_ENDED].tolist(),
+                                               periods[C.DATE_START], periods[C.END_OR_TODAY], ys, strict=True):
+        a, b = max(start, window[0]), min(end, window[1])
+        room = int(((b - a) / pd.Timedelta(days=1)) * chars_per_day) - 1
+        if b < a or room < MIN_INSIDE_CHARS:
+            continue
+        text = f"{name} →" if open_ended else str(name)
+        said, _ = wrap_words(text, room - 2, 1)  # (room for " …")
+        if len(said[0]) > room:  # one long word that does not fit: the hover names it
+            continue
+        out.append({"xref": "x", "x": _iso(pd.Series([a]))[0], "xanchor": "left", "yref": "y", "y": float(y),
+                    "yanchor": "middle", "text": html_escape(said[0]), "align": "left", "showarrow": False,
+                    "font": {"size": font_size, "color": "#1b1b1f"}, "bgcolor": "rgba(0,0,0,0)", "borderpad": 0,
+                    "xshift": 3, "captureevents": False})
+    return out
+
+
+MIN_INSIDE_CHARS = 10
+
+
 def timeline_spec(
     events: pd.DataFrame, ctx: FigureContext, *, lanes: str = "category",
     selected: str = "", title: str | None = None, font_size: int = 15, legend: bool = True,
@@ -389,8 +443,15 @@ def timeline_spec(
     periods = geo.periods
     label_px = max(font_size - 3, 11)
     if len(periods):
-        tickvals.append(geo.period_base + (geo.n_period_rows - 1) * PERIOD_ROW / 2)
+        tickvals.append(geo.period_base + (geo.n_period_rows - 1) * geo.row_step / 2)
         ticktext.append("Periods in force")
+        if not geo.named_periods and shown is not None:
+            # many periods, packed into shared rows: each named inside its bar where the name fits
+            # there (between words); every bar names its period in its hover and selects it on a click
+            row_px = (plot_h or (450 if export else 330)) / (len(geo.lane_order) + 1 + geo.n_period_rows * geo.row_step)
+            if row_px * geo.row_step >= label_px + 2:
+                annotations += packed_period_labels(periods, geo.period_y(), shown,
+                                                    plot_px or (1400 if export else SCREEN_PLOT_PX), label_px)
         if geo.named_periods and shown is not None:
             # each period on its own row, named beside or inside its bar (wrapped, never cut mid-word)
             # two lines per name only where a period row is tall enough for them
@@ -400,11 +461,19 @@ def timeline_spec(
         duration = (periods[C.END_OR_TODAY] - periods[C.DATE_START]).dt.total_seconds() * 1000 + DAY_MS
         data.append({
             "type": "bar", "name": PERIODS, "orientation": "h", "base": _iso(periods[C.DATE_START]),
-            "x": duration.to_numpy(), "y": geo.period_y(), "width": 0.62,
+            "x": duration.to_numpy(), "y": geo.period_y(), "width": 0.62 * geo.row_step / PERIOD_ROW,
             "marker": {"color": PERIOD_COLOUR, "line": {"color": _colours(periods, ctx), "width": 2}},
             "customdata": custom_data(periods, ctx), "meta": {MARKS: EVENTS_META}, "hovertemplate": HOVER,
             "showlegend": legend,
         })
+    drawn_lanes = lane_mode(events, lanes, ctx)
+    if drawn_lanes != lanes:  # one category only: say which lanes were drawn instead
+        category = ctx.category_labels.get(str(events[C.CATEGORY].iloc[0]), str(events[C.CATEGORY].iloc[0]))
+        annotations.append({
+            "text": html_escape(f"All events are {category}: one lane per {LANE_WORDS[drawn_lanes]} instead"),
+            "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "xanchor": "center", "y": 1,
+            "yanchor": "bottom", "name": "lanes-note", "font": {"size": max(font_size - 4, 11), "color": "#444"}})
+    lanes = drawn_lanes
     rows = geo.rows
     plot_w = plot_px or (1400 if export else SCREEN_PLOT_PX)
     counted = dense_lanes(rows, shown, plot_w)
@@ -454,7 +523,7 @@ def timeline_spec(
     data.insert(0, {"type": "scatter", "x": [], "y": [], "mode": "markers", "name": "", "showlegend": False,
                     "hoverinfo": "skip"})
     n_lanes = len(geo.lane_order)
-    top = geo.period_base + max(geo.n_period_rows - 1, 0) * PERIOD_ROW + 0.6 if len(periods) else n_lanes - 0.4
+    top = geo.period_base + max(geo.n_period_rows - 1, 0) * geo.row_step + 0.6 if len(periods) else n_lanes - 0.4
     layout = base_layout(title, font_size)
     layout.update({
         "barmode": "overlay", "showlegend": legend, "hovermode": "closest", "clickmode": "event",
