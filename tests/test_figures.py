@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -195,7 +197,10 @@ def test_lanes_rank_like_value_counts(rows, top) -> None:
         assert order == [names[a] for a in [*ranked, *(["_other"] if "_other" in set(rows_frame["_lane"]) else [])]]
     finally:
         tl.MAX_ACTOR_LANES = tl_top
-    # category lanes: the vocabulary's order; two categories with one label share a lane
+    # category lanes: the vocabulary's order; two categories with one label share a lane (a table of
+    # one category gets its actors' or countries' lanes instead: test_a_single_category_table_...)
+    if points["category"].nunique() < 2:
+        return
     cat_rows, cat_order = tl.lane_assignments(frame, "category", ctx)
     assert list(cat_rows["_label"]) == [ctx.category_labels.get(c, c) for c in points["category"]]
     present = set(points["category"])
@@ -265,3 +270,146 @@ def test_transfer_arcs_read_each_list_of_roles_once(ds, ctx) -> None:
     assert sorted(arcs["event_id"]) == ["ev-month", "ev-month", "ev-plant", "ev-plant"]
     no_roles = ds.events.assign(actor_roles=pd.Series([None] * len(ds.events), dtype="str"))
     assert transfer_arcs(no_roles, ctx).empty
+
+
+# --- dense lanes: counted per bin, the other lanes keep single marks (issue 15) --------------------
+
+REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
+DENSE = 1_548  # the imported table of issue 15: this many events in one lane
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    """A synthetic table (bench/make_events.py) whose first 1,548 point events are all strikes:
+    one lane far too dense for single marks, eleven sparse ones."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("crowded")
+    subprocess.run([sys.executable, str(REPO / "bench" / "make_events.py"), "--n", "1900", "--out", str(out)],
+                   check=True, capture_output=True)
+    loaded = load_package(out)
+    events = loaded.events.copy()
+    points = events.index[events["kind"] != "period"]
+    events.loc[points[:DENSE], "category"] = "strike"
+    events.loc[points[DENSE:], "category"] = events.loc[points[DENSE:], "category"].replace("strike", "riot")
+    return events, FigureContext.from_dataset(loaded, today="2026-11-23")
+
+
+def marks_by_kind(spec: dict) -> tuple[list[dict], list[dict]]:
+    """(traces of single events, traces of counted bins), as each trace's meta says."""
+    events = [t for t in spec["data"] if (t.get("meta") or {}).get("marks") == "events"]
+    bins = [t for t in spec["data"] if (t.get("meta") or {}).get("marks") == "bins"]
+    return events, bins
+
+
+def test_a_dense_lane_is_counted_while_the_others_keep_single_marks(crowded) -> None:
+    from app.figures.timeline import MIN_BIN_PX, SCREEN_PLOT_PX, timeline_spec
+
+    events, ctx = crowded
+    spec = timeline_spec(events, ctx)  # the story: 20 years on about 1,000 px
+    singles, bins = marks_by_kind(spec)
+    assert len(bins) == 1
+    counted = bins[0]
+    yaxis = spec["layout"]["yaxis"]
+    lane_y = dict(zip(yaxis["ticktext"], yaxis["tickvals"], strict=True))
+    strike = next(label for label in lane_y if label.startswith("Strike"))
+    assert strike == "Strike · counted"  # the lane says so on its label (its hover: per year)
+    assert all("<br>1 year" not in h and "event" in h for h in counted["hovertext"])
+    assert set(counted["y"]) == {lane_y[strike]}  # only the dense lane is counted
+    n_strike_points = int(((events["category"] == "strike") & (events["kind"] != "period")).sum())
+    assert sum(int(t.replace(",", "")) for t in counted["text"]) == n_strike_points  # the count, written
+    assert all(h.startswith(f"<b>{t} event") for t, h in zip(counted["text"], counted["hovertext"], strict=True))
+    # one mark per year with strikes in it, each inside the year it counts, far enough apart not to overlap
+    for x, custom in zip(counted["x"], counted["customdata"], strict=True):
+        first, last = custom["window"]
+        assert first <= x <= last and first.endswith("-01-01") and last.endswith("-12-31")
+    xs = sorted(pd.Timestamp(x) for x in counted["x"])
+    px_per_day = SCREEN_PLOT_PX / ((pd.Timestamp(spec["layout"]["xaxis"]["range"][1])
+                          - pd.Timestamp(spec["layout"]["xaxis"]["range"][0])) / pd.Timedelta(days=1))
+    assert min((b - a).days for a, b in itertools.pairwise(xs)) * px_per_day >= max(counted["marker"]["size"]) - 1
+    assert max(counted["marker"]["size"]) <= MIN_BIN_PX
+    # every other event (periods too) is still a single mark, its id first in its customdata
+    drawn = [row[0] for t in singles for row in t["customdata"]]
+    others = events[(events["category"] != "strike") | (events["kind"] == "period")]
+    assert sorted(drawn) == sorted(others["event_id"])
+
+
+def test_zoomed_in_the_dense_lane_is_single_marks_again(crowded) -> None:
+    from app.figures.timeline import timeline_spec
+
+    events, ctx = crowded
+    spec = timeline_spec(events, ctx, window=(pd.Timestamp("2015-03-01"), pd.Timestamp("2015-03-31")))
+    singles, bins = marks_by_kind(spec)
+    assert bins == []
+    assert not any("counted" in t for t in spec["layout"]["yaxis"]["ticktext"])
+    assert sum(len(t["customdata"]) for t in singles) == len(events)
+
+
+def test_a_click_says_whether_it_hit_an_event_or_a_bin(crowded) -> None:
+    from app.figures.timeline import timeline_spec
+    from app.web.logic import bin_window, event_from_click
+
+    events, ctx = crowded
+    singles, bins = marks_by_kind(timeline_spec(events, ctx))
+    on_bin = {"points": [{"customdata": bins[0]["customdata"][0], "curveNumber": 2}]}
+    on_event = {"points": [{"customdata": list(singles[-1]["customdata"][0]), "curveNumber": 3}]}
+    first, last = bins[0]["customdata"][0]["window"]
+    assert bin_window(on_bin) == (pd.Timestamp(first).date(), pd.Timestamp(last).date())
+    assert event_from_click(on_bin) == ""  # a bin is no event
+    assert bin_window(on_event) is None
+    assert event_from_click(on_event) in set(events["event_id"])
+
+
+def test_the_bundled_category_lanes_keep_single_marks() -> None:
+    from app.figures.timeline import timeline_spec
+
+    bundled = load_package(REPO / "data")
+    spec = timeline_spec(bundled.events, FigureContext.from_dataset(bundled, today="2026-11-23"))
+    assert marks_by_kind(spec)[1] == []  # a curated table of a few hundred events reads mark by mark
+
+
+def test_many_periods_are_packed_and_named_inside_their_bars_where_they_fit() -> None:
+    from app.figures.timeline import MAX_BAND_ROWS, MAX_NAMED_PERIODS, PERIOD_ROW, timeline_spec
+
+    bundled = load_package(REPO / "data")
+    ctx = FigureContext.from_dataset(bundled, today="2026-11-23")
+    for window in (None, (pd.Timestamp("2022-01-01"), pd.Timestamp("2023-12-31"))):
+        spec = timeline_spec(bundled.events, ctx, window=window)
+        bars = next(t for t in spec["data"] if t["name"] == "Periods (in force)")
+        shown = [pd.Timestamp(d) for d in spec["layout"]["xaxis"]["range"]]
+        in_window = [i for i in range(len(bars["y"]))
+                     if pd.Timestamp(bars["base"][i]) <= shown[1]
+                     and pd.Timestamp(bars["base"][i]) + pd.Timedelta(milliseconds=float(bars["x"][i])) >= shown[0]]
+        assert len(in_window) > MAX_NAMED_PERIODS or window  # the bundled story has 27 periods in its window
+        # the band is at most MAX_BAND_ROWS rows high
+        ys = sorted(set(bars["y"]))
+        assert (ys[-1] - ys[0]) <= (MAX_BAND_ROWS - 1) * PERIOD_ROW + 1e-9
+        labels = [a for a in spec["layout"]["annotations"] if a.get("xref") == "x" and a["text"] != "today"]
+        assert len(labels) >= 3
+        for label in labels:  # each name sits inside a bar of its row and starts that period's title
+            hits = [i for i in in_window if abs(bars["y"][i] - label["y"]) < 1e-9
+                    and pd.Timestamp(bars["base"][i]) <= pd.Timestamp(label["x"])
+                    <= pd.Timestamp(bars["base"][i]) + pd.Timedelta(milliseconds=float(bars["x"][i]))]
+            title = label["text"].removesuffix(" …").replace("&#x27;", "'")
+            assert any(bars["customdata"][i][1].startswith(title) for i in hits), label["text"]
+        # every period in the window is named by its bar's hover (the title is customdata[1])
+        assert all(bars["customdata"][i][1] for i in in_window)
+
+
+def test_a_single_category_table_gets_actor_lanes_and_says_so(ds, ctx) -> None:
+    from dataclasses import replace
+
+    from app.figures.timeline import timeline_spec
+
+    one = ds.events.assign(category="transfer")
+    spec = timeline_spec(one, replace(ctx, categories=("transfer",)))  # an imported table of one category
+    ticks = spec["layout"]["yaxis"]["ticktext"]
+    assert "Iran" in ticks and "Transfer" not in ticks  # lanes by actor, not one "Transfer" lane
+    notes = [a["text"] for a in spec["layout"]["annotations"] if a.get("name") == "lanes-note"]
+    assert notes == ["All events are Transfer: one lane per actor instead"]
+    # a table of several categories, even filtered down to one: category lanes, no note
+    for events in (ds.events, one):
+        spec = timeline_spec(events, ctx)
+        assert not [a for a in spec["layout"]["annotations"] if a.get("name") == "lanes-note"]
+    assert "Transfer" in spec["layout"]["yaxis"]["ticktext"]

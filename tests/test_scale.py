@@ -50,10 +50,10 @@ def test_large_timeline_counts_every_event_once(big: Deps) -> None:
     assert sum(counted(t) for t in events["text"]) == len(points)
     assert len(events["x"]) < len(points) / 2  # fewer marks than events (far fewer at 100k)
     assert len(events["x"]) <= timeline_module.MAX_MARKS
-    for x, (custom,) in zip(events["x"], events["customdata"], strict=True):
-        _, first, last = custom.split(":")
+    for x, custom in zip(events["x"], events["customdata"], strict=True):
+        first, last = custom["window"]
         assert first <= x <= last  # each mark sits inside the window it counts
-    assert all(c[0].startswith("bin:") for c in events["customdata"])
+    assert events["meta"] == {"marks": "bins"}
     assert any(t["name"] == "Periods in force (counted)" for t in spec["data"])
     assert "each mark counts" in spec["layout"]["annotations"][0]["text"]
 
@@ -98,12 +98,16 @@ def test_response_stays_small_at_scale(big: Deps) -> None:
 
 
 def test_clicking_a_count_zooms_to_its_window(big: Deps) -> None:
-    assert bin_window("bin:2015-01-01:2015-01-31") == (pd.Timestamp("2015-01-01").date(),
-                                                       pd.Timestamp("2015-01-31").date())
-    for junk in ("", "bin:", "bin:x:y", "bin:2015-02-01:2015-01-01", "ev-1"):
-        assert bin_window(junk) is None
+    def click(custom: object) -> dict:
+        return {"points": [{"customdata": custom}]}
+
+    assert bin_window(click({"window": ["2015-01-01", "2015-01-31"]})) == (pd.Timestamp("2015-01-01").date(),
+                                                                           pd.Timestamp("2015-01-31").date())
+    for junk in ("", {}, {"window": ["x", "y"]}, {"window": ["2015-02-01", "2015-01-01"]}, ["ev-1"],
+                 ["bin:2015-01-01:2015-01-31"]):
+        assert bin_window(click(junk)) is None
     given = SyncInputs(controls=controls_from_states(FilterState(), ViewState()), selected="",
-                       timeline_click={"points": [{"customdata": ["bin:2015-01-01:2015-01-31"]}]},
+                       timeline_click=click({"window": ["2015-01-01", "2015-01-31"]}),
                        filter_data={"start": None}, view_data={"lanes": "category"})
     out = sync_state(given, deps=big, trigger=ids.TIMELINE + ".clickData")
     assert "from=2015-01-01" in out.url and "to=2015-01-31" in out.url

@@ -30,19 +30,35 @@ from app.figures.theme import HIGHLIGHT, PERIOD_COLOUR, TODAY_COLOUR, base_layou
 from app.textsafe import label_list, label_text
 
 DAY_MS = 86_400_000
-MAX_ACTOR_LANES = 24
+MAX_ACTOR_LANES = 8  # the most-involved actors get a lane each; the rest share "Other actors"
+LANE_LABEL_CHARS = 20  # a longer lane name is cut between words ("…"); its marks' hover says it in full
+SCREEN_PLOT_PX = 500  # about how wide the dashboard's plot is (1366 px screen: ~450; 1920: ~800)
 MAX_NAMED_PERIODS = 12
 PERIOD_LABEL_LINES = 2  # a period's name wraps to at most this many lines (the full title is in its hover)
 PERIOD_ROW = 0.8  # vertical distance between period rows (a lane is 1)
+MAX_BAND_ROWS = 8  # packed periods needing more rows than this share the height of this many
 # No WebGL (scattergl), by choice: where WebGL is unavailable (GPU-less VMs, locked-down briefing
 # laptops, headless browsers) plotly shows "WebGL is not supported" instead of the chart. Large
 # tables are counted instead (DETAIL_LIMIT), so no trace ever holds more marks than SVG draws fast.
 # above this many events the timeline counts them per month/week/day instead of drawing each:
 # beyond a few thousand marks neither the eye nor the browser gains anything from single events
 DETAIL_LIMIT = 2_000
+# A lane switches to counted marks when its single marks would pile up at the current window: at
+# least DENSE_MIN_MARKS of them in the window, on average DENSE_DEPTH or more per mark-wide slot of
+# the plot (MARK_PX). Its bins are the finest of day/week/month/year at least MIN_BIN_PX wide there.
+DENSE_MIN_MARKS = 80
+DENSE_DEPTH = 4.0
+MARK_PX = 13
+MIN_BIN_PX = 20  # a counted mark is up to 20 px across
 HATCH = {"confirmed": "", "corroborated": "", "single-source": "/", "claimed": "/",
          "disputed": "x", "unverified": "."}
+#: What a clickable mark carries (``customdata``): an event's mark a list whose first item is the event id
+#: (then what its hover shows); a counted mark a dict ``{BIN_FIELD: [first day, last day]}`` of the bin it
+#: counts. Each trace says which in ``meta[MARKS]``: "events" or "bins". Clicks are read by app.web.logic.pick.
+BIN_FIELD = "window"
+MARKS, EVENTS_META, BINS_META = "marks", "events", "bins"
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]} · %{customdata[4]}<extra></extra>"
+HOVER_LANE = HOVER.replace("<extra>", "<br><i>lane: %{customdata[5]}</i><extra>")  # actor or country lanes
 POINTS, WINDOWS, PERIODS = "Events known to the day", "Events known to a week, month or year", "Periods (in force)"
 
 
@@ -69,6 +85,7 @@ def lane_rows(events: pd.DataFrame, mode: str, ctx: FigureContext) -> LaneRows:
     row in each of its actors' lanes. Lanes rank by their number of rows, ties in order of appearance.
     """
     points = np.flatnonzero((events[C.KIND] != "period").to_numpy(dtype=bool))
+    mode = lane_mode(events, mode, ctx)
     if mode == "actor":
         return _actor_rows(events, points, ctx)
     if mode == "country":
@@ -85,6 +102,26 @@ def lane_rows(events: pd.DataFrame, mode: str, ctx: FigureContext) -> LaneRows:
     order = [ctx.category_labels.get(c, c) for c in ctx.categories if c in present]
     order += sorted(set(names) - set(order))
     return LaneRows(points, lane, labels, order)
+
+
+def lane_mode(events: pd.DataFrame, mode: str, ctx: FigureContext) -> str:
+    """The lanes actually drawn: category lanes of a table with a single category (its vocabulary has
+    one value, as an imported table of one category has) would be a single lane, so its actors' lanes
+    are drawn instead (or, with fewer than two actors, its countries'), when they make at least two
+    lanes. A view filtered down to one category keeps its category lane. ``timeline_spec`` says so."""
+    if mode != "category" or events.empty or len(ctx.categories) > 1:
+        return mode
+    points = events[events[C.KIND] != "period"]
+    if points[C.CATEGORY].nunique() > 1:
+        return mode
+    actors = {a for joined in points[C.ACTOR_IDS].dropna().unique() for a in str(joined).split(";") if a}
+    if len(actors) >= 2:
+        return "actor"
+    countries = points[C.COUNTRY_NAME].replace("", np.nan).dropna()
+    return "country" if countries.nunique() >= 2 else mode
+
+
+LANE_WORDS = {"actor": "actor", "country": "country (place of the event)"}
 
 
 def _actor_rows(events: pd.DataFrame, points: np.ndarray, ctx: FigureContext) -> LaneRows:
@@ -177,6 +214,16 @@ def custom_data(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
     return hover_array(frame, cat_place, [vers.get(v, v) for v in frame[C.VERIFICATION].tolist()])
 
 
+def lane_hover(rows: pd.DataFrame, ctx: FigureContext, lanes: str) -> dict[str, Any]:
+    """customdata and hovertemplate of lane marks: in actor and country lanes the hover names the
+    lane in full (its tick label may be shortened, see short_lane)."""
+    custom = custom_data(rows, ctx)
+    if lanes == "category":
+        return {"customdata": custom, "hovertemplate": HOVER}
+    return {"customdata": np.column_stack([custom, np.asarray(label_list(rows["_label"].tolist()), dtype=object)]),
+            "hovertemplate": HOVER_LANE}
+
+
 def hover_array(frame: pd.DataFrame, *extra: list[Any]) -> np.ndarray:
     """[event_id, title, date label, *extra] per row, as an object array (hover and click data).
     Everything but the id is shown by the hovertemplate, which plotly renders as HTML: escaped."""
@@ -235,13 +282,15 @@ class _Geometry:
         else:
             self.period_rows = pack_periods(self.periods, C.END_OR_TODAY) if len(periods) else np.zeros(0, int)
         self.n_period_rows = int(self.period_rows.max()) + 1 if len(periods) else 0
+        # the band never takes more height than MAX_BAND_ROWS rows: more rows are drawn thinner
+        self.row_step = PERIOD_ROW * min(1.0, MAX_BAND_ROWS / max(self.n_period_rows, 1))
         self.rows, self.lane_order = lane_assignments(events, lanes, ctx)
         n = len(self.lane_order)
         self.lane_y = {label: n - 1 - i for i, label in enumerate(self.lane_order)}
         self.period_base = n + 0.6
 
     def period_y(self) -> np.ndarray:
-        return self.period_base + (self.n_period_rows - 1 - self.period_rows) * PERIOD_ROW
+        return self.period_base + (self.n_period_rows - 1 - self.period_rows) * self.row_step
 
     def selection(self, selected: str) -> tuple[list[Any], list[Any]]:
         if not selected:
@@ -254,6 +303,14 @@ class _Geometry:
         if len(pos):
             return _iso(self.periods[C.DATE_START].iloc[pos[:1]]), [float(self.period_y()[pos[0]])]
         return [], []
+
+
+def short_lane(label: str) -> str:
+    """A lane's name as its tick label: at most LANE_LABEL_CHARS characters, cut between words."""
+    if len(label) <= LANE_LABEL_CHARS:
+        return label
+    said, _ = wrap_words(label, LANE_LABEL_CHARS - 2, lines=1)
+    return said[0] if said[0].endswith("…") else said[0][: LANE_LABEL_CHARS - 1] + "…"
 
 
 def wrap_words(text: str, width: int, lines: int = PERIOD_LABEL_LINES) -> tuple[list[str], bool]:
@@ -327,6 +384,36 @@ def period_labels(periods: pd.DataFrame, ys: np.ndarray, window: tuple[pd.Timest
     return out
 
 
+def packed_period_labels(periods: pd.DataFrame, ys: np.ndarray, window: tuple[pd.Timestamp, pd.Timestamp],
+                         plot_px: float, font_size: int) -> list[dict[str, Any]]:
+    """Names of packed periods (rows shared, so nothing may stand beside a bar): one line inside
+    each bar whose visible part holds at least MIN_INSIDE_CHARS characters, shortened between words
+    ("…") when the whole name does not fit. The others are named by their hover (and a click)."""
+    span = (window[1] - window[0]) / pd.Timedelta(days=1)
+    if span <= 0 or periods.empty:
+        return []
+    chars_per_day = plot_px / span / (font_size * CHAR_PX)
+    out = []
+    for name, open_ended, start, end, y in zip(periods[C.TITLE].tolist(), periods[C.OPEN_ENDED].tolist(),
+                                               periods[C.DATE_START], periods[C.END_OR_TODAY], ys, strict=True):
+        a, b = max(start, window[0]), min(end, window[1])
+        room = int(((b - a) / pd.Timedelta(days=1)) * chars_per_day) - 1
+        if b < a or room < MIN_INSIDE_CHARS:
+            continue
+        text = f"{name} →" if open_ended else str(name)
+        said, _ = wrap_words(text, room - 2, 1)  # (room for " …")
+        if len(said[0]) > room:  # one long word that does not fit: the hover names it
+            continue
+        out.append({"xref": "x", "x": _iso(pd.Series([a]))[0], "xanchor": "left", "yref": "y", "y": float(y),
+                    "yanchor": "middle", "text": html_escape(said[0]), "align": "left", "showarrow": False,
+                    "font": {"size": font_size, "color": "#1b1b1f"}, "bgcolor": "rgba(0,0,0,0)", "borderpad": 0,
+                    "xshift": 3, "captureevents": False})
+    return out
+
+
+MIN_INSIDE_CHARS = 10
+
+
 def timeline_spec(
     events: pd.DataFrame, ctx: FigureContext, *, lanes: str = "category",
     selected: str = "", title: str | None = None, font_size: int = 15, legend: bool = True,
@@ -352,12 +439,19 @@ def timeline_spec(
     data: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     tickvals: list[float] = [geo.lane_y[label] for label in geo.lane_order]
-    ticktext: list[str] = label_list(list(geo.lane_order))  # tick labels are HTML-ish too
+    ticktext: list[str] = label_list([short_lane(label) for label in geo.lane_order])  # tick labels are HTML-ish
     periods = geo.periods
     label_px = max(font_size - 3, 11)
     if len(periods):
-        tickvals.append(geo.period_base + (geo.n_period_rows - 1) * PERIOD_ROW / 2)
+        tickvals.append(geo.period_base + (geo.n_period_rows - 1) * geo.row_step / 2)
         ticktext.append("Periods in force")
+        if not geo.named_periods and shown is not None:
+            # many periods, packed into shared rows: each named inside its bar where the name fits
+            # there (between words); every bar names its period in its hover and selects it on a click
+            row_px = (plot_h or (450 if export else 330)) / (len(geo.lane_order) + 1 + geo.n_period_rows * geo.row_step)
+            if row_px * geo.row_step >= label_px + 2:
+                annotations += packed_period_labels(periods, geo.period_y(), shown,
+                                                    plot_px or (1400 if export else SCREEN_PLOT_PX), label_px)
         if geo.named_periods and shown is not None:
             # each period on its own row, named beside or inside its bar (wrapped, never cut mid-word)
             # two lines per name only where a period row is tall enough for them
@@ -367,11 +461,31 @@ def timeline_spec(
         duration = (periods[C.END_OR_TODAY] - periods[C.DATE_START]).dt.total_seconds() * 1000 + DAY_MS
         data.append({
             "type": "bar", "name": PERIODS, "orientation": "h", "base": _iso(periods[C.DATE_START]),
-            "x": duration.to_numpy(), "y": geo.period_y(), "width": 0.62,
+            "x": duration.to_numpy(), "y": geo.period_y(), "width": 0.62 * geo.row_step / PERIOD_ROW,
             "marker": {"color": PERIOD_COLOUR, "line": {"color": _colours(periods, ctx), "width": 2}},
-            "customdata": custom_data(periods, ctx), "hovertemplate": HOVER, "showlegend": legend,
+            "customdata": custom_data(periods, ctx), "meta": {MARKS: EVENTS_META}, "hovertemplate": HOVER,
+            "showlegend": legend,
         })
+    drawn_lanes = lane_mode(events, lanes, ctx)
+    if drawn_lanes != lanes:  # one category only: say which lanes were drawn instead
+        category = ctx.category_labels.get(str(events[C.CATEGORY].iloc[0]), str(events[C.CATEGORY].iloc[0]))
+        annotations.append({
+            "text": html_escape(f"All events are {category}: one lane per {LANE_WORDS[drawn_lanes]} instead"),
+            "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "xanchor": "center", "y": 1,
+            "yanchor": "bottom", "name": "lanes-note", "font": {"size": max(font_size - 4, 11), "color": "#444"}})
+    lanes = drawn_lanes
     rows = geo.rows
+    plot_w = plot_px or (1400 if export else SCREEN_PLOT_PX)
+    counted = dense_lanes(rows, shown, plot_w)
+    if counted:
+        # lanes too dense for single marks at this window: counted per bin (a click zooms to it)
+        dense = rows["_label"].isin(list(counted)).to_numpy()
+        unit = bin_unit(shown, plot_w)  # type: ignore[arg-type]  # (counted is empty without a window)
+        bin_px = BIN_DAYS[unit[0]] * plot_w / max((shown[1] - shown[0]) / pd.Timedelta(days=1), 1.0)  # type: ignore[index]
+        data.append(lane_bins(rows[dense], geo.lane_y, unit, ctx, bin_px))
+        rows = rows[~dense]
+        ticktext = [f"{text} · counted" if label in counted else text
+                    for text, label in zip(ticktext, geo.lane_order, strict=False)] + ticktext[len(geo.lane_order):]
     is_window = ((rows[C.DATE_PRECISION] != "day") | (rows[C.DATE_START] != rows[C.DATE_END])).to_numpy()
     windows, singles = rows[is_window], rows[~is_window]
     if len(windows):
@@ -384,7 +498,7 @@ def timeline_spec(
                        "pattern": {"shape": windows[C.VERIFICATION].map(HATCH).fillna("").tolist(),
                                    "fgcolor": "white", "size": 6},
                        "line": {"color": colours, "width": 1}},
-            "customdata": custom_data(windows, ctx), "hovertemplate": HOVER, "showlegend": False,
+            **lane_hover(windows, ctx, lanes), "meta": {MARKS: EVENTS_META}, "showlegend": False,
         })
     if len(singles):
         colours = _colours(singles, ctx)
@@ -395,7 +509,7 @@ def timeline_spec(
             "marker": {"color": colours, "size": 13,
                        "symbol": singles[C.VERIFICATION].map(ctx.symbols).fillna("circle").tolist(),
                        "line": {"color": colours, "width": 2}},
-            "customdata": custom_data(singles, ctx), "hovertemplate": HOVER, "showlegend": False,
+            **lane_hover(singles, ctx, lanes), "meta": {MARKS: EVENTS_META}, "showlegend": False,
         })
     if legend:
         data += legend_entries(events, ctx)
@@ -409,7 +523,7 @@ def timeline_spec(
     data.insert(0, {"type": "scatter", "x": [], "y": [], "mode": "markers", "name": "", "showlegend": False,
                     "hoverinfo": "skip"})
     n_lanes = len(geo.lane_order)
-    top = geo.period_base + max(geo.n_period_rows - 1, 0) * PERIOD_ROW + 0.6 if len(periods) else n_lanes - 0.4
+    top = geo.period_base + max(geo.n_period_rows - 1, 0) * geo.row_step + 0.6 if len(periods) else n_lanes - 0.4
     layout = base_layout(title, font_size)
     layout.update({
         "barmode": "overlay", "showlegend": legend, "hovermode": "closest", "clickmode": "event",
@@ -438,6 +552,66 @@ def timeline_spec(
     spec = {"data": data, "layout": layout}
     # the figures lane (data): under a view that has events; an empty view shows no axis at all
     return spec if events.empty else add_measures_lane(spec, ctx.measures_lane)
+
+
+def dense_lanes(rows: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp] | None,
+                plot_px: float) -> dict[str, int]:
+    """The lanes whose single marks would pile up in ``window`` on a plot ``plot_px`` wide (label ->
+    its number of marks, in the window or not): at least DENSE_MIN_MARKS marks there, on average
+    DENSE_DEPTH or more in each MARK_PX-wide slot they occupy. Each mark sits at its middle day."""
+    if window is None or rows.empty:
+        return {}
+    days = (window[1] - window[0]) / pd.Timedelta(days=1)
+    if days <= 0:
+        return {}
+    mid = rows[C.DATE_START] + (rows[C.DATE_END] - rows[C.DATE_START]) / 2
+    inside = ((mid >= window[0]) & (mid <= window[1])).to_numpy()
+    if inside.sum() < DENSE_MIN_MARKS:
+        return {}
+    slot = (((mid[inside] - window[0]) / pd.Timedelta(days=1)) * (plot_px / days) // MARK_PX).astype(np.int64)
+    marks = pd.DataFrame({"lane": rows["_label"].to_numpy()[inside], "slot": slot.to_numpy()})
+    stats = marks.groupby("lane", sort=False)["slot"].agg(["size", "nunique"])
+    dense = stats.index[(stats["size"] >= DENSE_MIN_MARKS) & (stats["size"] >= DENSE_DEPTH * stats["nunique"])]
+    sizes = rows["_label"].value_counts()
+    return {str(label): int(sizes[label]) for label in dense}
+
+
+BIN_DAYS = {"D": 1.0, "W": 7.0, "M": 30.44, "Y": 365.25}
+
+
+def bin_unit(window: tuple[pd.Timestamp, pd.Timestamp], plot_px: float) -> tuple[str, str, str]:
+    """(numpy unit, hover date format, words) of the finest bin at least MIN_BIN_PX wide in ``window``."""
+    px_per_day = plot_px / max((window[1] - window[0]) / pd.Timedelta(days=1), 1.0)
+    return next((b for b in BINS if BIN_DAYS[b[0]] * px_per_day >= MIN_BIN_PX), BINS[-1])
+
+
+def lane_bins(rows: pd.DataFrame, lane_y: Mapping[str, float], unit: tuple[str, str, str],
+              ctx: FigureContext, bin_px: float = 2 * MIN_BIN_PX) -> dict[str, Any]:
+    """The counted marks of the dense lanes' ``rows``: one per (lane, bin) with events, sized by
+    their number (never wider than a bin, ``bin_px``, nor than MIN_BIN_PX), coloured by the bin's
+    most common category, the count written in it; a click zooms to the bin."""
+    freq, fmt, _ = unit
+    lane_codes, labels = pd.factorize(rows["_label"])
+    cat_codes, cats = pd.factorize(rows[C.CATEGORY])
+    bins = rows[C.DATE_START].to_numpy().astype(f"datetime64[{freq}]")
+    rep, n = count_cells(np.asarray(lane_codes, np.int64), bins, np.asarray(cat_codes, np.int64))
+    lane = lane_codes[rep]
+    names = np.asarray(labels, dtype=object)[lane]
+    y = np.array([lane_y[label] for label in names], dtype=float)
+    trace = _bin_trace(names, y, bins[rep], n, np.asarray(cats, dtype=object)[cat_codes[rep]], ctx, freq, fmt,
+                       "Events (counted)")
+    # a count reads as a number, not as one more mark: a pale disc with the count written in it
+    largest = max(10.0, min(float(MIN_BIN_PX), bin_px - 1))
+    colours = trace["marker"]["color"]
+    trace.update({
+        "mode": "markers+text", "hovertext": trace["text"], "text": [f"{k:,}" for k in n],
+        "hovertemplate": "%{hovertext}<br><i>click to zoom in</i><extra></extra>",
+        "textposition": "middle center", "textfont": {"size": 10, "color": "#1b1b1f"}, "cliponaxis": False,
+        "marker": {"color": colours, "opacity": 0.45, "symbol": "circle",
+                   "size": (largest * (0.65 + 0.35 * np.sqrt(n / max(int(n.max()), 1)))).round(1),
+                   "line": {"color": colours, "width": 2}},
+    })
+    return trace
 
 
 def _window(frame: Frame | None, window: tuple[Any, Any] | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -585,7 +759,7 @@ def density_spec(
     """The timeline of a large table: per lane, one marker per month (or week, or day) sized
     by the number of events in it, and a lane counting the periods in force. The bytes sent and
     the browser's work depend on lanes x bins, not on the number of events. Clicking a mark
-    zooms the views to its month (customdata "bin:START:END"); filtering or zooming further
+    zooms the views to its month (customdata ``{"window": [START, END]}``, see BIN_FIELD); filtering or zooming further
     brings back every event once few enough remain (DETAIL_LIMIT)."""
     rows = lane_rows(events, lanes, ctx)  # arrays, not frames: no need to select columns (_slim) first
     frame = frame_of(events, ctx.today, ctx.coverage)
@@ -725,13 +899,13 @@ def _bin_trace(lanes: np.ndarray, y: np.ndarray, bins: np.ndarray, n: np.ndarray
             text.append(f"<b>{k:,} event{'' if k == 1 else 's'}</b><br>{d}<br>{ln}{also}")
         colour_of = {c: ctx.colours.get(c, "#777777") for c in set(cats)}
         colours = [colour_of[c] for c in cats]
-    window = [f"bin:{a}:{b}" for a, b in zip(iso_strings(start.to_numpy(), "D"), iso_strings(end.to_numpy(), "D"),
-                                             strict=True)]
+    window = [{BIN_FIELD: [a, b]} for a, b in zip(iso_strings(start.to_numpy(), "D"), iso_strings(end.to_numpy(), "D"),
+                                                   strict=True)]
     return {
-        "type": "scatter", "mode": "markers", "name": name,
+        "type": "scatter", "mode": "markers", "name": name, "meta": {MARKS: BINS_META},
         "x": np.asarray(iso_strings(mid.to_numpy(), "D"), dtype=object)[which].tolist(), "y": y, "text": text,
-        "hovertemplate": "%{text}<extra></extra>",
-        "customdata": [[window[i]] for i in which],
+        "hovertemplate": "%{text}<br><i>click to zoom in</i><extra></extra>",
+        "customdata": [window[i] for i in which],
         "marker": {"color": colours, "size": (3 + 11 * np.sqrt(n / max(int(n.max()), 1))).round(1),
                    "opacity": 0.8, "line": {"color": "white", "width": 1}},
         "showlegend": False,

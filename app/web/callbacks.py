@@ -156,7 +156,7 @@ def sync_state(given: SyncInputs, *, deps: Deps, trigger: str | None) -> SyncOut
         elif trigger in (TIMELINE_CLICK, MAP_CLICK, TABLE_CLICK):
             picked = (event_from_cell(given.table_click) if trigger == TABLE_CLICK else
                       event_from_click(given.timeline_click if trigger == TIMELINE_CLICK else given.map_click))
-            window = bin_window(picked)
+            window = bin_window(given.timeline_click if trigger == TIMELINE_CLICK else None)
             if window is not None:  # a counted mark of a large table: zoom the views to its month
                 state, set_controls = replace(state, start=window[0], end=window[1]), True
             view = replace(view, selected=picked if picked in deps.known.events else view.selected)

@@ -33,6 +33,8 @@ MAP_SVG = "map-svg-button"
 DETAIL = "detail-panel"
 GRID = "event-grid"
 GRID_SLOT = "event-grid-slot"  # where the table mounts once the map is drawn
+EVENTS_TABLE = "events-table"  # the table's section: the skip link leads here
+FILTERS_PANEL = "filters"  # the filter controls: the second skip link leads here
 GRID_SPEC = "event-grid-spec-store"  # the table's props, which the browser mounts it from
 
 DOWNLOAD = "download-file"

@@ -503,7 +503,7 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
                                options=[{"label": "Show decisions at the seat of the authority on the map",
                                          "value": "seats"}]), hidden=not _has_seats(ds)),
         html.Button("Reset all filters", id=ids.RESET, className="button secondary", n_clicks=0),
-    ], className="controls", role="search", **aria("Filters"))
+    ], id=ids.FILTERS_PANEL, className="controls", role="search", tabIndex="-1", **aria("Filters"))
 
     views = html.Div([
         html.Div([
@@ -555,10 +555,14 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
             # the browser ~200 ms, which would otherwise hold back the first drawing of the views
             # (its height is kept free meanwhile: nothing below it moves when it arrives)
             html.Div(id=ids.GRID_SLOT, className="grid-slot", style={"minHeight": f"{GRID_HEIGHT}px"}),
-        ], className="card table-card"),
+            html.P("The table lists every event of the view (the timeline and the map draw the same events): "
+                   "arrow keys move between cells, Enter selects a row's event.", className="control-help"),
+        ], id=ids.EVENTS_TABLE, className="card table-card", tabIndex="-1", **aria("Events in this view")),
     ], className="views")
 
     return html.Div([
+        html.A("Skip to the events table", href=f"#{ids.EVENTS_TABLE}", className="skip-link"),
+        html.A("Skip to the filters", href=f"#{ids.FILTERS_PANEL}", className="skip-link"),
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.FILTER_STORE, data=first.filter_data if first else {}),
         dcc.Store(id=ids.VIEW_STORE, data=first.view_data if first else {}),

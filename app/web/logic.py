@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.dataset import columns as C
+from app.figures.timeline import BIN_FIELD
 from app.filters import FIELDS, LANE_MODES, FilterState, ViewState, parse_date, read_value, to_json
 from app.view import TABLE_BLOCK_MAX
 from app.web import ids
@@ -62,14 +63,19 @@ def range_from_relayout(relayout: Mapping[str, Any] | None) -> tuple[bool, Any, 
     return True, min(start, end), max(start, end)
 
 
-def event_from_click(click: Mapping[str, Any] | None) -> str:
-    """The event id carried in customdata[0] of a clicked point or bar, or ''."""
+def _clicked(click: Mapping[str, Any] | None) -> Any:
+    """The customdata of the first clicked point (None when there is none)."""
     try:
-        point = click["points"][0]  # type: ignore[index]
-        custom = point.get("customdata")
-        value = custom[0] if isinstance(custom, list | tuple) else custom
+        return click["points"][0].get("customdata")  # type: ignore[index]
     except (KeyError, IndexError, TypeError, AttributeError):
-        return ""
+        return None
+
+
+def event_from_click(click: Mapping[str, Any] | None) -> str:
+    """The event id of a clicked mark (the first item of its customdata list), or '' — also for a
+    counted mark, whose customdata is a dict (``bin_window`` reads it)."""
+    custom = _clicked(click)
+    value = custom[0] if isinstance(custom, list | tuple) and custom else custom
     return value if isinstance(value, str) else ""
 
 
@@ -97,11 +103,13 @@ def block_bounds(request: Any) -> tuple[int, int] | None:
     return first, max(first, min(int(end), first + GRID_BLOCK_MAX))
 
 
-def bin_window(picked: str) -> tuple[Any, Any] | None:
-    """customdata "bin:START:END" of a counted timeline mark -> (start, end) dates, else None."""
-    if not picked.startswith("bin:"):
+def bin_window(click: Mapping[str, Any] | None) -> tuple[Any, Any] | None:
+    """The window (start, end) a clicked counted mark counts — its customdata is
+    ``{"window": [first day, last day]}`` (app.figures.timeline.BIN_FIELD) — else None (an event's
+    mark, nothing clicked, junk)."""
+    custom = _clicked(click)
+    window = custom.get(BIN_FIELD) if isinstance(custom, Mapping) else None
+    if not isinstance(window, list | tuple) or len(window) != 2 or not all(isinstance(d, str) for d in window):
         return None
-    _, _, rest = picked.partition(":")
-    a, _, b = rest.partition(":")
-    start, end = parse_date(a), parse_date(b)
+    start, end = parse_date(window[0]), parse_date(window[1])
     return (start, end) if start and end and start <= end else None

@@ -282,3 +282,103 @@ def test_cite_sources_download(watched: Page, server_url: str) -> None:
     assert info.value.suggested_filename.endswith("-sources.ris")
     text = Path(info.value.path()).read_text(encoding="utf-8")
     assert text.count("TY  - ") == text.count("ER  - ") > 0
+
+
+@pytest.fixture(scope="module")
+def crowded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A synthetic package (bench/make_events.py) with 1,548 of its events in one lane (strikes)."""
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    out = tmp_path_factory.mktemp("crowded")
+    repo = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, str(repo / "bench" / "make_events.py"), "--n", "1900", "--out", str(out)],
+                   check=True, capture_output=True)
+    events = pd.read_csv(out / "events.csv", dtype=str, keep_default_na=False)
+    points = events.index[events["kind"] != "period"]
+    dense, rest = points[:1548], points[1548:]
+    events.loc[dense, ["category", "sub_category"]] = "strike"
+    for column in ("category", "sub_category"):
+        events.loc[rest, column] = events.loc[rest, column].replace("strike", "riot")
+    events.to_csv(out / "events.csv", index=False)
+    proc, url = start_server(out)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+#: The page position of the first counted mark of the timeline (meta.marks "bins") and its window.
+BIN_MARK = """() => {
+  const gd = document.querySelector('#timeline-graph .js-plotly-plot');
+  const t = gd.data.find(t => t.meta && t.meta.marks === 'bins');
+  if (!t) return null;
+  const xa = gd._fullLayout.xaxis2, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+  const i = Math.floor(t.x.length / 2);
+  return {x: box.left + xa._offset + xa.d2p(t.x[i]), y: box.top + ya._offset + ya.d2p(t.y[i]),
+          window: t.customdata[i].window, lanes: gd._fullLayout.yaxis.ticktext};
+}"""
+
+
+def test_a_dense_lane_is_counted_and_a_click_on_a_count_zooms_in(watched: Page, crowded_url: str) -> None:
+    watched.set_viewport_size({"width": 1366, "height": 900})
+    watched.goto(crowded_url)
+    wait_ready(watched)
+    mark = watched.evaluate(BIN_MARK)
+    assert mark, "the strikes lane (1,548 events) should be counted"
+    assert any(label.startswith("Strike") and label.endswith("counted") for label in mark["lanes"])
+    shot(watched, "dense-lane-counted.png")
+    # the other lanes keep their single marks (drawn as SVG points)
+    singles = watched.evaluate("() => document.querySelector('#timeline-graph .js-plotly-plot').data"
+                               ".filter(t => t.meta && t.meta.marks === 'events')"
+                               ".reduce((n, t) => n + t.customdata.length, 0)")
+    assert 0 < singles < 1900 - 1000
+    watched.mouse.move(mark["x"], mark["y"])
+    expect(watched.locator("#timeline-graph .hovertext")).to_contain_text("click to zoom in")
+    watched.mouse.click(mark["x"], mark["y"])
+    first, last = mark["window"]
+    until(watched, f"window.location.search.includes('from={first}') && window.location.search.includes('to={last}')")
+    # zoomed to one year, the lane is single marks again, and nothing was selected by the click
+    until(watched, "(() => { const gd = document.querySelector('#timeline-graph .js-plotly-plot');"
+                   " return !gd.data.some(t => t.meta && t.meta.marks === 'bins')"
+                   f" && gd._fullLayout.xaxis.range[0].startsWith('{first}'); }})()")
+    assert "event=" not in watched.url
+    shot(watched, "dense-lane-zoomed.png")
+
+
+def test_keyboard_reaches_filters_and_events(watched: Page, server_url: str) -> None:
+    """A skip link leads to the table (the plots' accessible equivalent); arrow keys move in it and
+    Enter selects an event; a category is ticked with the keyboard; every control has a name."""
+    watched.set_viewport_size({"width": 1366, "height": 768})
+    watched.goto(server_url)
+    wait_ready(watched)
+    watched.keyboard.press("Tab")
+    skip = watched.locator(".skip-link").first
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("Skip to the events table")
+    assert skip.bounding_box()["y"] >= 0  # on screen when focused  # type: ignore[index]
+    watched.keyboard.press("Enter")
+    until(watched, "document.activeElement && document.activeElement.id === 'events-table'")
+    # into the table: its first cell, then one row down, then Enter selects that row's event
+    watched.locator("#event-grid .ag-row[row-index='0'] .ag-cell").first.focus()
+    watched.keyboard.press("ArrowDown")
+    row = watched.evaluate("() => document.activeElement.closest('.ag-row').getAttribute('row-id')")
+    watched.keyboard.press("Enter")
+    until(watched, f"window.location.search.includes('event={row}')")
+    expect(watched.locator("#detail-panel .detail-title")).not_to_be_empty(timeout=30_000)
+    # a category ticked from the keyboard (Space on its checkbox) filters every view
+    box = watched.get_by_role("group", name="Category").get_by_role("checkbox").first
+    box.focus()
+    watched.keyboard.press("Space")
+    until(watched, "window.location.search.includes('cat=')")
+    # every form control is named (label, aria-labelledby or aria-label), as a screen reader reads it
+    unnamed = watched.evaluate("""() => [...document.querySelectorAll('input, button, select, textarea')]
+      .filter(el => el.offsetParent !== null && el.type !== 'hidden' && el.type !== 'file')  // (the upload's
+      // file input is the drop zone's, which its text names: harden's upload panel)
+      .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                    && !(el.getAttribute('aria-labelledby') || '').split(' ')
+                          .some(id => id && (document.getElementById(id) || {textContent: ''}).textContent.trim())
+                    && !(el.tagName === 'BUTTON' && el.textContent.trim()) && !el.title)
+      .map(el => el.outerHTML.slice(0, 120))""")
+    assert unnamed == []
