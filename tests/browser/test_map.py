@@ -101,3 +101,68 @@ def test_click_on_a_shared_place_lists_the_others(watched: Page, server_url: str
     heading = watched.locator("#detail-panel h3", has_text="Also at this exact place")
     expect(heading).to_be_visible()
     assert watched.locator("#detail-panel .same-place li").count() >= 5
+
+
+#: Wraps MapLibre's GeoJSON sources so the page records which of them are handed new data.
+WATCH_SOURCES = f"""() => {{
+    const src = {SUBPLOT}.getSource('source-map-events-circle');
+    const proto = Object.getPrototypeOf(src);
+    window.__reloaded = [];
+    if (!proto.__watched) {{
+        const setData = proto.setData;
+        proto.setData = function (...args) {{ window.__reloaded.push(this.id); return setData.apply(this, args); }};
+        proto.__watched = true;
+    }}
+}}"""
+VISIBLE_LAYERS = f"""() => {SUBPLOT}.getStyle().layers.map(l => l.id)
+    .filter(id => id.startsWith('plotly-trace-layer') && {SUBPLOT}.getLayoutProperty(id, 'visibility') !== 'none')"""
+
+
+def test_a_filter_change_reloads_only_the_marks_it_changes_and_draws_them_true(watched: Page, server_url: str) -> None:
+    watched.goto(server_url + "?cat=sanctions")
+    wait_ready(watched)
+    until(watched, f"{SUBPLOT}.loaded()")
+    # what MapLibre draws: the events (clustered: discs, counts, single marks) and the place names;
+    # nothing selected, no transfers among sanctions: no ring, no arcs
+    layers = set(watched.evaluate(VISIBLE_LAYERS))
+    assert layers == {"plotly-trace-layer-map-events-cluster", "plotly-trace-layer-map-events-cluster-count",
+                      "plotly-trace-layer-map-events-circle", "plotly-trace-layer-map-labels-circle",
+                      "plotly-trace-layer-map-labels-symbol"}, layers
+    rows = [r for r in csv.DictReader(DATA.open(encoding="utf-8")) if r["latitude"]]
+    drawn = watched.evaluate(f"""() => {MAP}.data.filter(t => t.meta === 'events')
+        .flatMap(t => t.customdata.map((c, i) => [c[0], t.lon[i], t.lat[i], t.marker.size[i]]))""")
+    want = {r["event_id"]: r for r in rows if r["category"] == "sanctions"}
+    assert {d[0] for d in drawn} == set(want)
+    for eid, lon, lat, size in drawn:
+        r = want[eid]
+        assert km(lon, lat, float(r["longitude"]), float(r["latitude"])) < 1.0, eid
+        if r["location_role"] == "authority-seat":  # a seat: in the events trace, smaller
+            assert size < 11, eid
+    assert any(want[d[0]]["location_role"] == "authority-seat" for d in drawn)
+    # one more category ticked: only the events' and the names' sources get new data
+    watched.evaluate(WATCH_SOURCES)
+    watched.locator("#category-checklist label", has_text="Transfer").click()
+    until(watched, "window.location.search.includes('transfer')")
+    until(watched, f"{MAP}.data.find(t => t.meta === 'arcs').visible === true && {SUBPLOT}.loaded()")
+    watched.wait_for_timeout(500)
+    reloaded = set(watched.evaluate("() => window.__reloaded"))
+    # the events and their names get new data, the arcs appear (plotly.js adds a shown trace's
+    # sources anew); the hidden ring is left alone
+    assert {"source-map-events-circle", "source-map-labels-circle", "source-map-labels-symbol",
+            "source-map-arcs-line"} <= reloaded, reloaded
+    assert not any(s.startswith("source-selection") for s in reloaded), reloaded
+    # and the view is fitted to every event in view now
+    drawn = watched.evaluate(f"""() => {MAP}.data.filter(t => t.meta === 'events')
+        .flatMap(t => t.lon.map((lon, i) => [lon, t.lat[i]]))""")
+    assert len(drawn) == sum(1 for r in rows if r["category"] in ("sanctions", "transfer"))
+    west, east, south, north = watched.evaluate(
+        f"() => {{ const b = {SUBPLOT}.getBounds(); return [b.getWest(), b.getEast(), b.getSouth(), b.getNorth()]; }}")
+    assert all(west <= lon <= east and south <= lat <= north for lon, lat in drawn)
+    # a selection (of a seat) shows the ring at the event's own place
+    watched.evaluate("() => { window.__reloaded = []; }")
+    seat = next(eid for eid, r in want.items() if r["location_role"] == "authority-seat")
+    watched.evaluate(f"() => window.dash_clientside.set_props('selection-store', {{data: {seat!r}}})")
+    until(watched, f"{MAP}.data.slice(-1)[0].visible === true && {MAP}.data.slice(-1)[0].lon.length === 1")
+    until(watched, f"{SUBPLOT}.getLayoutProperty('plotly-trace-layer-selection-circle', 'visibility') === 'visible'")
+    ring = watched.evaluate(f"() => [{MAP}.data.slice(-1)[0].lon[0], {MAP}.data.slice(-1)[0].lat[0]]")
+    assert km(*ring, float(want[seat]["longitude"]), float(want[seat]["latitude"])) < 1.0
