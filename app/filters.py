@@ -176,7 +176,7 @@ def parse_date(value: object) -> dt.date | None:
         parsed = dt.date.fromisoformat(text)
     except ValueError:
         return None
-    return parsed if 1000 <= parsed.year <= 2999 else None
+    return parsed  # any year 1-9999: the dataset holds second-resolution dates
 
 
 def clean_tuple(value: object) -> tuple[str, ...]:
@@ -225,7 +225,7 @@ def _dates_test(events: pd.DataFrame, value: Any, today: pd.Timestamp | None) ->
     start, end = value
     mask = np.ones(len(events), dtype=bool)
     starts = events[C.DATE_START]
-    ends = events[C.DATE_END].fillna(today if today is not None else pd.Timestamp.max.normalize())
+    ends = events[C.DATE_END].fillna(today if today is not None else pd.Timestamp("9999-12-31"))
     if end is not None:
         mask &= (starts <= pd.Timestamp(end)).to_numpy()
     if start is not None:

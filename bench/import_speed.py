@@ -10,7 +10,8 @@ this checkout and of the old one (a worktree of main at 29192e6: ``git worktree 
 - ``--same``: N rows sharing one date and one title and no id (the old code made ids unique by
   probing -2, -3 … from the start for each row: quadratic).
 
-Prints seconds and peak resident memory (MB) of each child; the old code is given at most
+Prints seconds (wall, and CPU: on a shared machine the CPU time is the steadier number; the load
+average is printed with each run) and peak resident memory (MB) of each child; the old code is given at most
 ``--timeout`` seconds per run.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import resource
+import os
 import subprocess
 import sys
 import tempfile
@@ -27,15 +28,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
 CHILD = """
-import sys, tempfile, time
+import resource, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from app.importers import import_source, write_package
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 r = import_source(Path(sys.argv[2]), "csv")
 with tempfile.TemporaryDirectory() as tmp:
     write_package(r, Path(tmp) / "pkg")
-print(len(r.events), time.perf_counter() - t)
+print(len(r.events), time.perf_counter() - t, time.process_time() - cpu,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
@@ -59,7 +61,6 @@ def make_csv(path: Path, rows: int, same: bool) -> None:
 
 
 def run(code_dir: Path, csv_path: Path, timeout: float) -> str:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
     try:
         out = subprocess.run([str(HERE / ".venv" / "bin" / "python"), "-c", CHILD, str(code_dir), str(csv_path)],
@@ -67,12 +68,12 @@ def run(code_dir: Path, csv_path: Path, timeout: float) -> str:
     except subprocess.TimeoutExpired:
         return f"> {timeout:.0f} s (stopped)"
     wall = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if out.returncode:
         return f"failed: {out.stderr.strip().splitlines()[-1][:80]}"
-    events, inner = out.stdout.split()
-    mem = f"{peak / 1024:.0f} MB" if peak > before else "≤ earlier peak"
-    return f"{float(inner):6.1f} s ({wall:5.1f} s with start-up), {mem}, {int(events):,} events"
+    events, inner, cpu, peak_kb = out.stdout.split()
+    mem = f"peak {int(peak_kb) / 1024:.0f} MB"
+    return (f"{float(inner):6.1f} s ({float(cpu):5.1f} s of CPU; {wall:5.1f} s with start-up), {mem}, "
+            f"{int(events):,} events")
 
 
 def main() -> None:
@@ -83,6 +84,8 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=300)
     args = ap.parse_args()
     old = Path(args.old)
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average "
+          + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory() as tmp:
         for label, sizes, same in (("distinct rows", args.rows, False), ("same date and title", args.same, True)):
             for n in (int(s) for s in sizes.split(",") if s):

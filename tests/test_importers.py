@@ -653,3 +653,65 @@ def test_upload_and_cli_give_the_same_problems(tmp_path: Path) -> None:
     cli = full_report(r, load(tmp_path / "p").problems)
     assert [(p.file, p.line, p.field, p.code) for p in up.problems] == [(p.file, p.line, p.field, p.code) for p in cli]
     assert all(p.file.startswith("generic.csv") for p in cli)
+
+
+# -- dates far from today: years 600-700 and 9000 (datetime64[s], never nanoseconds) ------------
+FAR_CSV = """id,date,end,title,description,category,lat,lon,url
+E1,0600-02-01,,Early event,An early event,Eras,41.0,29.0,https://example.org/a
+E2,650,,Mid century,Year only,Eras,40.0,30.0,https://example.org/b
+E3,0699-03,0700-12-31,Long period,A period,Eras,39.0,31.0,https://example.org/c
+E4,9000-01-01,,Far future,Far,Future,10.0,10.0,https://example.org/d
+E5,1769-06-01,1820-12-31,Wrapped period,Where 600 lands when read as nanoseconds,Eras,1.0,1.0,https://example.org/e
+E6,0600-01-01,0650-12-31,Early period,A period of the 600s,Eras,2.0,2.0,https://example.org/f
+"""
+
+
+@pytest.fixture
+def far_dataset(tmp_path: Path) -> Any:
+    src = tmp_path / "far.csv"
+    src.write_text(FAR_CSV, encoding="utf-8")
+    write_package(import_source(src, "csv"), tmp_path / "pkg")
+    return load_package(tmp_path / "pkg")
+
+
+def test_far_dates_load_filter_draw_and_export(far_dataset: Any, tmp_path: Path) -> None:
+    from app.export.formats import to_timelinejs
+    from app.export.tabular import to_csv, to_geojson, to_json
+    from app.figures.context import FigureContext
+    from app.figures.timeline import pack_periods, timeline_figure
+    from app.filters import FilterState, apply_filters
+    from app.filters import parse_date as filter_date
+    from app.web.layout import date_picker
+
+    ds = far_dataset
+    assert not ds.errors
+    events = ds.events.set_index("event_id")
+    assert events.loc["E1", "date_start"] == pd.Timestamp("0600-02-01")
+    assert events.loc["E4", "date_start"] == pd.Timestamp("9000-01-01")
+    # the filter's dates (URL, CLI, date pickers) take any year the data can hold
+    assert filter_date("0600-01-01") == dt.date(600, 1, 1) and filter_date("9000-01-01") == dt.date(9000, 1, 1)
+    early = apply_filters(ds.events, FilterState(start=dt.date(590, 1, 1), end=dt.date(710, 12, 31)))
+    assert sorted(early["event_id"]) == ["E1", "E2", "E3", "E6"]
+    assert list(apply_filters(ds.events, FilterState(start=dt.date(8999, 1, 1)))["event_id"]) == ["E4"]
+    picker = date_picker("x", "from")
+    assert picker.min_date_allowed <= "0600-01-01" and picker.max_date_allowed >= "9000-12-31"
+    # periods pack by their real dates: 600-650 and 1769-1820 do not overlap (read as nanoseconds,
+    # year 600 wraps round to 1769 and they would)
+    periods = ds.events[ds.events["event_id"].isin(["E5", "E6"])]
+    assert list(pack_periods(periods, "date_end")) == [0, 0]
+    # drawn where they happened: the early window's bar starts in 650, the point sits in 600
+    ctx = FigureContext.from_dataset(ds, today="2026-11-23")
+    fig = timeline_figure(apply_filters(ds.events, FilterState(end=dt.date(710, 12, 31))), ctx)
+    drawn: dict[str, Any] = {}
+    for trace in fig.data:
+        for i, cd in enumerate(trace.customdata if trace.customdata is not None else []):
+            base = trace.base[i] if getattr(trace, "base", None) is not None else None
+            drawn[str(cd[0])] = pd.Timestamp(base if base is not None else trace.x[i])
+    assert drawn["E1"].year == 600 and drawn["E2"] == pd.Timestamp("0650-01-01")
+    assert drawn["E6"] == pd.Timestamp("0600-01-01") and drawn["E3"] == pd.Timestamp("0699-03-01")
+    # exported with their own years
+    state, today = FilterState(), pd.Timestamp("2026-11-23")
+    for data in (to_csv(ds.events, ds), to_json(ds.events, ds, state, "all"), to_geojson(ds.events, ds, state, "all"),
+                 to_timelinejs(ds, ds.events, "all", today)):
+        text = data.decode("utf-8")
+        assert ("0600-02-01" in text or '"year": 600' in text) and ("9000-01-01" in text or '"year": 9000' in text)

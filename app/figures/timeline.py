@@ -183,8 +183,8 @@ def pack_periods(periods: pd.DataFrame, end_col: str) -> np.ndarray:
     """Greedy interval packing: the row (0 = top) of each period so none overlap in a row. Each
     period, in start order, takes the lowest row whose last period ended before it starts (first
     fit), found with two heaps, so thousands of periods pack in milliseconds."""
-    starts = periods[C.DATE_START].to_numpy().astype("datetime64[ns]").astype(np.int64)
-    ends = periods[end_col].to_numpy().astype("datetime64[ns]").astype(np.int64)
+    starts = periods[C.DATE_START].to_numpy().astype("datetime64[s]").astype(np.int64)  # [s]: years 1-9999
+    ends = periods[end_col].to_numpy().astype("datetime64[s]").astype(np.int64)
     rows = np.zeros(len(periods), dtype=np.int64)
     busy: list[tuple[int, int]] = []  # (end of its last period, row)
     free: list[int] = []
@@ -791,8 +791,8 @@ def density_spec(
         edges: Any = np.arange(first, last + step, step)
         period_starts = np.sort(starts[is_period])
         period_ends = np.sort(ends_or_today.to_numpy()[is_period])
-        left = edges.astype("datetime64[ns]")
-        right = (edges + step).astype("datetime64[ns]") - np.timedelta64(1, "ns")
+        left = edges.astype("datetime64[s]")  # not [ns]: that wraps round outside 1677-2262
+        right = (edges + step).astype("datetime64[s]") - np.timedelta64(1, "s")
         in_force = np.searchsorted(period_starts, right, side="right") - np.searchsorted(period_ends, left, side="left")
         keep = in_force > 0
         n_keep = int(keep.sum())
@@ -882,8 +882,8 @@ def _bin_trace(lanes: np.ndarray, y: np.ndarray, bins: np.ndarray, n: np.ndarray
     distinct, which = np.unique(bins, return_inverse=True)
     which = which.reshape(-1)
     unit = np.timedelta64(1, freq)
-    start = pd.DatetimeIndex(distinct.astype("datetime64[ns]"))
-    end = pd.DatetimeIndex((distinct + unit).astype("datetime64[ns]")) - pd.Timedelta(days=1)
+    start = pd.DatetimeIndex(distinct.astype("datetime64[s]"))  # not [ns]: that wraps round outside 1677-2262
+    end = pd.DatetimeIndex((distinct + unit).astype("datetime64[s]")) - pd.Timedelta(days=1)
     mid = start + (end - start) / 2
     said = np.asarray(start.strftime(fmt), dtype=object)[which]  # month names: strftime (the locale's)
     if cats is None:

@@ -178,12 +178,14 @@ def _full_year(text: str, year: str, hint: int | None = None, pivot: int | None 
     raise DateProblem(f'"{text}" has a two-digit year; write the year in full', "two-digit-year")
 
 
+@lru_cache(maxsize=65536)
 def has_two_digit_year(text: str) -> bool:
     t = " ".join(text.split())
     m = _NUMERIC.match(t) or _D_MON_Y.match(t) or _MON_D_Y.match(t) or _MON_Y.match(t)
     return m is not None and len(m.groups()[-1]) == 2 and not _Y_M.match(t)
 
 
+@lru_cache(maxsize=65536)
 def numeric_order(text: str) -> tuple[int, int] | None:
     """For 'a/b/yyyy' dates: (a, b), used to guess whether a column is day-first."""
     m = _NUMERIC.match(text.strip())

@@ -220,6 +220,7 @@ class Collector:
         self._rows_read = 0
         self.labels: dict[int, str] = {}  # JSON item index -> "events[3]" (no line numbers in JSON)
         self._tallies: dict[str, list[str]] = {}
+        self.columns: Any = None  # a ColumnDrafts when the table was read column-wise (app.importers.columnar)
 
     @property
     def rows_read(self) -> int:
@@ -289,6 +290,17 @@ class Collector:
     # -- building the tables ---------------------------------------------------------------
     def result(self) -> ImportResult:
         self._tally_notes()
+        if self.columns is not None:
+            from app.importers.columnar import NotColumnar, build_tables
+
+            try:
+                built = build_tables(self, self.columns)
+            except NotColumnar:
+                self.drafts = self.columns.drafts()
+            else:
+                return self._columnar_result(built)
+            finally:
+                self.columns = None
         self._ids = Unique()
         drafts = self._assign_ids()
         categories, sub_of = self._categories(drafts)
@@ -376,6 +388,25 @@ class Collector:
             sub_categories={k: v for k, v in sub_of.items() if k in used_subs or (k == v[0] and k in used_cats)},
             uses_other_actor_type=other_type, dataset_url=self.dataset_url, rows_read=self.rows_read,
             warnings=sorted(self.warnings, key=order), origins=origins,
+        )
+
+    def _columnar_result(self, built: dict[str, Any]) -> ImportResult:
+        for message in built["notes"]:
+            self.note(message)
+
+        def order(p: Problem) -> tuple[int, str]:
+            return (p.line if p.line is not None else -1, p.field or "")
+
+        categories, sub_of = built["categories"], built["sub_of"]
+        used_cats, used_subs = built["used_cats"], built["used_subs"]
+        return ImportResult(
+            tables=built["tables"], mapped=dict(self.mapped), unmapped=list(self.unmapped),
+            dropped=sorted(self.dropped, key=order), notes=list(self.notes),
+            title=self.title or _stem(self.name), source_name=self.name, fmt=self.fmt,
+            categories={k: v for k, v in categories.items() if k in used_cats},
+            sub_categories={k: v for k, v in sub_of.items() if k in used_subs or (k == v[0] and k in used_cats)},
+            uses_other_actor_type=False, dataset_url=self.dataset_url, rows_read=self.rows_read,
+            warnings=sorted(self.warnings, key=order), origins=built["origins"],
         )
 
     def _actor_types(self, actors: dict[str, dict[str, str]], types: dict[str, Counter[str]]) -> bool:

@@ -67,13 +67,35 @@ class Row:
         return f"Row({self.line}, {self.values!r})"
 
 
+class ColumnRows:
+    """The rows of a CSV held as columns (one list of cells per column, repeated values shared),
+    a sequence of ``Row`` made on demand: a million rows of text take a few hundred bytes each
+    instead of a list and a ``Row`` object each."""
+
+    def __init__(self, cells: list[list[str]], lines: list[int], index: dict[str, int]) -> None:
+        self.cells, self.lines, self.index = cells, lines, index
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self.lines)))]
+        return Row(self.lines[i], [c[i] for c in self.cells], self.index)
+
+    def __iter__(self) -> Any:
+        index = self.index
+        for line, record in zip(self.lines, zip(*self.cells, strict=True), strict=True):
+            yield Row(line, list(record), index)
+
+
 @dataclass
 class Table:
     """A sheet of text: column names in order, rows with their line numbers, and reading notes."""
 
     label: str
     columns: list[str]
-    rows: list[Row]
+    rows: Any  # list[Row], or ColumnRows (a CSV)
     notes: list[str] = field(default_factory=list)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, reason): could not be split
     missing: dict[str, int] = field(default_factory=dict)  # marker -> cells read as empty
@@ -103,6 +125,31 @@ def blank_markers(table: Table) -> None:
         table.missing[marker] = cells
         table.notes.append(f'{table.label}: read "{marker}" as a missing value (a marker of R, SQL or spreadsheet '
                            f"exports): {cells:,} cell(s) in {len(per_column)} column(s) left empty")
+
+
+def _blank_cells(table: Table, rows: ColumnRows) -> None:
+    """``blank_markers`` for rows held as columns (the same cells, the same notes)."""
+    counts: dict[str, list[int]] = {}
+    for cells in rows.cells:
+        present = MISSING.intersection(cells)
+        if not present:
+            continue
+        for marker in sorted(present, key=cells.index):
+            if marker == "NA":
+                others = [v for v in (c.strip() for c in cells[:5000]) if v and v not in MISSING]
+                if others and all(len(v) == 2 and v.isalpha() and v.isupper() for v in others):
+                    continue
+            n = 0
+            for j, v in enumerate(cells):
+                if v == marker:
+                    cells[j] = ""
+                    n += 1
+            counts.setdefault(marker, []).append(n)
+    for marker, per_column in counts.items():
+        cells_n = sum(per_column)
+        table.missing[marker] = cells_n
+        table.notes.append(f'{table.label}: read "{marker}" as a missing value (a marker of R, SQL or spreadsheet '
+                           f"exports): {cells_n:,} cell(s) in {len(per_column)} column(s) left empty")
 
 
 def _two_letter_column(table: Table, i: int) -> bool:
@@ -160,7 +207,8 @@ def parse_csv_text(text: str, label: str, notes: list[str] | None = None) -> Tab
     delimiter = _delimiter(first_line)
     if delimiter != ",":
         notes.append(f"{label}: columns are separated by {delimiter!r}")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # lines cut as io.StringIO(newline="") cuts them; without "\r", without a copy of the text
+    reader = csv.reader(_lines(text, 0) if "\r" not in text else io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration as exc:
@@ -173,6 +221,32 @@ def parse_csv_text(text: str, label: str, notes: list[str] | None = None) -> Tab
     table = Table(label, columns, [], notes)
     index = {c: i for i, c in enumerate(columns)}
     width = len(columns)
+    header_line = reader.line_num
+    cells: list[list[str]] = [[] for _ in columns]
+    shared: dict[int, dict[str, str] | None] = {}
+    lines: list[int] = []
+    chunk: list[list[str]] = []
+    ends: list[int] = []
+    last = header_line
+    try:  # the common case in one pass: every record can be split
+        for record in reader:
+            chunk.append(record)
+            ends.append(reader.line_num)
+            if len(chunk) == 20000:
+                last = _take(table, chunk, ends, last, width, cells, shared, lines)
+        last = _take(table, chunk, ends, last, width, cells, shared, lines)
+    except csv.Error:
+        table.bad_rows.clear()
+    else:
+        rows = ColumnRows(cells, lines, index)
+        table.rows = rows
+        _blank_cells(table, rows)
+        return table
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(reader)
+    # a record that cannot be split: read again, one record at a time, each error on its line
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(reader)
     append = table.rows.append
     last_line = reader.line_num
     while True:
@@ -197,6 +271,54 @@ def parse_csv_text(text: str, label: str, notes: list[str] | None = None) -> Tab
         append(Row(start, record, index))
     blank_markers(table)
     return table
+
+
+def _lines(text: str, start: int) -> Any:
+    """The text's lines from ``start`` on, each with its "\\n" (a text without "\\r")."""
+    find = text.find
+    end = len(text)
+    while start < end:
+        stop = find("\n", start)
+        if stop < 0:
+            yield text[start:]
+            return
+        yield text[start:stop + 1]
+        start = stop + 1
+
+
+def _take(table: Table, chunk: list[list[str]], ends: list[int], last: int, width: int,
+          cells: list[list[str]], shared: dict[int, dict[str, str] | None], lines: list[int]) -> int:
+    """Move a chunk of records into the columns (the checks of the row-by-row loop below);
+    a column whose first chunk repeats its values shares one string per value."""
+    kept: list[list[str]] = []
+    for end, record in zip(ends, chunk, strict=True):
+        start, last = last + 1, end
+        n = len(record)
+        if n > width:
+            if any(v.strip() for v in record[width:]):
+                table.bad_rows.append((start, f"has {n} fields but the header names {width}; "
+                                              "check commas and quotes"))
+                continue
+            del record[width:]
+        if not any(record) or not "".join(record).strip():
+            continue
+        if n < width:
+            record.extend([""] * (width - n))
+        kept.append(record)
+        lines.append(start)
+    chunk.clear()
+    ends.clear()
+    if not kept:
+        return last
+    for i, values in enumerate(zip(*kept, strict=True)):
+        if i not in shared:
+            shared[i] = {} if len(set(values)) * 2 < len(values) else None
+        seen = shared[i]
+        if seen is not None:
+            cells[i].extend([seen.setdefault(v, v) for v in values])
+        else:
+            cells[i].extend(values)
+    return last
 
 
 def read_csv(path: Source) -> Table:

@@ -10,6 +10,8 @@ read and the error names the columns it has.
 from __future__ import annotations
 
 from app.errors import UserInputError
+from app.importers.columnar import column as cells_of
+from app.importers.columnar import import_rows
 from app.importers.datecols import DateReading, decide
 from app.importers.dates import PRECISIONS, DateProblem, Window, span, window_of
 from app.importers.errors import ImportError_
@@ -119,11 +121,14 @@ def import_table(table: Table, col: Collector, mapping: dict[str, str], dayfirst
     readings: dict[str, DateReading] = {}
     if "date_start" in cols:  # one decision for the file's dates: start and end columns together
         names = [cols[n] for n in ("date_start", "date_end") if n in cols]
-        values = [r.get(c) for c in names for r in table.rows]
+        values = [v for c in names for v in cells_of(table, c)]
         reading = decide(col.notes, " / ".join(names), values, dayfirst, None, cols.get("year"))
         readings = {n: reading for n in ("date_start", "date_end") if n in cols}
-    for row in table.rows:
-        _row(row, cols, col, readings, countries)
+    if import_rows(table, cols, col, readings, countries, _row):
+        table.rows = []  # read into columns: the rows' cells are no longer needed
+    else:  # a text repair: row by row
+        for row in table.rows:
+            _row(row, cols, col, readings, countries)
 
 
 def _country_columns(table: Table, cols: dict[str, str]) -> list[str]:

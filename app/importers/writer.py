@@ -9,12 +9,16 @@ temporary file and a rename, so no half-written file is left behind.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from app.dataset import columns as C
 from app.dataset.schema import BUNDLED_SCHEMA
@@ -88,6 +92,16 @@ def package_metadata(result: ImportResult, today: dt.date | None = None) -> dict
     }
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """The table as CSV text, as ``frame.to_csv(index=False, lineterminator="\\n")`` writes it (the
+    same ``csv`` writer, minimal quoting), from the columns at once rather than block by block."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([str(c) for c in frame.columns])
+    writer.writerows(zip(*(frame[c].tolist() for c in frame.columns), strict=True))
+    return buffer.getvalue()
+
+
 def _write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -120,7 +134,7 @@ def write_package(
         written: list[Path] = []
         for name, frame in result.tables.items():
             path = out_dir / f"{name}.csv"
-            _write_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
+            _write_atomic(path, csv_text(frame))
             written.append(path)
         for name, data in (("schema.json", schema), ("datapackage.json", package_metadata(result, today))):
             path = out_dir / name

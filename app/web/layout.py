@@ -87,7 +87,7 @@ def _labelled(label: str, control: Any, help_text: str = "", control_id: str = "
 def date_picker(component_id: str, placeholder: str) -> dcc.DatePickerSingle:
     return dcc.DatePickerSingle(
         id=component_id, date=None, display_format="YYYY-MM-DD", placeholder=placeholder,
-        clearable=True, min_date_allowed="1900-01-01", max_date_allowed="2100-12-31",
+        clearable=True, min_date_allowed="0001-01-01", max_date_allowed="9999-12-31",
         first_day_of_week=1, className="date-input",
     )
 
