@@ -238,7 +238,7 @@ def import_rows(table: Table, cols: dict[str, str], col: Any, readings: dict[str
                 end_text = row.get(cols.get("date_end"))
                 if end_text and end_reading is None:
                     return SLOW  # the row path decides (an end column beside split Year/Month/Day columns)
-                end = end_reading.parse(end_text, _year_hint(row, cols)) if end_text else None
+                end = end_reading.parse(end_text, _year_hint(row, cols)) if end_text and end_reading else None
                 kind, window = span(start, end)
             except DateProblem:
                 return SLOW
