@@ -68,7 +68,7 @@ def test_a_deep_link_selects_and_scrolls_the_table(watched: Page, server_url: st
     watched.goto(server_url + f"?event={event}")
     wait_ready(watched)
     row = watched.locator(f"#event-grid .ag-center-cols-container .ag-row[row-id='{event}']")
-    expect(row).to_have_class(__import__("re").compile("ag-row-selected"))
+    expect(row).to_have_class(__import__("re").compile("ag-row-selected"), timeout=15_000)
     body = watched.locator("#event-grid .ag-body-viewport").bounding_box()
     box = row.bounding_box()
     assert body and box and body["y"] <= box["y"] and box["y"] + box["height"] <= body["y"] + body["height"] + 1
