@@ -115,8 +115,7 @@ def compose_view(loaded: Loaded, state: FilterState, view: ViewState) -> View:
     # every request: what a caller does to its View never reaches it)
     timeline, geo = copy_spec(figures.timeline), copy_spec(figures.map)
     timeline["data"][mark.timeline_trace].update(zip(("x", "y"), mark.timeline_xy, strict=True))
-    geo["data"][mark.map_trace].update(zip(("lon", "lat"), mark.map_lonlat, strict=True),
-                                       visible=bool(mark.map_lonlat[0]))  # hidden when nothing is selected
+    geo["data"][mark.map_trace].update(zip(("lon", "lat"), mark.map_lonlat, strict=True))
     story = loaded.stories.get(view.narrative)
     if story is not None and 0 <= view.step < len(story.steps):
         # a step's window, its periods' names placed for it, larger type, no range slider (a

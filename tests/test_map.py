@@ -57,7 +57,7 @@ def by_id(t):
 
 def test_every_mark_is_at_its_events_coordinates(ds, ctx) -> None:
     spec = live_map_spec(ds.events, ctx)
-    drawn = by_id(trace(spec, "events"))  # seats of authority are events at their place too
+    drawn = by_id(trace(spec, "events")) | by_id(trace(spec, "seats"))
     placed = ds.events.dropna(subset=["latitude", "longitude"])
     assert set(drawn) == set(placed["event_id"])
     for eid, lat, lon in zip(placed["event_id"], placed["latitude"], placed["longitude"], strict=True):
@@ -122,10 +122,9 @@ def test_great_circle_across_the_date_line_does_not_jump() -> None:
 def test_the_view_is_framed_on_the_events(ds, ctx) -> None:
     tajik = ds.events[ds.events["country"] == "TJK"]
     spec = live_map_spec(tajik, ctx)
-    labels = trace(spec, "labels")
-    # the two unlabelled points of the labels trace are the corners the view is fitted to
-    corners = [(lon, lat) for lon, lat, t in zip(labels["lon"], labels["lat"], labels["text"], strict=True) if t == ""]
-    (west, south), (east, north) = corners
+    corners = trace(spec, "frame")
+    west, east = corners["lon"]
+    south, north = corners["lat"]
     assert west < 68.787 < east and south < 38.56 < north
     assert east - west < 5 and north - south < 5  # a town and its surroundings, not the world
     assert "center" not in spec["layout"]["map"]  # MapLibre fits the corners to the map's own size
@@ -187,42 +186,3 @@ def test_the_served_style_is_the_one_the_code_builds(ds, ctx) -> None:
     served = json.loads((basemap.MAP_ASSETS / "style.json").read_text(encoding="utf-8"))
     assert served == basemap.style("/assets/map/")
     assert live_map_spec(ds.events, ctx)["layout"]["map"]["style"] == "/assets/map/style.json"
-
-
-def test_the_live_map_has_few_traces_each_kept_by_its_uid(ds, ctx) -> None:
-    """Each trace costs MapLibre a reload of its data per redraw: seats are in the events trace,
-    the frame in the labels trace, and a trace with nothing to draw is hidden. Uids never move."""
-    spec = live_map_spec(ds.events, ctx)
-    assert [t["meta"] for t in spec["data"]] == ["arcs", "events", "labels", "selection"]
-    assert [t["uid"] for t in spec["data"]] == ["map-arcs", "map-events", "map-labels", "selection"]
-    events = trace(spec, "events")
-    i = [c[0] for c in events["customdata"]].index("ev-seat")
-    j = [c[0] for c in events["customdata"]].index("ev-plant")
-    # the seat: drawn at Washington, smaller and fainter than an event at its own place
-    assert basemap.distance_km(events["lon"][i], events["lat"][i], -77.034, 38.898) < 0.001
-    assert events["marker"]["size"][i] < events["marker"]["size"][j]
-    assert events["marker"]["opacity"][i] < events["marker"]["opacity"][j]
-    assert "(seat of the issuing authority)" in events["customdata"][i][3]
-    # nothing selected: the ring is hidden; a selection shows it at the event's own place
-    assert trace(spec, "selection")["visible"] is False
-    ring = trace(live_map_spec(ds.events, ctx, selected="ev-plant"), "selection")
-    assert ring["visible"] is True and (ring["lon"], ring["lat"]) == ([68.787], [38.5598])
-    # seats hidden: they leave the events trace; the other events keep their places
-    no_seats = trace(live_map_spec(ds.events, ctx, seats=False), "events")
-    assert "ev-seat" not in by_id(no_seats) and by_id(no_seats) == {k: v for k, v in by_id(events).items()
-                                                                    if k != "ev-seat"}
-    # no transfers: the arcs trace is hidden but keeps its place and uid
-    plain = live_map_spec(ds.events[ds.events["event_id"] == "ev-visit"], ctx)
-    assert (plain["data"][0]["uid"], plain["data"][0]["visible"]) == ("map-arcs", False)
-    # nothing placed: no labels, no frame, a world view
-    none = live_map_spec(ds.events.iloc[:0], ctx)
-    assert trace(none, "labels")["visible"] is False and none["layout"]["map"]["fitbounds"] is False
-
-
-def test_a_large_table_keeps_the_uids_of_the_small_one(ds, ctx) -> None:
-    big = pd.concat([ds.events] * 400, ignore_index=True)
-    spec = live_map_spec(big, ctx)
-    uids = {t["meta"]: t["uid"] for t in spec["data"]}
-    assert uids == {"arcs": "map-arcs", "density": "map-density", "events": "map-events", "labels": "map-labels",
-                    "selection": "selection"}
-    assert len(trace(spec, "events")["lon"]) == 0  # the clustered trace stays (empty): never torn down

@@ -177,14 +177,6 @@ def _place_labels(placed: pd.DataFrame) -> tuple[list[float], list[float], list[
             pl[C.PLACE_NAME].astype(str).tolist())
 
 
-#: Each live-map trace has its own ``uid``: plotly.js keeps a trace's MapLibre sources and layers by
-#: uid, so a trace keeps its sources from one filter change to the next (with uids by position,
-#: a trace added or dropped in front would hand its uid to another trace and make plotly.js tear
-#: down and rebuild the layers of every trace behind it).
-LIVE_UIDS = {"arcs": "map-arcs", "events": "map-events", "density": "map-density", "labels": "map-labels",
-             "selection": SELECTION_UID}
-
-
 def live_map_spec(
     events: pd.DataFrame, ctx: FigureContext, *, selected: str = "", seats: bool = True,
     base_url: str = "/assets/map/", focus: dict[str, Any] | None = None, legend: bool = False,
@@ -192,72 +184,70 @@ def live_map_spec(
     """The dashboard's map of ``events`` (already filtered): MapLibre (``scattermap``) on the
     offline basemap served at ``base_url``. Every mark is at its event's own coordinates.
 
-    Traces, each named by ``meta`` and kept by its ``uid`` (LIVE_UIDS): ``arcs`` (transfers along
-    great circles), ``events`` (clustered, coloured by category; approximate places paler, each on
-    a disc of its possible extent; decisions placed at the seat of an authority smaller and
-    fainter), ``labels`` (the names of the events' places, and two unlabelled invisible corners
-    the view is fitted to) and, last, ``selection`` (the highlight, patched by the dashboard).
-    Large tables draw a density of events per cell instead of single events (``density``).
-
-    Every trace costs MapLibre a reload of its data on each redraw (plotly.js hands every visible
-    trace's GeoJSON to MapLibre again on each ``Plotly.react``), so there are as few as the marks
-    need, and a trace with nothing to draw is ``visible: False`` (plotly.js then leaves it alone)."""
+    Traces, each named by ``meta``: ``arcs`` (transfers along great circles), ``events`` (clustered,
+    coloured by category; approximate places paler, each on a disc of its possible extent),
+    ``seats`` (decisions placed at the seat of an authority: smaller, hollow-looking), ``labels``
+    (the names of the events' places), ``frame`` (two invisible corners the view is fitted to)
+    and, last, ``selection`` (the highlight, patched by the dashboard). Large tables draw a density
+    of events per cell instead of single events (``density``)."""
     data: list[dict[str, Any]] = []
     placed = _placed(events)
     grouped = len(placed) > DETAIL_LIMIT
     lons, lats = _arc_lines(events, ctx)
     layers: list[dict[str, Any]] = []
-    data.append({"type": "scattermap", "meta": "arcs", "uid": LIVE_UIDS["arcs"], "lon": lons, "lat": lats,
-                 "mode": "lines", "visible": bool(lons),
+    data.append({"type": "scattermap", "meta": "arcs", "lon": lons, "lat": lats, "mode": "lines",
                  "name": "Transfer (supplier → recipient)", "line": {"width": 2, "color": ctx.colour("transfer")},
                  "opacity": 0.75, "hoverinfo": "skip", "showlegend": legend})
     shown = placed if seats else placed[placed[C.LOCATION_ROLE] != SEAT]
     if grouped:
         data.append(density_trace(shown))
-        sites = events.iloc[:0]  # (every column, no rows)
+        sites = seat_rows = events.iloc[:0]  # (every column, no rows)
     else:
-        sites = shown
-        halos = _halo_features(sites[sites[C.LOCATION_ROLE] != SEAT])
+        sites = placed[placed[C.LOCATION_ROLE] != SEAT]
+        seat_rows = placed[placed[C.LOCATION_ROLE] == SEAT]
+        halos = _halo_features(sites)
         if halos:
-            # one source for the disc and its edge (plotly.js gives each layout layer its own
-            # source, and reloads it only when the features change)
-            source = {"type": "FeatureCollection", "features": halos}
-            layers.append({"sourcetype": "geojson", "source": source,
+            layers.append({"sourcetype": "geojson", "source": {"type": "FeatureCollection", "features": halos},
                            "type": "fill", "below": "traces", "color": "#7a6f9b", "opacity": 0.13,
                            "name": "area the place may be in"})
-            layers.append({"sourcetype": "geojson", "source": source,
+            layers.append({"sourcetype": "geojson", "source": {"type": "FeatureCollection", "features": halos},
                            "type": "line", "below": "traces", "color": "#7a6f9b", "opacity": 0.5,
                            "line": {"width": 1, "dash": [2, 2]}, "name": "edge of that area"})
     colours = sites[C.CATEGORY].map(ctx.colours).fillna("#777777")
     approx = sites[C.GEO_PRECISION].isin(APPROXIMATE).to_numpy()
-    seat = (sites[C.LOCATION_ROLE] == SEAT).to_numpy()
-    # one clustered trace for every placed event: a decision at the seat of its authority is an
-    # event at that place too (counted in the cluster there), drawn smaller and fainter
     data.append({
-        "type": "scattermap", "meta": "events", "uid": LIVE_UIDS["events"],
-        "lon": sites[C.LONGITUDE].to_numpy(dtype=float),
+        "type": "scattermap", "meta": "events", "lon": sites[C.LONGITUDE].to_numpy(dtype=float),
         "lat": sites[C.LATITUDE].to_numpy(dtype=float), "mode": "markers", "name": "Events at their place",
         "showlegend": False, "cluster": copy.deepcopy(CLUSTER),
-        "marker": {"color": colours.tolist(),
-                   "size": np.where(seat, POINT - 2, np.where(approx, POINT - 3, POINT)).tolist(),
-                   "opacity": np.where(seat, 0.5, np.where(approx, 0.55, 0.95)).tolist()},
+        "marker": {"color": colours.tolist(), "size": np.where(approx, POINT - 3, POINT).tolist(),
+                   "opacity": np.where(approx, 0.55, 0.95).tolist()},
         "textfont": {"family": FONT, "size": 12},
         "customdata": _custom(sites, ctx), "hovertemplate": HOVER,
     })
+    data.append({
+        "type": "scattermap", "meta": "seats", "lon": seat_rows[C.LONGITUDE].to_numpy(dtype=float),
+        "lat": seat_rows[C.LATITUDE].to_numpy(dtype=float), "mode": "markers", "name": "Seat of issuing authority",
+        "visible": True if seats else "legendonly", "showlegend": legend,
+        "marker": {"size": POINT - 2, "opacity": 0.5,
+                   "color": seat_rows[C.CATEGORY].map(ctx.colours).fillna("#777777").tolist()},
+        "customdata": _custom(seat_rows, ctx), "hovertemplate": HOVER,
+    })
     lx, ly, lt = _place_labels(shown) if not grouped else ([], [], [])
-    box = frame(shown[C.LONGITUDE].to_numpy(dtype=float), shown[C.LATITUDE].to_numpy(dtype=float))
-    if box and not focus:
-        # the view is fitted (plotly.js's map.fitbounds) to every visible trace's points: two
-        # unlabelled corners of the frame give it a margin and a least extent (basemap.frame)
-        lx, ly, lt = [*lx, box["west"], box["east"]], [*ly, box["south"], box["north"]], [*lt, "", ""]
     # markers+text: plotly.js offsets a label by its trace's marker size (text alone leaves it unset)
-    data.append({"type": "scattermap", "meta": "labels", "uid": LIVE_UIDS["labels"], "lon": lx, "lat": ly,
-                 "text": lt, "mode": "markers+text", "visible": bool(lx),
+    data.append({"type": "scattermap", "meta": "labels", "lon": lx, "lat": ly, "text": lt, "mode": "markers+text",
                  "name": LABELS, "showlegend": False, "hoverinfo": "skip", "textposition": "top right",
                  "marker": {"size": POINT, "opacity": 0},
                  "textfont": {"family": FONT, "size": 12, "color": "#1f2a36"}})
+    box = frame(shown[C.LONGITUDE].to_numpy(dtype=float), shown[C.LATITUDE].to_numpy(dtype=float))
+    corners: tuple[list[float], list[float]] = ([], [])
+    if box and not focus:
+        corners = ([box["west"], box["east"]], [box["south"], box["north"]])
+    data.append({"type": "scattermap", "meta": "frame", "lon": corners[0], "lat": corners[1], "mode": "markers",
+                 "marker": {"size": 1, "opacity": 0}, "hoverinfo": "skip", "showlegend": False, "name": "frame"})
     sel_lon, sel_lat = _selection(placed, selected)
-    data.append(selection_trace(sel_lon, sel_lat))
+    data.append({"type": "scattermap", "meta": "selection", "lon": sel_lon, "lat": sel_lat, "mode": "markers",
+                 "name": "Selected", "uid": SELECTION_UID, "showlegend": False, "hoverinfo": "skip",
+                 "marker": {"size": 30, "color": HIGHLIGHT, "opacity": 0.45}})
     layout = base_layout(None, 15)
     # the style by URL (assets/map/style.json, written from basemap.style): plotly.js compares the
     # style of each update with the last one drawn, and a dict it has handed to MapLibre no longer
@@ -273,14 +263,6 @@ def live_map_spec(
     layout.update({"showlegend": legend, "clickmode": "event", "map": view, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
                    "hovermode": "closest", "hoverdistance": 14})
     return {"data": data, "layout": layout}
-
-
-def selection_trace(lon: list[float], lat: list[float]) -> dict[str, Any]:
-    """The live map's highlight ring: hidden while nothing is selected (a hidden trace costs the
-    map nothing on a redraw); the dashboard's partial update sets its place and shows it."""
-    return {"type": "scattermap", "meta": "selection", "lon": lon, "lat": lat, "mode": "markers",
-            "visible": bool(lon), "name": "Selected", "uid": SELECTION_UID, "showlegend": False,
-            "hoverinfo": "skip", "marker": {"size": 30, "color": HIGHLIGHT, "opacity": 0.45}}
 
 
 def frame_live(spec: dict[str, Any], focus: dict[str, Any]) -> dict[str, Any]:
@@ -307,8 +289,7 @@ def density_trace(placed: pd.DataFrame) -> dict[str, Any]:
     sums_lon = np.bincount(cell, weights=lon) if len(cell) else np.zeros(0)
     with np.errstate(invalid="ignore", divide="ignore"):
         clat, clon = (sums_lat / n).round(3), (sums_lon / n).round(3)
-    return {"type": "densitymap", "meta": "density", "uid": LIVE_UIDS["density"], "lon": clon, "lat": clat,
-            "z": n.astype(float),
+    return {"type": "densitymap", "meta": "density", "lon": clon, "lat": clat, "z": n.astype(float),
             "radius": 14, "showscale": False, "name": "Events (density)",
             "colorscale": [[0, "rgba(0,114,178,0)"], [0.05, "rgba(0,114,178,0.35)"], [0.4, "#E69F00"],
                            [1, "#D55E00"]],

@@ -260,8 +260,6 @@ def selection_patches(deps: Deps, state: FilterState, view: ViewState) -> tuple[
     t_patch["data"][mark.timeline_trace]["y"] = mark.timeline_xy[1]
     m_patch["data"][mark.map_trace]["lon"] = mark.map_lonlat[0]
     m_patch["data"][mark.map_trace]["lat"] = mark.map_lonlat[1]
-    # the map's ring is a hidden trace while nothing is selected (app.figures.map.selection_trace)
-    m_patch["data"][mark.map_trace]["visible"] = bool(mark.map_lonlat[0])
     return t_patch, m_patch
 
 
