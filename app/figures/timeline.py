@@ -37,6 +37,7 @@ MAX_NAMED_PERIODS = 12
 PERIOD_LABEL_LINES = 2  # a period's name wraps to at most this many lines (the full title is in its hover)
 PERIOD_ROW = 0.8  # vertical distance between period rows (a lane is 1)
 MAX_BAND_ROWS = 8  # packed periods needing more rows than this share the height of this many
+MIN_INSIDE_CHARS = 10  # a packed period is named inside its bar when its visible part holds this many
 # No WebGL (scattergl), by choice: where WebGL is unavailable (GPU-less VMs, locked-down briefing
 # laptops, headless browsers) plotly shows "WebGL is not supported" instead of the chart. Large
 # tables are counted instead (DETAIL_LIMIT), so no trace ever holds more marks than SVG draws fast.
@@ -284,7 +285,8 @@ class _Geometry:
         self.n_period_rows = int(self.period_rows.max()) + 1 if len(periods) else 0
         # the band never takes more height than MAX_BAND_ROWS rows: more rows are drawn thinner
         self.row_step = PERIOD_ROW * min(1.0, MAX_BAND_ROWS / max(self.n_period_rows, 1))
-        self.rows, self.lane_order = lane_assignments(events, lanes, ctx)
+        self.lanes = lane_mode(events, lanes, ctx)  # the lanes drawn (a one-category table: actors')
+        self.rows, self.lane_order = lane_assignments(events, self.lanes, ctx)
         n = len(self.lane_order)
         self.lane_y = {label: n - 1 - i for i, label in enumerate(self.lane_order)}
         self.period_base = n + 0.6
@@ -411,8 +413,6 @@ def packed_period_labels(periods: pd.DataFrame, ys: np.ndarray, window: tuple[pd
     return out
 
 
-MIN_INSIDE_CHARS = 10
-
 
 def timeline_spec(
     events: pd.DataFrame, ctx: FigureContext, *, lanes: str = "category",
@@ -442,6 +442,7 @@ def timeline_spec(
     ticktext: list[str] = label_list([short_lane(label) for label in geo.lane_order])  # tick labels are HTML-ish
     periods = geo.periods
     label_px = max(font_size - 3, 11)
+    plot_w = plot_px or (1400 if export else SCREEN_PLOT_PX)
     if len(periods):
         tickvals.append(geo.period_base + (geo.n_period_rows - 1) * geo.row_step / 2)
         ticktext.append("Periods in force")
@@ -450,8 +451,7 @@ def timeline_spec(
             # there (between words); every bar names its period in its hover and selects it on a click
             row_px = (plot_h or (450 if export else 330)) / (len(geo.lane_order) + 1 + geo.n_period_rows * geo.row_step)
             if row_px * geo.row_step >= label_px + 2:
-                annotations += packed_period_labels(periods, geo.period_y(), shown,
-                                                    plot_px or (1400 if export else SCREEN_PLOT_PX), label_px)
+                annotations += packed_period_labels(periods, geo.period_y(), shown, plot_w, label_px)
         if geo.named_periods and shown is not None:
             # each period on its own row, named beside or inside its bar (wrapped, never cut mid-word)
             # two lines per name only where a period row is tall enough for them
@@ -466,7 +466,7 @@ def timeline_spec(
             "customdata": custom_data(periods, ctx), "meta": {MARKS: EVENTS_META}, "hovertemplate": HOVER,
             "showlegend": legend,
         })
-    drawn_lanes = lane_mode(events, lanes, ctx)
+    drawn_lanes = geo.lanes
     if drawn_lanes != lanes:  # one category only: say which lanes were drawn instead
         category = ctx.category_labels.get(str(events[C.CATEGORY].iloc[0]), str(events[C.CATEGORY].iloc[0]))
         annotations.append({
@@ -475,7 +475,6 @@ def timeline_spec(
             "yanchor": "bottom", "name": "lanes-note", "font": {"size": max(font_size - 4, 11), "color": "#444"}})
     lanes = drawn_lanes
     rows = geo.rows
-    plot_w = plot_px or (1400 if export else SCREEN_PLOT_PX)
     counted = dense_lanes(rows, shown, plot_w)
     if counted:
         # lanes too dense for single marks at this window: counted per bin (a click zooms to it)

@@ -376,6 +376,13 @@ class Collector:
         }
         used_cats = {row[C.CATEGORY] for row in events}
         used_subs = {row[C.SUB_CATEGORY] for row in events}
+        return self._result(tables, categories, sub_of, used_cats, used_subs, other_type, origins)
+
+    def _result(self, tables: dict[str, pd.DataFrame], categories: dict[str, Any], sub_of: dict[str, Any],
+                used_cats: set[str], used_subs: set[str], other_type: bool,
+                origins: dict[str, tuple[int | None, str]]) -> ImportResult:
+        """The import's result from its tables: only the categories the events use, problems in
+        the order of the user's lines."""
 
         def order(p: Problem) -> tuple[int, str]:
             return (p.line if p.line is not None else -1, p.field or "")
@@ -393,21 +400,8 @@ class Collector:
     def _columnar_result(self, built: dict[str, Any]) -> ImportResult:
         for message in built["notes"]:
             self.note(message)
-
-        def order(p: Problem) -> tuple[int, str]:
-            return (p.line if p.line is not None else -1, p.field or "")
-
-        categories, sub_of = built["categories"], built["sub_of"]
-        used_cats, used_subs = built["used_cats"], built["used_subs"]
-        return ImportResult(
-            tables=built["tables"], mapped=dict(self.mapped), unmapped=list(self.unmapped),
-            dropped=sorted(self.dropped, key=order), notes=list(self.notes),
-            title=self.title or _stem(self.name), source_name=self.name, fmt=self.fmt,
-            categories={k: v for k, v in categories.items() if k in used_cats},
-            sub_categories={k: v for k, v in sub_of.items() if k in used_subs or (k == v[0] and k in used_cats)},
-            uses_other_actor_type=False, dataset_url=self.dataset_url, rows_read=self.rows_read,
-            warnings=sorted(self.warnings, key=order), origins=built["origins"],
-        )
+        return self._result(built["tables"], built["categories"], built["sub_of"], built["used_cats"],
+                            built["used_subs"], False, built["origins"])
 
     def _actor_types(self, actors: dict[str, dict[str, str]], types: dict[str, Counter[str]]) -> bool:
         """Each actor's type is the one the file gives it most often (not the first seen); an actor

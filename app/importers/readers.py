@@ -120,6 +120,11 @@ def blank_markers(table: Table) -> None:
             for r in rows:
                 r.record[i] = ""
             counts.setdefault(marker, []).append(len(rows))
+    _note_markers(table, counts)
+
+
+def _note_markers(table: Table, counts: dict[str, list[int]]) -> None:
+    """The note (and ``table.missing``) for the cells emptied per marker: cells per column."""
     for marker, per_column in counts.items():
         cells = sum(per_column)
         table.missing[marker] = cells
@@ -135,26 +140,25 @@ def _blank_cells(table: Table, rows: ColumnRows) -> None:
         if not present:
             continue
         for marker in sorted(present, key=cells.index):
-            if marker == "NA":
-                others = [v for v in (c.strip() for c in cells[:5000]) if v and v not in MISSING]
-                if others and all(len(v) == 2 and v.isalpha() and v.isupper() for v in others):
-                    continue
+            if marker == "NA" and _two_letter_codes(cells[:5000]):
+                continue
             n = 0
             for j, v in enumerate(cells):
                 if v == marker:
                     cells[j] = ""
                     n += 1
             counts.setdefault(marker, []).append(n)
-    for marker, per_column in counts.items():
-        cells_n = sum(per_column)
-        table.missing[marker] = cells_n
-        table.notes.append(f'{table.label}: read "{marker}" as a missing value (a marker of R, SQL or spreadsheet '
-                           f"exports): {cells_n:,} cell(s) in {len(per_column)} column(s) left empty")
+    _note_markers(table, counts)
 
 
 def _two_letter_column(table: Table, i: int) -> bool:
-    others = [v for v in (r.record[i].strip() for r in table.rows[:5000] if i < len(r.record))
-              if v and v not in MISSING]
+    return _two_letter_codes([r.record[i] for r in table.rows[:5000] if i < len(r.record)])
+
+
+def _two_letter_codes(cells: list[str]) -> bool:
+    """Whether the cells that are not missing-value markers are all two-letter codes ("NA" is then
+    Namibia, not a missing value)."""
+    others = [v for v in (c.strip() for c in cells) if v and v not in MISSING]
     return bool(others) and all(len(v) == 2 and v.isalpha() and v.isupper() for v in others)
 
 
@@ -242,8 +246,6 @@ def parse_csv_text(text: str, label: str, notes: list[str] | None = None) -> Tab
         table.rows = rows
         _blank_cells(table, rows)
         return table
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next(reader)
     # a record that cannot be split: read again, one record at a time, each error on its line
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     next(reader)
@@ -260,17 +262,22 @@ def parse_csv_text(text: str, label: str, notes: list[str] | None = None) -> Tab
             last_line = reader.line_num
             continue
         last_line = reader.line_num
-        if len(record) > width:
-            if any(v.strip() for v in record[width:]):
-                table.bad_rows.append((start, f"has {len(record)} fields but the header names {width}; "
-                                              "check commas and quotes"))
-                continue
-            del record[width:]
-        if not any(record) or not "".join(record).strip():
-            continue
-        append(Row(start, record, index))
+        if _fit(table, record, width, start):
+            append(Row(start, record, index))
     blank_markers(table)
     return table
+
+
+def _fit(table: Table, record: list[str], width: int, line: int) -> bool:
+    """Whether a record on ``line`` is a row: a record wider than the header loses its empty extra
+    cells (one with text there is a bad row, noted); a blank record is skipped."""
+    if len(record) > width:
+        if any(v.strip() for v in record[width:]):
+            table.bad_rows.append((line, f"has {len(record)} fields but the header names {width}; "
+                                         "check commas and quotes"))
+            return False
+        del record[width:]
+    return any(record) and bool("".join(record).strip())
 
 
 def _lines(text: str, start: int) -> Any:
@@ -293,15 +300,9 @@ def _take(table: Table, chunk: list[list[str]], ends: list[int], last: int, widt
     kept: list[list[str]] = []
     for end, record in zip(ends, chunk, strict=True):
         start, last = last + 1, end
-        n = len(record)
-        if n > width:
-            if any(v.strip() for v in record[width:]):
-                table.bad_rows.append((start, f"has {n} fields but the header names {width}; "
-                                              "check commas and quotes"))
-                continue
-            del record[width:]
-        if not any(record) or not "".join(record).strip():
+        if not _fit(table, record, width, start):
             continue
+        n = len(record)
         if n < width:
             record.extend([""] * (width - n))
         kept.append(record)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -61,13 +62,18 @@ def phone_shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name))  # the screen as seen, not the whole page
 
 
-def test_tap_on_a_marker_shows_that_event(phone: Page, server_url: str) -> None:
+def dushanbe_marker(phone: Page, server_url: str) -> dict[str, Any] | None:
+    """The Tajikistan view zoomed to Dushanbe (town level): a single marker's screen point and id."""
     phone.goto(server_url + "?country=TJK")
     wait_ready(phone)
     scroll_map_into_view(phone)
     phone.evaluate(f"() => {SUBPLOT}.jumpTo({{center: [68.787, 38.5598], zoom: 11}})")
     idle(phone)
-    point = phone.evaluate(MAP_POINT)
+    return phone.evaluate(MAP_POINT)
+
+
+def test_tap_on_a_marker_shows_that_event(phone: Page, server_url: str) -> None:
+    point = dushanbe_marker(phone, server_url)
     assert point, "no single marker in view"
     phone.touchscreen.tap(point["x"], point["y"])
     rows = {r["event_id"]: r for r in csv.DictReader(DATA.open(encoding="utf-8"))}
@@ -126,12 +132,7 @@ def test_zoom_controls_are_reachable_and_work_by_tap(phone: Page, server_url: st
 @pytest.mark.xfail(strict=True, reason="defect found, not fixed: at 390 px the hover label is 780 px wide"
                    " (one line per field, no wrap) and starts 195 px off the left edge")
 def test_hover_label_is_inside_the_screen(phone: Page, server_url: str) -> None:
-    phone.goto(server_url + "?country=TJK")
-    wait_ready(phone)
-    scroll_map_into_view(phone)
-    phone.evaluate(f"() => {SUBPLOT}.jumpTo({{center: [68.787, 38.5598], zoom: 11}})")
-    idle(phone)
-    point = phone.evaluate(MAP_POINT)
+    point = dushanbe_marker(phone, server_url)
     assert point
     phone.touchscreen.tap(point["x"], point["y"])
     label = phone.locator("#map-graph .hoverlayer .hovertext").first
