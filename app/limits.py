@@ -106,6 +106,20 @@ def json_events(data: bytes) -> int | None:
     return len(top) if isinstance(top, list) else None
 
 
+def browser_checks() -> dict[str, object]:
+    """What the browser checks before it sends a file (assets/callbacks.js ``checkUpload``): the
+    byte limit, and for a delimited text the row limit by its line count; each refusal in the words
+    the server would use (``refuse``), with ``{name}`` and ``{what}`` for the browser to fill. A
+    1.75M-row CSV is then refused before its 30 MB are posted (the post and the page's handling of
+    it took most of the 6–8 s the refusal took in the browser; bench/upload_refusal.py --browser)."""
+    return {
+        "bytes": MAX_UPLOAD_BYTES, "rows": MAX_UPLOAD_ROWS,
+        "bytesRefusal": f"Not opened: {refuse('{name}', '{what}', f'{MAX_UPLOAD_BYTES // 1048576} MB')}",
+        "rowsRefusal": f"Not opened: {refuse('{name}', '{what}', f'{MAX_UPLOAD_ROWS:,} events')}",
+        "rowsWhat": f"more than {MAX_UPLOAD_ROWS:,} rows ({{lines}} lines)",  # check_shape's words
+    }
+
+
 def limits_in_words() -> str:
     """The limits as README and the upload panel say them."""
     return (f"{MAX_UPLOAD_BYTES // 1048576} MB, {MAX_UPLOAD_ROWS:,} events, {MAX_UPLOAD_COLUMNS} columns, "

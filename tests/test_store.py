@@ -187,3 +187,16 @@ def test_a_store_that_is_down_does_not_take_the_views_down(monkeypatch) -> None:
     with pytest.raises(UploadGone, match="cannot be reached"):
         other.get(value)
     assert one.get(None).ds == "bundled"
+
+
+def test_the_upload_panel_says_how_long_the_store_keeps_a_file() -> None:
+    """The panel told "nothing is saved" while the store kept an upload 4 h after its last use: it
+    says the store's own time now, as the eviction message does (issue 18, item 7)."""
+    from app.web.layout import upload_panel
+    from app.web.store import TTL_SECONDS, Gone, ttl_words
+
+    text = str(upload_panel())
+    assert "nothing is saved" not in text
+    assert f"for {ttl_words(TTL_SECONDS)} after its last use" in text
+    assert ttl_words(TTL_SECONDS) == "4 hours" and ttl_words(1800) == "30 minutes"
+    assert ttl_words(TTL_SECONDS) in Gone("expired").message

@@ -232,7 +232,16 @@ def test_the_browser_size_check_reads_the_limit_from_app_limits(app) -> None:
         return None
 
     layout = app.layout() if callable(app.layout) else app.layout
-    assert find(layout, ids.UPLOAD_LIMIT).data == limits.MAX_UPLOAD_BYTES
+    checks = find(layout, ids.UPLOAD_LIMIT).data
+    assert checks == limits.browser_checks()
+    assert checks["bytes"] == limits.MAX_UPLOAD_BYTES and checks["rows"] == limits.MAX_UPLOAD_ROWS
+    # the browser's refusals are the server's words, with the name and the measure to fill in
+    assert checks["bytesRefusal"] == f"Not opened: {limits.refuse('{name}', '{what}', '25 MB')}"
+    with pytest.raises(limits.LimitExceeded) as server:
+        limits.check_shape("big.csv", limits.text_shape("date,title\n" + "2020-01-01,x\n" * 100_001, ","))
+    said = checks["rowsRefusal"].replace("{name}", "big.csv").replace(
+        "{what}", checks["rowsWhat"].replace("{lines}", "100,002"))
+    assert said == f"Not opened: {server.value}"
     gate = next(c for c in app._callback_list if str(c["output"]).startswith(".." + ids.UPLOAD_PAYLOAD))
     assert gate["clientside_function"]["function_name"] == "checkUpload"
     assert {"id": ids.UPLOAD_LIMIT, "property": "data"} in gate["state"]

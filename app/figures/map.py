@@ -46,8 +46,9 @@ from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, SEAT_SYMBOL, base_layout
 from app.figures.timeline import hover_array, most_common
 from app.geo import TOPOJSON_DIR as TOPOJSON_DIR  # where the exports read the shapes too
 from app.geo import country_centroids
-from app.textsafe import label_text
+from app.textsafe import label_text, wrap_label
 
+HOVER_WIDTH = 36  # characters per line of a map hover label: at 15 px about 300 px wide
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
 SEAT = "authority-seat"
 DETAIL_LIMIT = 2_000  # more placed events than this are counted per area
@@ -117,7 +118,10 @@ def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
              if isinstance(p, str) else np.nan
              for p, g, r in zip(places, frame[C.GEO_PRECISION].tolist(), frame[C.LOCATION_ROLE].tolist(),
                                 strict=True)]
-    return hover_array(frame, words)
+    out = hover_array(frame, words)
+    for column in (1, 3):  # title and place in lines a phone's screen holds (test_map_touch.py)
+        out[:, column] = [wrap_label(v, HOVER_WIDTH) for v in out[:, column]]
+    return out
 
 
 APPROXIMATE = ("admin-region", "country", "sea")

@@ -21,6 +21,7 @@ from app.figures.theme import GEO_SYMBOLS
 from app.view import TABLE_BLOCK
 from app.web import ids
 from app.web.detail import empty_detail
+from app.web.store import keeping_sentence
 
 GRID_COLUMNS = [
     {"field": "start", "headerName": "Start", "width": 125, "sort": "asc"},
@@ -430,15 +431,14 @@ def narrative_options(ds: Dataset) -> list[dict[str, str]]:
 
 
 def upload_panel() -> html.Details:
-    """"Open your own data": a file picker whose file stays in this browser tab and the server's memory."""
+    """"Open your own data": a file picker; the file is kept for this tab in the upload store (its TTL)."""
     return html.Details([
         html.Summary("Open your own data"),
         html.Div([
             html.P("Show your own events in these views: a CSV or Excel (.xlsx) table with a date and a title "
                    "column (common column names are recognised; ACLED exports and TimelineJS sheets too), or a "
-                   "TimelineJS .json file. The file is checked and a report is shown below. It is held only "
-                   "for this browser tab — nothing is saved, and reloading the page returns to the bundled "
-                   "dataset. " + limits.limits_sentence()),
+                   "TimelineJS .json file. The file is checked and a report is shown below. "
+                   + keeping_sentence() + " " + limits.limits_sentence()),
             dcc.Upload(
                 id=ids.UPLOAD, multiple=False, max_size=-1,
                 accept=".csv,.tsv,.txt,.xlsx,.json,text/csv,application/json,"
@@ -447,8 +447,8 @@ def upload_panel() -> html.Details:
                 className="upload-drop", className_active="upload-drop active",
             ),
             html.Div(id=ids.UPLOAD_REPORT, className="upload-report", **aria_live()),
-            # the size the browser checks before sending a file (assets/callbacks.js checkUpload)
-            dcc.Store(id=ids.UPLOAD_LIMIT, data=limits.MAX_UPLOAD_BYTES),
+            # the limits the browser checks before sending a file (assets/callbacks.js checkUpload)
+            dcc.Store(id=ids.UPLOAD_LIMIT, data=limits.browser_checks()),
             dcc.Store(id=ids.UPLOAD_JOB, data=None),  # a large upload read as a job (app.web.upload)
         ], className="help-body"),
     ], className="panel upload-panel")
@@ -529,8 +529,8 @@ def build_layout(ds: Dataset, ctx: FigureContext, topojson_url: str, data_notice
         html.Div([
             html.Section([map_key(ds), dcc.Graph(id=ids.MAP, className="map-graph",
                                                    figure=first.geo if first else placeholder("map"),
-                                   config=graph_config("geotimeline-map", topojson_url, scroll_zoom=True),  # type: ignore[arg-type]
-                                   style={"height": "100%"})],
+                                   config=graph_config("geotimeline-map", topojson_url, scroll_zoom=True))],  # type: ignore[arg-type]
+                         # (its height: style.css, which gives a phone's map a height of its own)
                          className="card map-card", **aria("Map")),
             html.Aside(empty_detail(), id=ids.DETAIL, className="card detail-panel", tabIndex="-1",
                        **aria("Event details", live=True)),

@@ -79,11 +79,25 @@ class Gone(Exception):
 
     @property
     def message(self) -> str:
-        hours = self.limits.ttl / 3600
-        minutes = round(self.limits.ttl / 60, 1)
-        ttl = (f"{hours:g} hour{'s' if hours != 1 else ''}" if hours >= 1
-               else f"{minutes:g} minute{'s' if minutes != 1 else ''}")
-        return REASONS[self.reason].format(ttl=ttl, per_tab=self.limits.per_tab) + AFTER
+        return REASONS[self.reason].format(ttl=ttl_words(self.limits.ttl), per_tab=self.limits.per_tab) + AFTER
+
+
+def ttl_words(seconds: float = TTL_SECONDS) -> str:
+    """How long an upload is kept after its last use, in words ("4 hours", "30 minutes"): the
+    upload panel and the eviction messages say the same."""
+    hours = seconds / 3600
+    minutes = round(seconds / 60, 1)
+    return (f"{hours:g} hour{'s' if hours != 1 else ''}" if hours >= 1
+            else f"{minutes:g} minute{'s' if minutes != 1 else ''}")
+
+
+def keeping_sentence(limits: Limits | None = None) -> str:
+    """What happens to an uploaded file, truthfully: kept on the server for its tab, for the TTL
+    after its last use, then deleted; never added to the dataset or shown to other tabs."""
+    limits = limits or Limits()
+    return (f"The server keeps it for this browser tab only, for {ttl_words(limits.ttl)} after its last use, "
+            f"then deletes it (at most {limits.per_tab} files per tab); it is never added to the bundled dataset "
+            "or shown to anyone else, and reloading the page returns to the bundled dataset.")
 
 
 class StoreUnavailable(Exception):

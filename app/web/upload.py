@@ -46,7 +46,7 @@ from app.web import ids
 from app.web.callbacks import browser
 from app.web.datasets import Registry, new_tab_id, upload_token
 from app.web.layout import about_panel, footer_children, help_panel, narrative_options, options, timeline_key
-from app.web.store import Gone, StoreUnavailable, valid_key
+from app.web.store import Gone, StoreUnavailable, ttl_words, valid_key
 
 log = logging.getLogger(__name__)
 REPORT_ROWS = 60
@@ -263,7 +263,7 @@ def opened(upload: Upload, name: str, data: bytes, registry: Registry, tab: Any,
     deps = registry.get(store)
     n = len(ds.events)
     banner = (f"Showing your file {upload.result.source_name} ({n:,} event{'s' if n != 1 else ''}, read as "
-              f"{upload.fmt}) — held for this tab only, not saved.")
+              f"{upload.fmt}) — for this tab only, kept {ttl_words()} after its last use.")
     return switch_outputs(deps, {**store, "name": upload.result.source_name}, banner, "", report(upload))
 
 

@@ -98,14 +98,34 @@ window.dash_clientside = window.dash_clientside || {};
     // a file picked for "Open your own data" -> the upload store (the server opens it), or a
     // refusal in the report when it is larger than maxBytes (the upload limit store, set from
     // app/limits.py): an oversized file is refused before a byte of it is sent
-    checkUpload: function (contents, filename, maxBytes) {
+    checkUpload: function (contents, filename, limits) {
       var nu = window.dash_clientside.no_update;
       if (!contents) { return [nu, nu]; }
-      var bytes = Math.floor((contents.length - contents.indexOf(',') - 1) * 3 / 4);
-      if (typeof maxBytes === 'number' && bytes > maxBytes) {
-        return [nu, 'Not opened: ' + filename + ' is ' + (bytes / 1048576).toFixed(1) +
-                ' MB; an upload may have at most ' + (maxBytes / 1048576) + ' MB. For larger tables use ' +
-                'python -m app import, then python -m app serve --data DIR.'];
+      var comma = contents.indexOf(',');
+      var bytes = Math.floor((contents.length - comma - 1) * 3 / 4);
+      // the refusals in the server's own words (app/limits.py browser_checks): {name}, {what} filled
+      // in one pass, so a file name holding "{what}" stays as it is
+      function refusal(template, what) {
+        return template.replace(/\{(name|what)\}/g, function (m, k) { return k === 'name' ? filename : what; });
+      }
+      if (limits && bytes > limits.bytes) {
+        return [nu, refusal(limits.bytesRefusal, (bytes / 1048576).toFixed(1) + ' MB')];
+      }
+      // a delimited text past the row limit by its lines, counted as the server counts them
+      // (limits.text_shape): only when no cell is quoted (a quoted cell may hold a newline) and the
+      // text is not UTF-16 (no NUL byte); otherwise the server counts
+      if (limits && /\.(csv|tsv|txt)$/i.test(filename || '') && bytes > limits.rows * 2) {
+        var text;
+        try { text = atob(contents.slice(comma + 1)); } catch (e) { text = null; }
+        if (text && text.indexOf('"') === -1 && text.indexOf('\u0000') === -1) {
+          var lines = 0;
+          for (var at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) { lines += 1; }
+          if (text.charAt(text.length - 1) !== '\n') { lines += 1; }
+          if (lines - 1 > limits.rows) {
+            var what = limits.rowsWhat.replace('{lines}', lines.toLocaleString('en-US'));
+            return [nu, refusal(limits.rowsRefusal, what)];
+          }
+        }
       }
       return [{name: filename, contents: contents}, 'Reading ' + filename + '\u2026'];
     },
