@@ -126,7 +126,7 @@ APPROXIMATE = ("admin-region", "country", "sea")
 #: on top of each other there: a click lists them all in the detail panel).
 CLUSTER_MAXZOOM = 9
 CLUSTER = {"enabled": True, "maxzoom": CLUSTER_MAXZOOM, "step": [0, 10, 50], "size": [15, 19, 25],
-           "color": "#dfe6ee", "opacity": 0.95}
+           "color": "#aab6c2", "opacity": 0.95}
 DENSITY_CELL = 0.25  # degrees: the finest cell a large table's density is counted in
 MAX_DENSITY_CELLS = 6_000
 POINT = 11  # px: an event's mark on the live map
