@@ -196,6 +196,21 @@ def test_large_vocabularies_keep_distinct_colours_in_the_most_distinct_order() -
         assert here >= best - 1e-9, f"value {k + 1}: {colours[k]} ({here:.1f}) before a farther colour ({best:.1f})"
 
 
+def test_the_map_names_the_category_of_every_mark() -> None:
+    """Colour is not the only thing that says a map mark's category (beyond nine categories it
+    cannot be): the hover of every event and seat names it, as the timeline's lanes and hover do."""
+    ds = load_package(REPO / "data")
+    ctx = FigureContext.from_dataset(ds, today="2026-11-23")
+    for spec in (map_figures.live_map_spec(ds.events, ctx), map_figures.map_spec(ds.events, ctx)):
+        marks = [t for t in spec["data"] if t.get("meta") in ("events", "seats")]
+        assert marks
+        for t in marks:
+            shown = {int(k) for k in re.findall(r"%\{customdata\[(\d+)\]\}", t["hovertemplate"])}
+            ids = [row[0] for row in t["customdata"]]
+            labels = [ctx.category_labels[c] for c in ds.events.set_index("event_id").loc[ids, "category"]]
+            assert any([row[k] for row in t["customdata"]] == labels for k in shown), t["hovertemplate"]
+
+
 @pytest.mark.parametrize("vision", VISIONS)
 def test_highlight_is_no_category_colour(vision: str) -> None:
     low, pair = closest(highlight_pairs(), vision)

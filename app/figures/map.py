@@ -48,7 +48,8 @@ from app.geo import TOPOJSON_DIR as TOPOJSON_DIR  # where the exports read the s
 from app.geo import country_centroids
 from app.textsafe import label_text
 
-HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
+# title, date, category (a mark's colour is not the only thing that says it), place
+HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[4]}<br>%{customdata[3]}<extra></extra>"
 SEAT = "authority-seat"
 DETAIL_LIMIT = 2_000  # more placed events than this are counted per area
 CELL_DEG = 2.0  # the finest area cell (degrees); doubled while there would be more than MAX_AREAS
@@ -109,7 +110,7 @@ PRECISION_WORDS = {"near": " (near)", "admin-region": " (region)", "country": " 
 
 
 def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
-    """Per-point [event_id, title, date label, place (precision) (role)] for hover and clicks.
+    """Per-point [event_id, title, date label, place (precision) (role), category] for hover and clicks.
     Python over lists, as timeline.custom_data and for the same reason; missing stays missing."""
     places = [c if p == "" else p for p, c in zip(frame[C.PLACE_NAME].tolist(), frame[C.COUNTRY_NAME].tolist(),
                                                  strict=True)]
@@ -117,7 +118,8 @@ def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
              if isinstance(p, str) else np.nan
              for p, g, r in zip(places, frame[C.GEO_PRECISION].tolist(), frame[C.LOCATION_ROLE].tolist(),
                                 strict=True)]
-    return hover_array(frame, words)
+    cats = [ctx.category_labels.get(c, c) if isinstance(c, str) else np.nan for c in frame[C.CATEGORY].tolist()]
+    return hover_array(frame, words, cats)
 
 
 APPROXIMATE = ("admin-region", "country", "sea")
