@@ -8,15 +8,15 @@ from typing import Any
 from app.textsafe import label_text
 
 # Category colours, measured for colour-blind readers in tests/test_palette.py (README, "Colours").
-# Up to nine values: seven of Okabe & Ito's (2008) colours and black, then a dark brown and a dark
-# grey in place of Okabe & Ito's yellow, which vanishes on white and on the map's land (before: a
+# Up to nine values: seven of Okabe & Ito's (2008) eight colours (all but the yellow, which fades
+# into the map's land: ΔE 8.2 as a half-opaque seat), then a dark brown and a dark grey (before: a
 # lighter brown, which merged with vermillion under protanopia, and a light grey, with the reddish
 # purple under deuteranopia).
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#704214",
              "#000000", "#555555")
 # Beyond nine (no set of colours stays apart for every reader; the lanes and the hover name the
-# category): Paul Tol's "muted" colours without his pale grey (kept for missing data, and invisible
-# on the land and the sea), and a violet, each the one farthest from the colours already given.
+# category): Paul Tol's "muted" colours without his pale grey (his colour for missing data, under 7
+# from the land and the sea), and a violet, each the one farthest from the colours already given.
 TOL_MUTED = ("#332288", "#DDCC77", "#9678FF", "#88CCEE", "#AA4499", "#117733", "#999933", "#CC6677",
              "#44AA99", "#882255")
 PERIOD_COLOUR = "rgba(90, 90, 110, 0.28)"
