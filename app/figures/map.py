@@ -49,7 +49,8 @@ from app.geo import country_centroids
 from app.textsafe import label_text, wrap_label
 
 HOVER_WIDTH = 36  # characters per line of a map hover label: at 15 px about 300 px wide
-HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
+# title, date, category (a mark's colour is not the only thing that says it), place
+HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[4]}<br>%{customdata[3]}<extra></extra>"
 SEAT = "authority-seat"
 DETAIL_LIMIT = 2_000  # more placed events than this are counted per area
 CELL_DEG = 2.0  # the finest area cell (degrees); doubled while there would be more than MAX_AREAS
@@ -110,7 +111,7 @@ PRECISION_WORDS = {"near": " (near)", "admin-region": " (region)", "country": " 
 
 
 def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
-    """Per-point [event_id, title, date label, place (precision) (role)] for hover and clicks.
+    """Per-point [event_id, title, date label, place (precision) (role), category] for hover and clicks.
     Python over lists, as timeline.custom_data and for the same reason; missing stays missing."""
     places = [c if p == "" else p for p, c in zip(frame[C.PLACE_NAME].tolist(), frame[C.COUNTRY_NAME].tolist(),
                                                  strict=True)]
@@ -118,8 +119,9 @@ def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
              if isinstance(p, str) else np.nan
              for p, g, r in zip(places, frame[C.GEO_PRECISION].tolist(), frame[C.LOCATION_ROLE].tolist(),
                                 strict=True)]
-    out = hover_array(frame, words)
-    for column in (1, 3):  # title and place in lines a phone's screen holds (test_map_touch.py)
+    cats = [ctx.category_labels.get(c, c) if isinstance(c, str) else np.nan for c in frame[C.CATEGORY].tolist()]
+    out = hover_array(frame, words, cats)
+    for column in (1, 3, 4):  # title, place and category in lines a phone's screen holds (test_map_touch.py)
         out[:, column] = [wrap_label(v, HOVER_WIDTH) for v in out[:, column]]
     return out
 
@@ -130,7 +132,7 @@ APPROXIMATE = ("admin-region", "country", "sea")
 #: on top of each other there: a click lists them all in the detail panel).
 CLUSTER_MAXZOOM = 9
 CLUSTER = {"enabled": True, "maxzoom": CLUSTER_MAXZOOM, "step": [0, 10, 50], "size": [15, 19, 25],
-           "color": "#dfe6ee", "opacity": 0.95}
+           "color": "#aab6c2", "opacity": 0.95}
 DENSITY_CELL = 0.25  # degrees: the finest cell a large table's density is counted in
 MAX_DENSITY_CELLS = 6_000
 POINT = 11  # px: an event's mark on the live map

@@ -7,13 +7,20 @@ from typing import Any
 
 from app.textsafe import label_text
 
-# Okabe & Ito (2008) colour-blind-safe palette, then Paul Tol's "muted" for larger vocabularies.
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D1F",
-             "#000000", "#999999")
-TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
-             "#882255", "#AA4499", "#DDDDDD")
+# Category colours, measured for colour-blind readers in tests/test_palette.py (README, "Colours").
+# Up to nine values: seven of Okabe & Ito's (2008) eight colours (all but the yellow, which fades
+# into the map's land: ΔE 8.2 as a half-opaque seat), then a dark brown and a dark grey (before: a
+# lighter brown, which merged with vermillion under protanopia, and a light grey, with the reddish
+# purple under deuteranopia).
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#704214",
+             "#000000", "#555555")
+# Beyond nine (no set of colours stays apart for every reader; the lanes and the hover name the
+# category): Paul Tol's "muted" colours without his pale grey (his colour for missing data, under 7
+# from the land and the sea), and a violet, each the one farthest from the colours already given.
+TOL_MUTED = ("#332288", "#DDCC77", "#9678FF", "#88CCEE", "#AA4499", "#117733", "#999933", "#CC6677",
+             "#44AA99", "#882255")
 PERIOD_COLOUR = "rgba(90, 90, 110, 0.28)"
-HIGHLIGHT = "#FF1F5B"
+HIGHLIGHT = "#B41E87"  # the selection: a ring (a disc on the live map), apart from every category colour
 TODAY_COLOUR = "#7a1f3d"  # the "today" line open-ended periods reach
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
 
