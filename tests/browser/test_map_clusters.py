@@ -153,7 +153,12 @@ def test_a_cluster_splits_as_you_zoom_in(watched: Page, server_url: str) -> None
         pieces = []
         for c in drawn["clusters"]:
             here = Counter(place(p) for p in c["leaves"])
-            assert str(c["written"]) == str(c["count"]) and len(c["leaves"]) == c["count"]
+            assert len(c["leaves"]) == c["count"]
+            lon, lat = c["at"]
+            if west <= lon <= east and south <= lat <= north:
+                # its count is written on it (a disc whose centre is past the view's edge shows only
+                # a rim: its count stands outside the canvas, and MapLibre does not place it)
+                assert str(c["written"]) == str(c["count"]), c
             if all(p in before for p in here):
                 pieces.append(here)
         singles = {point_place(expected, p, drawn["zoom"]) for p in drawn["points"]}
