@@ -23,6 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.dataset import columns as C
+from app.dates import LAST_DAY
 from app.figures.context import SELECTION_UID, FigureContext
 from app.figures.framing import MIN_SPAN, Frame, frame_of, outside
 from app.figures.measures import add_measures_lane
@@ -688,6 +689,10 @@ def _xaxis(frame: Frame | None, shown: tuple[pd.Timestamp, pd.Timestamp] | None,
                                "range": [frame.lo.date().isoformat(), frame.hi.date().isoformat()]}
     else:
         axis["rangeslider"] = {"visible": False}
+    if frame is not None and frame.hi.year == LAST_DAY.year:
+        # plotly.js writes year 10000 as "0000" (d3's %Y) and draws that tick on an axis ending in
+        # 9999; ticks labelled by their period are never drawn past the axis end
+        axis["ticklabelmode"] = "period"
     if frame is not None and shown is not None:
         lo, hi = min(frame.lo, shown[0]), max(frame.hi, shown[1])
         axis.update({"range": [shown[0].date().isoformat(), shown[1].date().isoformat()], "autorange": False,
