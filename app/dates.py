@@ -4,6 +4,7 @@ precision, and for a "range" (somewhere between two dates)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,6 +84,18 @@ def _range_labels(start: pd.Series, end: pd.Series, kind: pd.Series | None) -> n
 def clamp(stamp: pd.Timestamp) -> pd.Timestamp:
     """``stamp`` moved into year 1 … 9999 (FIRST_DAY … LAST_DAY)."""
     return min(max(stamp, FIRST_DAY), LAST_DAY)
+
+
+def ends_or_today(events: pd.DataFrame, today: pd.Timestamp) -> pd.Series:
+    """Each event's last day; an open-ended period's is ``today``, or its start when it starts after
+    today (a period from 2500 is not yet in force, and no end comes before its start)."""
+    ends = events[C.DATE_END].fillna(today)
+    return ends.mask(ends < events[C.DATE_START], events[C.DATE_START])
+
+
+def end_or_today(start: pd.Timestamp, end: Any, today: pd.Timestamp) -> pd.Timestamp:
+    """``ends_or_today`` for one event."""
+    return pd.Timestamp(end) if pd.notna(end) else max(pd.Timestamp(start), today)
 
 
 def today(setting: str = "") -> pd.Timestamp:

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from app.dataset import columns as C
-from app.dates import FIRST_DAY, clamp
+from app.dates import FIRST_DAY, clamp, ends_or_today
 
 MARGIN_SHARE = 0.015  # of the span: the small margin either side
 MIN_MARGIN = pd.Timedelta(days=10)
@@ -112,7 +112,7 @@ def frame_of(events: pd.DataFrame, today: pd.Timestamp, coverage: tuple[pd.Times
     if events.empty:
         return None
     starts = events[C.DATE_START]
-    ends = events[C.DATE_END].fillna(today)
+    ends = ends_or_today(events, today)
     first, last = starts.min(), ends.max()
     if pd.isna(first) or pd.isna(last):
         return None
@@ -135,5 +135,5 @@ def outside(events: pd.DataFrame, today: pd.Timestamp, window: tuple[pd.Timestam
     """(events that end before the window, events that start after it)."""
     if events.empty:
         return 0, 0
-    ends = events[C.DATE_END].fillna(today)
+    ends = ends_or_today(events, today)
     return int((ends < window[0]).sum()), int((events[C.DATE_START] > window[1]).sum())
