@@ -889,7 +889,8 @@ def _bin_trace(lanes: np.ndarray, y: np.ndarray, bins: np.ndarray, n: np.ndarray
     start = pd.DatetimeIndex(distinct.astype("datetime64[s]"))  # not [ns]: that wraps round outside 1677-2262
     end = pd.DatetimeIndex((distinct + unit).astype("datetime64[s]")) - pd.Timedelta(days=1)
     mid = start + (end - start) / 2
-    said = np.asarray(start.strftime(fmt), dtype=object)[which]  # month names: strftime (the locale's)
+    # month names: strftime (the locale's); a year below 1000 as the labels write it ("600", not "0600")
+    said = np.asarray(start.strftime(fmt).str.replace(r"(?<!\d)0+(?=\d+$)", "", regex=True), dtype=object)[which]
     if cats is None:
         text = [f"<b>{k:,} period{'' if k == 1 else 's'} in force</b><br>{d}" for k, d in zip(n, said, strict=True)]
         colours: Any = colour
