@@ -373,3 +373,17 @@ def test_rendered_map_and_deck(pkg: Path, tmp_path: Path, capsys) -> None:
     texts = [" ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
              for slide in Presentation(str(tmp_path / "b.pptx")).slides]
     assert "1 Jan 1 · Italy" in texts[1] and "600 – 700 · Iran" in texts[2] and "31 Dec 9999" in texts[4]
+
+
+def test_counted_marks_say_years_as_the_labels_do(ds: Dataset, ctx: FigureContext) -> None:
+    """A lane too dense for single marks is counted, here per year: its hover says "600", not
+    "0600" (pandas' strftime pads "%Y" alone to four digits, not "%b %Y")."""
+    point = ds.events[ds.events["event_id"] == "0600-01-01-made-up-year-600-event"]
+    many = pd.concat([point] * 4 * 999, ignore_index=True)
+    days = [f"{year:04d}-{month:02d}-01" for year in range(1, 1000) for month in (1, 4, 7, 10)]
+    many["date_start"] = many["date_end"] = pd.Series(pd.to_datetime(days, format="%Y-%m-%d")).astype("datetime64[s]")
+    many["event_id"] = [f"copy-{i}" for i in range(len(many))]
+    spec = timeline_spec(many, ctx)
+    counted = next(t for t in spec["data"] if t.get("name") == "Events (counted)")
+    assert ["0600-01-01", "0600-12-31"] in [c["window"] for c in counted["customdata"]]
+    assert "<br>600<br>" in " ".join(counted["text"]) and not any("<br>0" in t for t in counted["text"])
