@@ -101,7 +101,7 @@ def describe(data_dir: Path | None, as_json: bool) -> None:
         say(f"  {name:<14} {n:>5}")
     say("\nper year (events starting that year):")
     for year, n in counts["per_year"].items():
-        say(f"  {year}  {n:>4}  {'█' * n}")
+        say(f"  {year:>4}  {n:>4}  {'█' * n}")
     if ds.errors:
         say(f"\n{not_loaded(ds)} — run `python -m app validate {ds.data_dir}`")
 

@@ -4,11 +4,17 @@ precision, and for a "range" (somewhere between two dates)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from app.dataset import columns as C
+
+# The calendar the dataset can hold (datetime64[s], read as Python dates): year 1 … 9999. Axis margins
+# and windows computed from dates are clamped to it, so a bound never falls in year 0 or 10000.
+FIRST_DAY = pd.Timestamp("0001-01-01")
+LAST_DAY = pd.Timestamp("9999-12-31")
 
 MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
 
@@ -73,6 +79,23 @@ def _range_labels(start: pd.Series, end: pd.Series, kind: pd.Series | None) -> n
     dash = np.char.add(np.char.add(s_txt.astype(str), " – "), e_txt.astype(str))
     open_end = end.isna().to_numpy()
     return np.where(open_end, s_txt, np.where(point, between, dash))
+
+
+def clamp(stamp: pd.Timestamp) -> pd.Timestamp:
+    """``stamp`` moved into year 1 … 9999 (FIRST_DAY … LAST_DAY)."""
+    return min(max(stamp, FIRST_DAY), LAST_DAY)
+
+
+def ends_or_today(events: pd.DataFrame, today: pd.Timestamp) -> pd.Series:
+    """Each event's last day; an open-ended period's is ``today``, or its start when it starts after
+    today (a period from 2500 is not yet in force, and no end comes before its start)."""
+    ends = events[C.DATE_END].fillna(today)
+    return ends.mask(ends < events[C.DATE_START], events[C.DATE_START])
+
+
+def end_or_today(start: pd.Timestamp, end: Any, today: pd.Timestamp) -> pd.Timestamp:
+    """``ends_or_today`` for one event."""
+    return pd.Timestamp(end) if pd.notna(end) else max(pd.Timestamp(start), today)
 
 
 def today(setting: str = "") -> pd.Timestamp:

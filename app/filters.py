@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from app.dataset import columns as C
+from app.dates import LAST_DAY, ends_or_today
 
 LANE_MODES = ("category", "actor", "country")
 
@@ -225,7 +226,7 @@ def _dates_test(events: pd.DataFrame, value: Any, today: pd.Timestamp | None) ->
     start, end = value
     mask = np.ones(len(events), dtype=bool)
     starts = events[C.DATE_START]
-    ends = events[C.DATE_END].fillna(today if today is not None else pd.Timestamp("9999-12-31"))
+    ends = ends_or_today(events, today if today is not None else LAST_DAY)
     if end is not None:
         mask &= (starts <= pd.Timestamp(end)).to_numpy()
     if start is not None:

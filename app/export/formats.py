@@ -17,6 +17,7 @@ import pandas as pd
 from app.dataset import columns as C
 from app.dataset.package import METADATA_FILE, SCHEMA_FILE, Dataset
 from app.dataset.reader import LINE_COLUMN
+from app.dates import end_or_today
 from app.errors import OutputError
 
 TABLES = (C.EVENTS, C.SOURCES, C.EVENT_SOURCES, C.ACTORS, C.EVENT_ACTORS, C.SYSTEMS, C.NARRATIVES,
@@ -133,7 +134,7 @@ def to_timelinejs(ds: Dataset, shown: pd.DataFrame, view_text: str, today: pd.Ti
     for ev in shown.to_dict("records"):
         precision = str(ev[C.DATE_PRECISION])
         start = pd.Timestamp(ev[C.DATE_START])
-        end = pd.Timestamp(ev[C.DATE_END]) if pd.notna(ev[C.DATE_END]) else today
+        end = end_or_today(start, ev[C.DATE_END], today)
         slide: dict[str, Any] = {
             "unique_id": ev[C.EVENT_ID],
             "group": ev[C.CATEGORY],

@@ -11,6 +11,7 @@ import pandas as pd
 
 from app.dataset import columns as C
 from app.dataset.package import Dataset
+from app.dates import clamp, end_or_today
 from app.errors import UserInputError
 from app.figures.context import FigureContext
 from app.figures.map import map_spec, selection_lonlat
@@ -59,19 +60,19 @@ def load_narrative(ds: Dataset, narrative_id: str, today: pd.Timestamp | None = 
 
 def _window(rec: Mapping[Any, Any], event: pd.Series, today: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     """A window centred on the step's event: wide enough for the step's suggested window (all of
-    it stays in view), else at least 18 months around the event."""
+    it stays in view), else at least 18 months around the event; never outside year 1 … 9999."""
     start = pd.Timestamp(event[C.DATE_START])
-    end = pd.Timestamp(event[C.DATE_END]) if pd.notna(event[C.DATE_END]) else today
+    end = end_or_today(start, event[C.DATE_END], today)
     if pd.notna(rec.get(C.WINDOW_START)) and pd.notna(rec.get(C.WINDOW_END)):
         a, b = sorted((pd.Timestamp(rec[C.WINDOW_START]), pd.Timestamp(rec[C.WINDOW_END])))
         middle = start + (end - start) / 2
         half = max(middle - a, b - middle, MIN_WINDOW / 2)
-        return (middle - half).normalize(), (middle + half).normalize()
+        return clamp(middle - half).normalize(), clamp(middle + half).normalize()
     if end - start < MIN_WINDOW:
         middle = start + (end - start) / 2
         start, end = middle - MIN_WINDOW / 2, middle + MIN_WINDOW / 2
     pad = (end - start) * 0.1
-    return (start - pad).normalize(), (end + pad).normalize()
+    return clamp(start - pad).normalize(), clamp(end + pad).normalize()
 
 
 def _focus(rec: Mapping[Any, Any], event: pd.Series) -> dict[str, float] | None:

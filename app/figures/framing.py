@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from app.dataset import columns as C
+from app.dates import FIRST_DAY, clamp, ends_or_today
 
 MARGIN_SHARE = 0.015  # of the span: the small margin either side
 MIN_MARGIN = pd.Timedelta(days=10)
@@ -50,7 +51,8 @@ class Frame:
         end = self.last
         out = {}
         for key, years in (("1y", 1), ("5y", 5)):
-            start = max(end - pd.DateOffset(years=years), self.lo)
+            # DateOffset works through Python's datetime: no year before 1 (a frame ending in year 3)
+            start = self.lo if end.year - years < FIRST_DAY.year else max(end - pd.DateOffset(years=years), self.lo)
             out[key] = (_day(start), _day(self.hi))
         out["story"] = (_day(self.story[0]), _day(self.story[1]))
         out["all"] = (_day(self.lo), _day(self.hi))
@@ -110,7 +112,7 @@ def frame_of(events: pd.DataFrame, today: pd.Timestamp, coverage: tuple[pd.Times
     if events.empty:
         return None
     starts = events[C.DATE_START]
-    ends = events[C.DATE_END].fillna(today)
+    ends = ends_or_today(events, today)
     first, last = starts.min(), ends.max()
     if pd.isna(first) or pd.isna(last):
         return None
@@ -119,12 +121,13 @@ def frame_of(events: pd.DataFrame, today: pd.Timestamp, coverage: tuple[pd.Times
         mid = first + (last - first) / 2
         first, last = mid - MIN_SPAN / 2, mid + MIN_SPAN / 2
     pad = margin(first, last)
-    lo, hi = (first - pad).normalize(), (last + pad).normalize()
+    first, last = clamp(first), clamp(last)
+    lo, hi = clamp(first - pad).normalize(), clamp(last + pad).normalize()  # never year 0 or 10000
     story_start, story_end = coverage
     s0 = story_start if story_start is not None and first < story_start < last else first
     s1 = story_end if story_end is not None and s0 < story_end < last else last
-    story = ((s0 - margin(s0, s1)).normalize() if s0 > first else lo,
-             (s1 + margin(s0, s1)).normalize() if s1 < last else hi)
+    story = (clamp(s0 - margin(s0, s1)).normalize() if s0 > first else lo,
+             clamp(s1 + margin(s0, s1)).normalize() if s1 < last else hi)
     return Frame(first=first, last=last, lo=lo, hi=hi, story=story, today=today, open_periods=open_periods)
 
 
@@ -132,5 +135,5 @@ def outside(events: pd.DataFrame, today: pd.Timestamp, window: tuple[pd.Timestam
     """(events that end before the window, events that start after it)."""
     if events.empty:
         return 0, 0
-    ends = events[C.DATE_END].fillna(today)
+    ends = ends_or_today(events, today)
     return int((ends < window[0]).sum()), int((events[C.DATE_START] > window[1]).sum())

@@ -23,6 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.dataset import columns as C
+from app.dates import LAST_DAY, ends_or_today
 from app.figures.context import SELECTION_UID, FigureContext
 from app.figures.framing import MIN_SPAN, Frame, frame_of, outside
 from app.figures.measures import add_measures_lane
@@ -272,7 +273,7 @@ class _Geometry:
     def __init__(self, events: pd.DataFrame, ctx: FigureContext, lanes: str,
                  window: tuple[pd.Timestamp, pd.Timestamp] | None = None):
         periods = events[events[C.KIND] == "period"]
-        periods = periods.assign(**{C.END_OR_TODAY: periods[C.DATE_END].fillna(ctx.today)})
+        periods = periods.assign(**{C.END_OR_TODAY: ends_or_today(periods, ctx.today)})
         if window is not None and len(periods):
             periods = periods[(periods[C.END_OR_TODAY] >= window[0]) & (periods[C.DATE_START] <= window[1])]
         self.periods = periods.sort_values([C.DATE_START, C.EVENT_ID], kind="stable")
@@ -688,6 +689,10 @@ def _xaxis(frame: Frame | None, shown: tuple[pd.Timestamp, pd.Timestamp] | None,
                                "range": [frame.lo.date().isoformat(), frame.hi.date().isoformat()]}
     else:
         axis["rangeslider"] = {"visible": False}
+    if frame is not None and frame.hi.year == LAST_DAY.year:
+        # plotly.js writes year 10000 as "0000" (d3's %Y) and draws that tick on an axis ending in
+        # 9999; ticks labelled by their period are never drawn past the axis end
+        axis["ticklabelmode"] = "period"
     if frame is not None and shown is not None:
         lo, hi = min(frame.lo, shown[0]), max(frame.hi, shown[1])
         axis.update({"range": [shown[0].date().isoformat(), shown[1].date().isoformat()], "autorange": False,
@@ -765,8 +770,8 @@ def density_spec(
     order = rows.order
     lane_y = {label: len(order) - i for i, label in enumerate(order)}  # 0 = the periods lane
     lo = events[C.DATE_START].min()
-    ends_or_today = events[C.DATE_END].fillna(ctx.today)
-    hi = ends_or_today.max()
+    ends = ends_or_today(events, ctx.today)
+    hi = ends.max()
     starts = events[C.DATE_START].to_numpy()
     freq, fmt, unit_name, bins = _binned(rows.lane, starts[rows.pos])
     data: list[dict[str, Any]] = []
@@ -789,7 +794,7 @@ def density_spec(
         last: Any = np.datetime64(hi.to_datetime64(), pfreq)
         edges: Any = np.arange(first, last + step, step)
         period_starts = np.sort(starts[is_period])
-        period_ends = np.sort(ends_or_today.to_numpy()[is_period])
+        period_ends = np.sort(ends.to_numpy()[is_period])
         left = edges.astype("datetime64[s]")  # not [ns]: that wraps round outside 1677-2262
         right = (edges + step).astype("datetime64[s]") - np.timedelta64(1, "s")
         in_force = np.searchsorted(period_starts, right, side="right") - np.searchsorted(period_ends, left, side="left")
@@ -884,7 +889,8 @@ def _bin_trace(lanes: np.ndarray, y: np.ndarray, bins: np.ndarray, n: np.ndarray
     start = pd.DatetimeIndex(distinct.astype("datetime64[s]"))  # not [ns]: that wraps round outside 1677-2262
     end = pd.DatetimeIndex((distinct + unit).astype("datetime64[s]")) - pd.Timedelta(days=1)
     mid = start + (end - start) / 2
-    said = np.asarray(start.strftime(fmt), dtype=object)[which]  # month names: strftime (the locale's)
+    # month names: strftime (the locale's); a year below 1000 as the labels write it ("600", not "0600")
+    said = np.asarray(start.strftime(fmt).str.replace(r"(?<!\d)0+(?=\d+$)", "", regex=True), dtype=object)[which]
     if cats is None:
         text = [f"<b>{k:,} period{'' if k == 1 else 's'} in force</b><br>{d}" for k, d in zip(n, said, strict=True)]
         colours: Any = colour
