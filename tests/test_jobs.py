@@ -227,6 +227,16 @@ def test_queue_text_and_the_renderer_count() -> None:
     assert renderers({"GEOTIMELINE_RENDERERS": "0"}) == renderers({}) >= 1  # out of range: the default
 
 
+def test_a_job_not_yet_started_says_it_waits() -> None:
+    """A Celery job past the workers' concurrency waits in Redis, where nothing of ours runs: the
+    bar's text until its first progress says it waits (it was empty)."""
+    from app.web.jobs import JOB_WAITING, in_background
+
+    made = in_background(object(), "a-button")
+    assert made["progress_default"][2] == JOB_WAITING == "Waiting for a free worker…"
+    assert made["running"][0][1:] == (False, True)  # the bar shows only while a job is asked for
+
+
 def test_a_job_process_runs_at_a_lower_cpu_priority() -> None:
     import multiprocessing
 

@@ -31,7 +31,7 @@ from app.dataset import load_package
 from app.figures import basemap
 from app.figures import map as map_figures
 from app.figures.context import FigureContext
-from app.figures.theme import HIGHLIGHT, OKABE_ITO, PERIOD_COLOUR, base_layout, colour_map
+from app.figures.theme import HIGHLIGHT, MISSING_COLOUR, OKABE_ITO, PERIOD_COLOUR, base_layout, colour_map
 
 REPO = Path(__file__).resolve().parent.parent
 THRESHOLD = 10.0
@@ -214,6 +214,15 @@ def test_the_map_names_the_category_of_every_mark() -> None:
 @pytest.mark.parametrize("vision", VISIONS)
 def test_highlight_is_no_category_colour(vision: str) -> None:
     low, pair = closest(highlight_pairs(), vision)
+    assert low >= THRESHOLD, f"{vision}: {pair} only {low:.1f} apart"
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+def test_an_unknown_category_is_no_category_colour(vision: str) -> None:
+    """The grey of an event with no (or an unknown) category, against every category colour of up
+    to nine and the highlight (#777777 was 8.8 from bluish green under deuteranopia)."""
+    pairs = [(f"{MISSING_COLOUR}/{c}", MISSING_COLOUR, c) for c in [*vocabulary(SAFE), HIGHLIGHT]]
+    low, pair = closest(pairs, vision)
     assert low >= THRESHOLD, f"{vision}: {pair} only {low:.1f} apart"
 
 

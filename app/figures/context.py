@@ -11,7 +11,7 @@ from app.dataset import columns as C
 from app.dataset.package import Dataset
 from app.dates import today as today_for
 from app.figures.framing import parse_coverage
-from app.figures.theme import colour_map, symbol_map
+from app.figures.theme import MISSING_COLOUR, colour_map, symbol_map
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class FigureContext:
         )
 
     def colour(self, category: str) -> str:
-        return self.colours.get(category, "#777777")
+        return self.colours.get(category, MISSING_COLOUR)
 
 
 def _measures_lane(ds: Dataset) -> pd.DataFrame:

@@ -42,7 +42,7 @@ from app.figures.basemap import (
     places,
 )
 from app.figures.context import SELECTION_UID, FigureContext
-from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, SEAT_SYMBOL, base_layout
+from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, MISSING_COLOUR, SEAT_SYMBOL, base_layout
 from app.figures.timeline import hover_array, most_common
 from app.geo import TOPOJSON_DIR as TOPOJSON_DIR  # where the exports read the shapes too
 from app.geo import country_centroids
@@ -219,7 +219,7 @@ def live_map_spec(
             layers.append({"sourcetype": "geojson", "source": {"type": "FeatureCollection", "features": halos},
                            "type": "line", "below": "traces", "color": "#7a6f9b", "opacity": 0.5,
                            "line": {"width": 1, "dash": [2, 2]}, "name": "edge of that area"})
-    colours = sites[C.CATEGORY].map(ctx.colours).fillna("#777777")
+    colours = sites[C.CATEGORY].map(ctx.colours).fillna(MISSING_COLOUR)
     approx = sites[C.GEO_PRECISION].isin(APPROXIMATE).to_numpy()
     data.append({
         "type": "scattermap", "meta": "events", "lon": sites[C.LONGITUDE].to_numpy(dtype=float),
@@ -235,7 +235,7 @@ def live_map_spec(
         "lat": seat_rows[C.LATITUDE].to_numpy(dtype=float), "mode": "markers", "name": "Seat of issuing authority",
         "visible": True if seats else "legendonly", "showlegend": legend,
         "marker": {"size": POINT - 2, "opacity": 0.5,
-                   "color": seat_rows[C.CATEGORY].map(ctx.colours).fillna("#777777").tolist()},
+                   "color": seat_rows[C.CATEGORY].map(ctx.colours).fillna(MISSING_COLOUR).tolist()},
         "customdata": _custom(seat_rows, ctx), "hovertemplate": HOVER,
     })
     lx, ly, lt = _place_labels(shown) if not grouped else ([], [], [])
@@ -330,7 +330,7 @@ def map_spec(
         data.append(area_trace(shown, ctx))
     sites = placed[placed[C.LOCATION_ROLE] != SEAT] if not grouped else placed.iloc[:0]
     if len(sites):
-        colours = sites[C.CATEGORY].map(ctx.colours).fillna("#777777")
+        colours = sites[C.CATEGORY].map(ctx.colours).fillna(MISSING_COLOUR)
         approx = sites[C.GEO_PRECISION].isin(APPROXIMATE)
         data.append({
             "type": "scattergeo", "meta": "events", "lon": sites[C.LONGITUDE].to_numpy(dtype=float),
@@ -348,7 +348,7 @@ def map_spec(
             "lat": seat_rows[C.LATITUDE].to_numpy(dtype=float), "mode": "markers",
             "name": "Seat of issuing authority", "visible": True if seats else "legendonly", "showlegend": legend,
             "marker": {"symbol": SEAT_SYMBOL, "size": 9, "opacity": 0.85,
-                       "color": seat_rows[C.CATEGORY].map(ctx.colours).fillna("#777777").tolist(),
+                       "color": seat_rows[C.CATEGORY].map(ctx.colours).fillna(MISSING_COLOUR).tolist(),
                        "line": {"color": "#333", "width": 1}},
             "customdata": _custom(seat_rows, ctx), "hovertemplate": HOVER,
         })
@@ -452,7 +452,7 @@ def area_trace(placed: pd.DataFrame, ctx: FigureContext) -> dict[str, Any]:
     mostly = {c: html_escape(str(ctx.category_labels.get(c, c))) for c in set(top)}
     text = [f"<b>{k:,} event{'' if k == 1 else 's'}</b> in this area<br>mostly {mostly[c]}" for k, c in zip(n, top,
                                                                                                      strict=True)]
-    colour_of = {c: ctx.colours.get(c, "#777777") for c in set(top)}
+    colour_of = {c: ctx.colours.get(c, MISSING_COLOUR) for c in set(top)}
     colours = [colour_of[c] for c in top]
     return {
         "type": "scattergeo", "lon": cells["lon"].round(2).to_numpy(), "lat": cells["lat"].round(2).to_numpy(),

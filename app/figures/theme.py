@@ -20,6 +20,7 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "
 TOL_MUTED = ("#332288", "#DDCC77", "#9678FF", "#88CCEE", "#AA4499", "#117733", "#999933", "#CC6677",
              "#44AA99", "#882255")
 PERIOD_COLOUR = "rgba(90, 90, 110, 0.28)"
+MISSING_COLOUR = "#6e6e6e"  # an event whose category is missing or not in the vocabulary (tests/test_palette.py)
 HIGHLIGHT = "#B41E87"  # the selection: a ring (a disc on the live map), apart from every category colour
 TODAY_COLOUR = "#7a1f3d"  # the "today" line open-ended periods reach
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"

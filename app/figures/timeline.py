@@ -27,7 +27,7 @@ from app.dates import LAST_DAY, ends_or_today
 from app.figures.context import SELECTION_UID, FigureContext
 from app.figures.framing import MIN_SPAN, Frame, frame_of, outside
 from app.figures.measures import add_measures_lane
-from app.figures.theme import HIGHLIGHT, PERIOD_COLOUR, TODAY_COLOUR, base_layout
+from app.figures.theme import HIGHLIGHT, MISSING_COLOUR, PERIOD_COLOUR, TODAY_COLOUR, base_layout
 from app.textsafe import label_list, label_text
 
 DAY_MS = 86_400_000
@@ -242,7 +242,7 @@ def _text(value: Any) -> bool:
 
 def _colours(frame: pd.DataFrame, ctx: FigureContext) -> list[str]:
     colours = ctx.colours
-    return [colours.get(c, "#777777") if _text(c) else "#777777" for c in frame[C.CATEGORY].tolist()]
+    return [colours.get(c, MISSING_COLOUR) if _text(c) else MISSING_COLOUR for c in frame[C.CATEGORY].tolist()]
 
 
 def _iso(series: pd.Series) -> list[str]:
@@ -902,7 +902,7 @@ def _bin_trace(lanes: np.ndarray, y: np.ndarray, bins: np.ndarray, n: np.ndarray
             ln, m = escaped[lane], mostly[c]
             also = f" (mostly {m})" if m != ln else ""
             text.append(f"<b>{k:,} event{'' if k == 1 else 's'}</b><br>{d}<br>{ln}{also}")
-        colour_of = {c: ctx.colours.get(c, "#777777") for c in set(cats)}
+        colour_of = {c: ctx.colours.get(c, MISSING_COLOUR) for c in set(cats)}
         colours = [colour_of[c] for c in cats]
     window = [{BIN_FIELD: [a, b]} for a, b in zip(iso_strings(start.to_numpy(), "D"), iso_strings(end.to_numpy(), "D"),
                                                    strict=True)]

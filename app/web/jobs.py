@@ -49,6 +49,10 @@ _CELERY: dict[str, Any] = {}
 JOB_FAILED = "The file could not be made (an error, logged on the server); try again in a moment."
 JOB_NICENESS = 10  # the CPU priority of every job process (0 = the web workers' own, 19 = the lowest)
 QUEUE_POLL_SECONDS = 0.25
+# the progress text of a job that has not started yet: with Celery, a job past the workers'
+# concurrency waits in Redis, where nothing of ours runs to tell its place (once a worker takes it,
+# its place in the renderer queue is shown); on the disk manager the job starts at once
+JOB_WAITING = "Waiting for a free worker…"
 
 
 def renderers(environ: dict[str, str] | None = None) -> int:
@@ -219,7 +223,7 @@ def in_background(manager: Any, *buttons: str) -> dict[str, Any]:
                     *((Output(b, "disabled"), True, False) for b in buttons)],
         "progress": [Output(ids.JOB_PROGRESS, "value"), Output(ids.JOB_PROGRESS, "max"),
                      Output(ids.JOB_TEXT, "children")],
-        "progress_default": ["0", "3", ""],
+        "progress_default": ["0", "3", JOB_WAITING],  # (the bar is hidden whenever no job runs)
         "prevent_initial_call": True,
     }
 
