@@ -32,6 +32,9 @@ from app.urlstate import Known
 #: Rows per block the table asks for; the first block of every view comes with the view itself.
 TABLE_BLOCK = 200
 TABLE_BLOCK_MAX = 1000  # the most rows one table request may ask for
+# the timeline plot's width in presentation mode at 1366×768 (the timeline and map side by side:
+# ~520 px; ~800 at 1920): the periods' names are fitted to it, so they are not cut at the plot's edge
+PRESENT_PLOT_PX = 520
 
 Sort = tuple[tuple[str, bool], ...]
 
@@ -122,7 +125,7 @@ def compose_view(loaded: Loaded, state: FilterState, view: ViewState) -> View:
         # briefing has no controls on screen); built here: presentation views are not cached
         timeline = timeline_spec(visible_events(loaded.cache, state).timeline, loaded.ctx, lanes=view.lanes,
                                  legend=False, selected=view.selected, window=story.steps[view.step].window,
-                                 font_size=18, plot_px=850, plot_h=420)
+                                 font_size=18, plot_px=PRESENT_PLOT_PX, plot_h=420)
         timeline["layout"]["xaxis"]["rangeslider"] = {"visible": False}
         timeline, geo = frame_step(timeline, geo, story, view.step)
     # the table pages on the server: it is told the view changed (its size and its first block in

@@ -139,3 +139,24 @@ def test_aliases_search_alike(make_package) -> None:
     assert hits("Алабуга") == hits("Alabuga") == hits("Елабуга") == hits("Elabuga") == {"ev-visit"}
     plain = load_package(make_package())
     assert not plain.events["search_text"].str.contains("алабуга", regex=False).any()
+
+
+def test_the_figures_lane_names_a_few_kinds_and_keeps_every_figure() -> None:
+    """The bundled data has ten kinds of figure: ten rows of 11 px labels in a lane a fifth of the
+    plot high overlapped on screen, in print and on the slides. The four most frequent kinds get a
+    row each, the others share one "other figures" row, and every figure is still drawn."""
+    from app.figures.measures import NAMED_ROWS
+    from app.settings import BUNDLED_DATA
+
+    ds = load_package(BUNDLED_DATA)
+    kinds = ds.measures["measure"].nunique()
+    assert kinds > NAMED_ROWS + 1  # the case this is about
+    spec = timeline_spec(ds.events, FigureContext.from_dataset(ds))
+    axis = spec["layout"]["yaxis3"]
+    assert len(axis["tickvals"]) == NAMED_ROWS + 1
+    assert axis["ticktext"][-1] == f"Other figures ({kinds - NAMED_ROWS} kinds)"
+    dots = next(t for t in spec["data"] if t.get("yaxis") == "y3" and t["type"] == "scatter")
+    assert len(dots["x"]) == len(ds.measures)  # every figure drawn
+    # a mark in the shared row names its own kind in its hover
+    shared = [h for h, y in zip(dots["hovertext"], dots["y"], strict=True) if y == NAMED_ROWS]
+    assert shared and all(h.startswith("<b>") and "Other figures" not in h for h in shared)

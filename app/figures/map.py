@@ -195,7 +195,8 @@ def live_map_spec(
     ``seats`` (decisions placed at the seat of an authority: smaller, hollow-looking), ``labels``
     (the names of the events' places), ``frame`` (two invisible corners the view is fitted to)
     and, last, ``selection`` (the highlight, patched by the dashboard). Large tables draw a density
-    of events per cell instead of single events (``density``)."""
+    of events per cell instead of single events (``density``, second, empty in other views: the
+    traces keep their places whatever the view)."""
     data: list[dict[str, Any]] = []
     placed = _placed(events)
     grouped = len(placed) > DETAIL_LIMIT
@@ -205,8 +206,12 @@ def live_map_spec(
                  "name": "Transfer (supplier → recipient)", "line": {"width": 2, "color": ctx.colour("transfer")},
                  "opacity": 0.75, "hoverinfo": "skip", "showlegend": legend})
     shown = placed if seats else placed[placed[C.LOCATION_ROLE] != SEAT]
+    # the density trace is always there, empty below DETAIL_LIMIT: plotly.js matches the traces of
+    # an update by position, and a density inserted before the events when a view crossed 2,000
+    # events made it tear down the clustered events trace source-first ("Source … cannot be removed
+    # while layer …-cluster is using it"), after which the map never drew again
+    data.append(density_trace(shown if grouped else shown.iloc[:0]))
     if grouped:
-        data.append(density_trace(shown))
         sites = seat_rows = events.iloc[:0]  # (every column, no rows)
     else:
         sites = placed[placed[C.LOCATION_ROLE] != SEAT]

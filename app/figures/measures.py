@@ -24,7 +24,11 @@ LANE_DOMAIN = [0.0, 0.2]  # the figures lane, at the bottom of the plot
 MAIN_DOMAIN = [0.38, 1.0]  # the event lanes above it
 LANE_COLOUR = "#4b5563"
 LANE_NAME = "Figures from sources"
-MAX_ROWS = 10  # kinds of figure drawn (the most frequent first); more would not be legible in the lane
+# rows of the lane: the most frequent kinds of figure each in a row of its own, the rest together in
+# one last row (each mark's hover names its kind). The lane is a fifth of the plot's height: ten
+# rows of 11 px labels overlapped in the dashboard, the briefing, the print and the deck pictures
+NAMED_ROWS = 4
+OTHER_LABEL = "Other figures ({n} kinds)"
 
 
 def _number(value: float) -> str:
@@ -50,7 +54,8 @@ def value_text(value: float, low: float, high: float) -> str:
 
 def lane_frame(measures: pd.DataFrame, sources: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """The measures with what the lane draws and says: row label, window, midpoint, hover text.
-    Rows are the kinds of figure, most frequent first (at most MAX_ROWS)."""
+    Rows are the kinds of figure, most frequent first: NAMED_ROWS of them named, the others in one
+    "other figures" row below (with five kinds or fewer, each has its own row)."""
     if measures is None or measures.empty:
         return pd.DataFrame()
     m = measures.copy()
@@ -59,10 +64,14 @@ def lane_frame(measures: pd.DataFrame, sources: pd.DataFrame, labels: dict[str, 
     title = m[C.SOURCE_ID].map(src[C.SOURCE_TITLE]).fillna("") if len(src) else pd.Series("", index=m.index)
     counts = m[C.MEASURE].value_counts(sort=False)
     first = m.groupby(C.MEASURE)[C.DATE_START].min()
-    order = sorted(counts.index, key=lambda k: (-counts[k], first[k]))[:MAX_ROWS]
-    m = m[m[C.MEASURE].isin(order)].copy()
-    m["_row"] = m[C.MEASURE].map({k: i for i, k in enumerate(order)})
+    order = sorted(counts.index, key=lambda k: (-counts[k], first[k]))
+    named = order if len(order) <= NAMED_ROWS + 1 else order[:NAMED_ROWS]
+    row = {k: i for i, k in enumerate(named)} | {k: len(named) for k in order[len(named):]}
+    m["_row"] = m[C.MEASURE].map(row)
     m["_label"] = m[C.MEASURE].map(lambda k: labels.get(k, k.replace("-", " ").capitalize()))
+    # the tick label of the row (the hover keeps each mark's own kind)
+    other = OTHER_LABEL.format(n=len(order) - len(named))
+    m["_row_label"] = [lab if r < len(named) else other for lab, r in zip(m["_label"], m["_row"], strict=True)]
     start = m[C.DATE_START]
     end = m[C.DATE_END].fillna(start)
     m["_mid"] = start + (end - start) / 2 + pd.Timedelta(hours=12)
@@ -98,7 +107,7 @@ def add_measures_lane(spec: dict[str, Any], lane: pd.DataFrame | None) -> dict[s
     rows = lane.drop_duplicates("_row").sort_values("_row")
     layout["yaxis3"] = {
         "domain": LANE_DOMAIN, "anchor": "x", "fixedrange": True, "zeroline": False,
-        "tickvals": rows["_row"].tolist(), "ticktext": [escape(t) for t in rows["_label"]],
+        "tickvals": rows["_row"].tolist(), "ticktext": [escape(t) for t in rows["_row_label"]],
         "range": [len(rows) - 0.5, -0.5], "showgrid": True, "gridcolor": "#f0f0f3",
         "tickfont": {"size": 11}, "automargin": True,
     }

@@ -26,7 +26,7 @@ from app.dataset import columns as C
 from app.dates import LAST_DAY, ends_or_today
 from app.figures.context import SELECTION_UID, FigureContext
 from app.figures.framing import MIN_SPAN, Frame, frame_of, outside
-from app.figures.measures import add_measures_lane
+from app.figures.measures import MAIN_DOMAIN, add_measures_lane
 from app.figures.theme import HIGHLIGHT, MISSING_COLOUR, PERIOD_COLOUR, TODAY_COLOUR, base_layout
 from app.textsafe import label_list, label_text
 
@@ -338,6 +338,7 @@ def wrap_words(text: str, width: int, lines: int = PERIOD_LABEL_LINES) -> tuple[
     return out, False
 
 
+MIN_LANE_FONT = 10  # px: the smallest lane name (a lane thinner than this lets names touch)
 CHAR_PX = 0.56  # average width of a character, in font sizes (system sans-serif)
 
 
@@ -457,7 +458,7 @@ def timeline_spec(
             # each period on its own row, named beside or inside its bar (wrapped, never cut mid-word)
             # two lines per name only where a period row is tall enough for them
             row_px = (plot_h or (450 if export else 330)) / (len(geo.lane_order) + 1 + geo.n_period_rows * PERIOD_ROW)
-            annotations += period_labels(periods, geo.period_y(), shown, plot_px or (1400 if export else 1000),
+            annotations += period_labels(periods, geo.period_y(), shown, plot_w,
                                          label_px, lines=2 if row_px * PERIOD_ROW >= 2.5 * label_px else 1)
         duration = (periods[C.END_OR_TODAY] - periods[C.DATE_START]).dt.total_seconds() * 1000 + DAY_MS
         data.append({
@@ -534,6 +535,12 @@ def timeline_spec(
         "yaxis": {"tickvals": tickvals, "ticktext": ticktext, "range": [-0.7, top], "fixedrange": True,
                   "showgrid": True, "gridcolor": "#f0f0f3", "zeroline": False, "automargin": True},
     })
+    # lane names no taller than a lane: nine category lanes at 15 px in the 1366×768 dashboard stood
+    # in rows of ~12 px and ran into each other (the figures lane below takes part of the height)
+    figures_lane = ctx.measures_lane is not None and not ctx.measures_lane.empty and not events.empty
+    share = (MAIN_DOMAIN[1] - MAIN_DOMAIN[0]) if figures_lane else 1.0
+    unit_px = (plot_h or (450 if export else 330)) * share / (top + 0.7)
+    layout["yaxis"]["tickfont"] = {"size": int(min(font_size, max(MIN_LANE_FONT, unit_px * 0.95)))}
     if export:
         layout["margin"] = {**layout["margin"], "b": 20, "r": 20}
     if frame is not None:

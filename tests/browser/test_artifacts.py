@@ -3,6 +3,7 @@ deck, accessibility (axe-core). Every test writes what it saw to test-artifacts/
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -52,6 +53,14 @@ def test_default_view_is_framed_on_the_story(watched: Page, server_url: str) -> 
     assert pd.Timestamp("2026-11-23") < hi <= pd.Timestamp("2027-03-23")  # ... to today, a small margin
     expect(watched.locator("#timeline-graph .annotation-text", has_text="earlier events")).to_be_visible()
     save(watched, "default-1366.png")
+    # the lanes' names and the figures lane's row names, as drawn, do not run into each other
+    for axis in ("ytick", "y3tick"):
+        boxes = watched.evaluate(f"""() => [...document.querySelectorAll('#timeline-graph .{axis} text')]
+            .map(t => t.getBoundingClientRect()).filter(r => r.height > 0)
+            .map(r => [r.top, r.bottom]).sort((a, b) => a[0] - b[0])""")
+        assert len(boxes) >= 3, axis
+        overlaps = [(a, b) for a, b in itertools.pairwise(boxes) if b[0] < a[1] - 1]
+        assert overlaps == [], (axis, overlaps)
     # 5 years: counted back from the end of the data (today: an open period), as a range the header follows
     watched.locator(".range-button", has_text="5 years").click()
     expect(watched.locator("#summary-line")).to_contain_text("2021")
@@ -110,6 +119,18 @@ def test_a_briefing_step_reads_from_the_back_of_the_room(watched: Page, server_u
     card = watched.locator(".timeline-card").bounding_box()
     drawn = float(watched.evaluate(f"{TIMELINE}._fullLayout.width"))
     assert card and drawn <= card["width"]
+    # the periods' names stand inside the plot (they were fitted to an 850 px plot and ran past the
+    # edge of a 520 px one at 1366, cut mid-word there)
+    names = watched.evaluate(f"""() => {{ const gd = {TIMELINE}, s = gd._fullLayout._size;
+        const r = gd.getBoundingClientRect();
+        const periods = gd._fullLayout.annotations.map((a, i) => [a, i])
+          .filter(([a]) => a.xref === 'x' && a.yref === 'y' && a.text !== 'today').map(([, i]) => i);
+        return {{left: r.left + s.l, right: r.left + s.l + s.w, boxes: periods.map(i => {{
+          const g = gd.querySelector('.annotation[data-index="' + i + '"] .annotation-text-g');
+          return g ? g.getBoundingClientRect().toJSON() : null; }}).filter(Boolean)}}; }}""")
+    assert names["boxes"], "no period named in the step's window"
+    for box in names["boxes"]:
+        assert names["left"] - 2 <= box["left"] and box["right"] <= names["right"] + 2, (box, names)
     # no controls under the caption
     cap, nav = caption.bounding_box(), watched.locator(".present-nav").bounding_box()
     assert cap and nav and nav["y"] >= cap["y"] + cap["height"]

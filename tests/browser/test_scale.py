@@ -63,3 +63,59 @@ def test_100k_events_load_and_filter(watched: Page, big_url: str) -> None:
                    " && document.querySelector(\"#event-grid .ag-row[row-index='5000'] [col-id='title']\")"
                    ".innerText.length > 0")
     assert len(asked) >= 2
+
+
+@pytest.fixture(scope="module")
+def mid_url(tmp_path_factory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("ev5k")
+    subprocess.run([sys.executable, str(REPO / "bench" / "make_events.py"), "--n", "5000", "--out", str(out)],
+                   check=True, capture_output=True)
+    proc, url = start_server(out)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+#: the live map's drawn marks: single events or clusters (events trace), or density cells
+MAP_MARKS = """() => { const gd = document.querySelector('#map-graph .js-plotly-plot');
+  const map = gd._fullLayout.map._subplot.map;
+  const layer = meta => 'plotly-trace-layer-' + (gd._fullData.find(t => t.meta === meta) || {uid: 'none'}).uid;
+  const q = ids => map.queryRenderedFeatures({layers: ids.filter(id => map.getLayer(id))}).length;
+  return {events: q([layer('events') + '-circle', layer('events') + '-cluster']),
+          density: q([layer('density') + '-heatmap'])}; }"""
+
+
+def test_a_view_crossing_2000_events_keeps_drawing_the_map(watched: Page, mid_url: str) -> None:
+    """Ticking categories one by one takes a 5,000-event table from single marks (clustered) past
+    the 2,000 where the map switches to a density, and back: every change is drawn. (The density
+    trace once shifted the others: plotly.js tore the clustered trace down source-first, logged
+    "Source … cannot be removed while layer …-cluster is using it", and the map never drew again.
+    The watched page fails on that console error.)"""
+    watched.goto(mid_url)
+    expect(watched.locator("#summary-line")).to_have_text("5000 events · all", timeout=60_000)
+    until(watched, MAP_DRAWN)
+    labels = watched.locator("#category-checklist label")
+    seen = {"events": False, "density": False}
+    for i in range(labels.count()):
+        before = watched.inner_text("#summary-line")
+        labels.nth(i).click()
+        expect(watched.locator("#summary-line")).not_to_have_text(before, timeout=60_000)
+        n = summary_count(watched)
+        # the map has drawn this view: marks of the kind it calls for are on the canvas
+        kind = "density" if n > 2000 else "events"
+        until(watched, f"({MAP_MARKS})().{kind} > 0", timeout=60_000)
+        seen[kind] = True
+        if seen["density"] and n > 2000:
+            break
+    assert seen == {"events": True, "density": True}
+    # and back under the limit (unticking from the first): single marks again
+    for i in range(labels.count()):
+        before = watched.inner_text("#summary-line")
+        labels.nth(i).click()
+        expect(watched.locator("#summary-line")).not_to_have_text(before, timeout=60_000)
+        if summary_count(watched) <= 2000:
+            break
+    assert 0 < summary_count(watched) <= 2000
+    until(watched, f"({MAP_MARKS})().events > 0 && ({MAP_MARKS})().density === 0", timeout=60_000)
