@@ -21,7 +21,7 @@ from app.dataset import columns as C
 
 DAY_MS = 86_400_000
 LANE_DOMAIN = [0.0, 0.2]  # the figures lane, at the bottom of the plot
-MAIN_DOMAIN = [0.38, 1.0]  # the event lanes above it
+MAIN_DOMAIN = [0.42, 1.0]  # the event lanes above it (the gap: the time axis, the range slider, the lane's title)
 LANE_COLOUR = "#4b5563"
 LANE_NAME = "Figures from sources"
 # rows of the lane: the most frequent kinds of figure each in a row of its own, the rest together in

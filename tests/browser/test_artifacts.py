@@ -61,6 +61,13 @@ def test_default_view_is_framed_on_the_story(watched: Page, server_url: str) -> 
         assert len(boxes) >= 3, axis
         overlaps = [(a, b) for a, b in itertools.pairwise(boxes) if b[0] < a[1] - 1]
         assert overlaps == [], (axis, overlaps)
+    # the figures lane's title stands clear of the range slider above it
+    title, slider = watched.evaluate("""() => {
+        const t = [...document.querySelectorAll('#timeline-graph .annotation-text')]
+          .find(e => e.textContent.startsWith('Figures from sources'));
+        const s = document.querySelector('#timeline-graph .rangeslider-bg');
+        return [t && t.getBoundingClientRect().toJSON(), s && s.getBoundingClientRect().toJSON()]; }""")
+    assert title and slider and title["top"] >= slider["bottom"] - 1, (title, slider)
     # 5 years: counted back from the end of the data (today: an open period), as a range the header follows
     watched.locator(".range-button", has_text="5 years").click()
     expect(watched.locator("#summary-line")).to_contain_text("2021")
