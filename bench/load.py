@@ -158,7 +158,8 @@ class Run:
         return time.monotonic() - start
 
     def start_celery(self) -> None:
-        cmd = [executable("celery"), "-A", "app.web.worker", "worker", "--loglevel=WARNING", "--concurrency=3"]
+        # --concurrency as README's command: waiting decks see their place, exports do not wait behind them
+        cmd = [executable("celery"), "-A", "app.web.worker", "worker", "--loglevel=WARNING", "--concurrency=8"]
         with (self.workdir / "celery.log").open("wb") as log:
             self.celery = subprocess.Popen(cmd, cwd=REPO, env=child_env(), stdin=subprocess.DEVNULL, stdout=log,
                                            stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
