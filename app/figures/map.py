@@ -406,10 +406,46 @@ def map_figure(events: pd.DataFrame, ctx: FigureContext, **kwargs: Any) -> go.Fi
     return go.Figure(map_spec(events, ctx, **kwargs))
 
 
+STATIC_LABEL_PX = 11  # font size of a static map's place names
+STATIC_PLOT_PX = 600  # about the narrowest static map a picture has (the snapshot's card at 1366 px: ~625)
+
+
+class _LabelSpace:
+    """Where a static map's place names stand, to write a name only where it covers no other
+    (scattergeo places text without collision tests: Moscow, Izhevsk and Yelabuga were written over
+    each other at world view). A name's box is estimated in degrees — text right of and above its
+    point, ~0.6 of the font size per character, on a map STATIC_PLOT_PX wide across ``span``
+    degrees. A name left out still has its mark (and its hover, where the picture has one)."""
+
+    def __init__(self, span: float):
+        self.deg = span / STATIC_PLOT_PX  # degrees per pixel
+        self.boxes: list[tuple[float, float, float, float]] = []
+
+    def take(self, lon: float, lat: float, name: str) -> bool:
+        height = STATIC_LABEL_PX * 1.5 * self.deg
+        box = (lon, lat - height * 0.2, lon + (len(name) * STATIC_LABEL_PX * 0.6 + 8) * self.deg, lat + height)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in self.boxes):
+            return False
+        self.boxes.append(box)
+        return True
+
+
+def _declutter(lx: list[float], ly: list[float], lt: list[str], shown: pd.DataFrame,
+               space: _LabelSpace) -> tuple[list[float], list[float], list[str]]:
+    """The events' place names that ``space`` has room for, places with more events first."""
+    counts = shown.groupby([C.LONGITUDE, C.LATITUDE]).size()
+    weight = [int(counts.get((x, y), 0)) for x, y in zip(lx, ly, strict=True)]
+    keep = sorted(i for i in sorted(range(len(lt)), key=lambda i: -weight[i]) if space.take(lx[i], ly[i], lt[i]))
+    return [lx[i] for i in keep], [ly[i] for i in keep], [lt[i] for i in keep]
+
+
 def _geo_place_labels(box: dict[str, float] | None, shown: pd.DataFrame) -> dict[str, Any]:
     """Text labels for a static map: the events' own places, then the basemap's largest places
     inside ``box`` (capitals first), as many as a picture of it can hold without crowding."""
     lx, ly, lt = _place_labels(shown)
+    if box:
+        space = _LabelSpace(max(box["east"] - box["west"], (box["north"] - box["south"]) * 2))
+        lx, ly, lt = _declutter(lx, ly, lt, shown, space)
     taken = set(lt)
     if box:
         span = max(box["east"] - box["west"], (box["north"] - box["south"]) * 2)
@@ -425,6 +461,8 @@ def _geo_place_labels(box: dict[str, float] | None, shown: pd.DataFrame) -> dict
                 continue
             if any(abs(lon - x) < min_gap and abs(lat - y) < min_gap / 2 for x, y in kept):
                 continue
+            if not space.take(lon, lat, name):  # its name would cover another
+                continue
             kept.append((lon, lat))
             lx.append(lon)
             ly.append(lat)
@@ -433,7 +471,8 @@ def _geo_place_labels(box: dict[str, float] | None, shown: pd.DataFrame) -> dict
     return {"type": "scattergeo", "meta": "labels", "lon": lx, "lat": ly, "text": [label_text(t) for t in lt],
             "mode": "text",
             "textposition": "top right", "name": LABELS, "showlegend": False, "hoverinfo": "skip",
-            "textfont": {"size": 11, "color": "#3a3f46"}}
+            "textfont": {"size": STATIC_LABEL_PX, "color": "#3a3f46"}}
+
 
 def area_trace(placed: pd.DataFrame, ctx: FigureContext) -> dict[str, Any]:
     """Many events: one marker per grid cell (CELL_DEG degrees or coarser), at the mean position of its events,

@@ -241,4 +241,16 @@ def test_no_serious_accessibility_violations_in_the_snapshot(page: Page, tmp_pat
     page.goto(snap.as_uri())
     page.wait_for_selector("#timeline .main-svg")
     save(page, "snapshot-1366.png")
+    # the static map's place names, as drawn, do not cover each other (scattergeo places text without
+    # collision tests: Moscow, Izhevsk and Yelabuga were written over each other)
+    page.wait_for_selector("#map .scatterlayer .trace text", state="attached")
+    boxes = page.evaluate("""() => [...document.querySelectorAll('#map .scatterlayer .trace text')]
+        .filter(t => t.textContent.length > 2 && !t.textContent.startsWith('×'))
+        .map(t => t.getBoundingClientRect()).filter(r => r.width > 0)
+        .map(r => [r.left, r.top, r.right, r.bottom])""")
+    assert len(boxes) >= 5
+    shrink = 1.5  # px: glyph boxes include a little leading
+    crossing = [(a, b) for a, b in itertools.combinations(boxes, 2)
+                if a[0] + shrink < b[2] and b[0] + shrink < a[2] and a[1] + shrink < b[3] and b[1] + shrink < a[3]]
+    assert crossing == [], crossing
     axe(page, "snapshot")
