@@ -233,7 +233,7 @@ def test_a_job_not_yet_started_says_it_waits() -> None:
     from app.web.jobs import JOB_WAITING, in_background
 
     made = in_background(object(), "a-button")
-    assert made["progress_default"][2] == JOB_WAITING == "Waiting for a free worker…"
+    assert made["progress_default"][2] == JOB_WAITING == "Waiting for the job to start…"
     assert made["running"][0][1:] == (False, True)  # the bar shows only while a job is asked for
 
 

@@ -52,7 +52,7 @@ QUEUE_POLL_SECONDS = 0.25
 # the progress text of a job that has not started yet: with Celery, a job past the workers'
 # concurrency waits in Redis, where nothing of ours runs to tell its place (once a worker takes it,
 # its place in the renderer queue is shown); on the disk manager the job starts at once
-JOB_WAITING = "Waiting for a free worker…"
+JOB_WAITING = "Waiting for the job to start…"
 
 
 def renderers(environ: dict[str, str] | None = None) -> int:
