@@ -56,21 +56,3 @@ def label_list(values: list[Any]) -> list[Any]:
     """``label_text`` over a list."""
     return [label_text(v) for v in values]
 
-
-def wrap_label(value: Any, width: int = 40) -> Any:
-    """A plotly label (already escaped by ``label_text``) broken into lines of at most ``width``
-    characters at spaces, joined by ``<br>``; a word longer than a line stays whole. A hover label on
-    a phone is then at most about ``width`` characters wide instead of one long line (issue 14).
-    Breaking only at spaces never splits an escape such as ``&lt;``; missing values stay missing."""
-    if not isinstance(value, str) or len(value) <= width:
-        return value
-    lines: list[str] = []
-    line = ""
-    for word in value.split(" "):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    lines.append(line)
-    return "<br>".join(lines)

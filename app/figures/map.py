@@ -43,10 +43,10 @@ from app.figures.basemap import (
 )
 from app.figures.context import SELECTION_UID, FigureContext
 from app.figures.theme import GEO_SYMBOLS, HIGHLIGHT, MISSING_COLOUR, SEAT_SYMBOL, base_layout
-from app.figures.timeline import hover_array, most_common
+from app.figures.timeline import hover_array, most_common, wrap_words
 from app.geo import TOPOJSON_DIR as TOPOJSON_DIR  # where the exports read the shapes too
 from app.geo import country_centroids
-from app.textsafe import label_text, wrap_label
+from app.textsafe import label_text
 
 HOVER_WIDTH = 36  # characters per line of a map hover label: at 15 px about 300 px wide
 # title, date, category (a mark's colour is not the only thing that says it), place
@@ -122,8 +122,16 @@ def _custom(frame: pd.DataFrame, ctx: FigureContext) -> np.ndarray:
     cats = [ctx.category_labels.get(c, c) if isinstance(c, str) else np.nan for c in frame[C.CATEGORY].tolist()]
     out = hover_array(frame, words, cats)
     for column in (1, 3, 4):  # title, place and category in lines a phone's screen holds (test_map_touch.py)
-        out[:, column] = [wrap_label(v, HOVER_WIDTH) for v in out[:, column]]
+        out[:, column] = [_hover_lines(v) for v in out[:, column]]
     return out
+
+
+def _hover_lines(value: Any) -> Any:
+    """A hover value (escaped: an escape holds no space) in lines of at most HOVER_WIDTH characters,
+    broken between words, none left out; missing values stay missing."""
+    if not isinstance(value, str) or len(value) <= HOVER_WIDTH:
+        return value
+    return "<br>".join(wrap_words(value, HOVER_WIDTH, lines=len(value))[0])
 
 
 APPROXIMATE = ("admin-region", "country", "sea")
@@ -444,11 +452,10 @@ def _geo_place_labels(box: dict[str, float] | None, shown: pd.DataFrame) -> dict
     inside ``box`` (capitals first), as many as a picture of it can hold without crowding."""
     lx, ly, lt = _place_labels(shown)
     if box:
-        space = _LabelSpace(max(box["east"] - box["west"], (box["north"] - box["south"]) * 2))
-        lx, ly, lt = _declutter(lx, ly, lt, shown, space)
-    taken = set(lt)
-    if box:
         span = max(box["east"] - box["west"], (box["north"] - box["south"]) * 2)
+        space = _LabelSpace(span)
+        lx, ly, lt = _declutter(lx, ly, lt, shown, space)
+        taken = set(lt)
         budget = 14 if span > 90 else 22
         min_gap = span / 18  # degrees between two labels
         kept: list[tuple[float, float]] = list(zip(lx, ly, strict=True))

@@ -445,19 +445,20 @@ def timeline_spec(
     periods = geo.periods
     label_px = max(font_size - 3, 11)
     plot_w = plot_px or (1400 if export else SCREEN_PLOT_PX)
+    plot_height = plot_h or (450 if export else 330)  # about how tall the plot is drawn
     if len(periods):
         tickvals.append(geo.period_base + (geo.n_period_rows - 1) * geo.row_step / 2)
         ticktext.append("Periods in force")
         if not geo.named_periods and shown is not None:
             # many periods, packed into shared rows: each named inside its bar where the name fits
             # there (between words); every bar names its period in its hover and selects it on a click
-            row_px = (plot_h or (450 if export else 330)) / (len(geo.lane_order) + 1 + geo.n_period_rows * geo.row_step)
+            row_px = plot_height / (len(geo.lane_order) + 1 + geo.n_period_rows * geo.row_step)
             if row_px * geo.row_step >= label_px + 2:
                 annotations += packed_period_labels(periods, geo.period_y(), shown, plot_w, label_px)
         if geo.named_periods and shown is not None:
             # each period on its own row, named beside or inside its bar (wrapped, never cut mid-word)
             # two lines per name only where a period row is tall enough for them
-            row_px = (plot_h or (450 if export else 330)) / (len(geo.lane_order) + 1 + geo.n_period_rows * PERIOD_ROW)
+            row_px = plot_height / (len(geo.lane_order) + 1 + geo.n_period_rows * PERIOD_ROW)
             annotations += period_labels(periods, geo.period_y(), shown, plot_w,
                                          label_px, lines=2 if row_px * PERIOD_ROW >= 2.5 * label_px else 1)
         duration = (periods[C.END_OR_TODAY] - periods[C.DATE_START]).dt.total_seconds() * 1000 + DAY_MS
@@ -539,7 +540,7 @@ def timeline_spec(
     # in rows of ~12 px and ran into each other (the figures lane below takes part of the height)
     figures_lane = ctx.measures_lane is not None and not ctx.measures_lane.empty and not events.empty
     share = (MAIN_DOMAIN[1] - MAIN_DOMAIN[0]) if figures_lane else 1.0
-    unit_px = (plot_h or (450 if export else 330)) * share / (top + 0.7)
+    unit_px = plot_height * share / (top + 0.7)
     layout["yaxis"]["tickfont"] = {"size": int(min(font_size, max(MIN_LANE_FONT, unit_px * 0.95)))}
     if export:
         layout["margin"] = {**layout["margin"], "b": 20, "r": 20}

@@ -16,10 +16,10 @@ from tests.browser.conftest import MAP_DRAWN, shot, start_server, summary_count,
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def big_url(tmp_path_factory) -> Iterator[str]:
-    out = tmp_path_factory.mktemp("ev100k")
-    subprocess.run([sys.executable, str(REPO / "bench" / "make_events.py"), "--n", "100000", "--out", str(out)],
+def served_events(tmp_path_factory: pytest.TempPathFactory, n: int) -> Iterator[str]:
+    """The app serving ``n`` synthetic events (bench/make_events.py): its URL while in use."""
+    out = tmp_path_factory.mktemp(f"ev{n}")
+    subprocess.run([sys.executable, str(REPO / "bench" / "make_events.py"), "--n", str(n), "--out", str(out)],
                    check=True, capture_output=True)
     proc, url = start_server(out)
     try:
@@ -27,6 +27,11 @@ def big_url(tmp_path_factory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def big_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from served_events(tmp_path_factory, 100_000)
 
 
 def test_100k_events_load_and_filter(watched: Page, big_url: str) -> None:
@@ -66,16 +71,8 @@ def test_100k_events_load_and_filter(watched: Page, big_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def mid_url(tmp_path_factory) -> Iterator[str]:
-    out = tmp_path_factory.mktemp("ev5k")
-    subprocess.run([sys.executable, str(REPO / "bench" / "make_events.py"), "--n", "5000", "--out", str(out)],
-                   check=True, capture_output=True)
-    proc, url = start_server(out)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+def mid_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from served_events(tmp_path_factory, 5_000)
 
 
 #: the live map's drawn marks: single events or clusters (events trace), or density cells

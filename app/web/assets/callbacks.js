@@ -96,8 +96,8 @@ window.dash_clientside = window.dash_clientside || {};
     },
 
     // a file picked for "Open your own data" -> the upload store (the server opens it), or a
-    // refusal in the report when it is larger than maxBytes (the upload limit store, set from
-    // app/limits.py): an oversized file is refused before a byte of it is sent
+    // refusal in the report when it is past the limits of the upload limit store (bytes, a text's
+    // rows; set from app/limits.py browser_checks): such a file is refused before a byte is sent
     checkUpload: function (contents, filename, limits) {
       var nu = window.dash_clientside.no_update;
       if (!contents) { return [nu, nu]; }
