@@ -37,6 +37,7 @@ SCREEN_PLOT_PX = 500  # about how wide the dashboard's plot is (1366 px screen: 
 MAX_NAMED_PERIODS = 12
 PERIOD_LABEL_LINES = 2  # a period's name wraps to at most this many lines (the full title is in its hover)
 PERIOD_ROW = 0.8  # vertical distance between period rows (a lane is 1)
+MIN_PACKED_FONT = 9  # the smallest type of a period's name written inside its packed bar
 MAX_BAND_ROWS = 8  # packed periods needing more rows than this share the height of this many
 MIN_INSIDE_CHARS = 10  # a packed period is named inside its bar when its visible part holds this many
 # No WebGL (scattergl), by choice: where WebGL is unavailable (GPU-less VMs, locked-down briefing
@@ -446,19 +447,24 @@ def timeline_spec(
     label_px = max(font_size - 3, 11)
     plot_w = plot_px or (1400 if export else SCREEN_PLOT_PX)
     plot_height = plot_h or (450 if export else 330)  # about how tall the plot is drawn
+    # the figures lane below takes part of that height: the lanes and period rows get the rest
+    figures_lane = ctx.measures_lane is not None and not ctx.measures_lane.empty and not events.empty
+    main_height = plot_height * ((MAIN_DOMAIN[1] - MAIN_DOMAIN[0]) if figures_lane else 1.0)
     if len(periods):
         tickvals.append(geo.period_base + (geo.n_period_rows - 1) * geo.row_step / 2)
         ticktext.append("Periods in force")
         if not geo.named_periods and shown is not None:
             # many periods, packed into shared rows: each named inside its bar where the name fits
             # there (between words); every bar names its period in its hover and selects it on a click
-            row_px = plot_height / (len(geo.lane_order) + 1 + geo.n_period_rows * geo.row_step)
-            if row_px * geo.row_step >= label_px + 2:
-                annotations += packed_period_labels(periods, geo.period_y(), shown, plot_w, label_px)
+            # (type fitted to the rows' height, down to MIN_PACKED_FONT; below that only the hover)
+            row_px = main_height / (len(geo.lane_order) + 1 + geo.n_period_rows * geo.row_step)
+            packed_px = min(label_px, int(row_px * geo.row_step) - 2)
+            if packed_px >= MIN_PACKED_FONT:
+                annotations += packed_period_labels(periods, geo.period_y(), shown, plot_w, packed_px)
         if geo.named_periods and shown is not None:
             # each period on its own row, named beside or inside its bar (wrapped, never cut mid-word)
             # two lines per name only where a period row is tall enough for them
-            row_px = plot_height / (len(geo.lane_order) + 1 + geo.n_period_rows * PERIOD_ROW)
+            row_px = main_height / (len(geo.lane_order) + 1 + geo.n_period_rows * PERIOD_ROW)
             annotations += period_labels(periods, geo.period_y(), shown, plot_w,
                                          label_px, lines=2 if row_px * PERIOD_ROW >= 2.5 * label_px else 1)
         duration = (periods[C.END_OR_TODAY] - periods[C.DATE_START]).dt.total_seconds() * 1000 + DAY_MS
@@ -538,9 +544,7 @@ def timeline_spec(
     })
     # lane names no taller than a lane: nine category lanes at 15 px in the 1366×768 dashboard stood
     # in rows of ~12 px and ran into each other (the figures lane below takes part of the height)
-    figures_lane = ctx.measures_lane is not None and not ctx.measures_lane.empty and not events.empty
-    share = (MAIN_DOMAIN[1] - MAIN_DOMAIN[0]) if figures_lane else 1.0
-    unit_px = plot_height * share / (top + 0.7)
+    unit_px = main_height / (top + 0.7)
     layout["yaxis"]["tickfont"] = {"size": int(min(font_size, max(MIN_LANE_FONT, unit_px * 0.95)))}
     if export:
         layout["margin"] = {**layout["margin"], "b": 20, "r": 20}
