@@ -22,6 +22,7 @@ import pandas as pd
 
 from app.dataset import columns as C
 from app.dates import LAST_DAY, ends_or_today
+from app.sized import MB, byte_lru
 
 LANE_MODES = ("category", "actor", "country")
 
@@ -332,6 +333,7 @@ def date_order(events: pd.DataFrame) -> pd.DataFrame:
 
 # Long text the views never draw (the detail panel and the exports read it from the full rows)
 NOT_IN_VIEWS = (C.DESCRIPTION, C.NOTES, C.SEARCH_TEXT)
+ROWS_BYTES = 32 * MB  # the filtered tables one FilterCache keeps (the full-column ones: half of it)
 
 
 def view_rows(events: pd.DataFrame) -> pd.DataFrame:
@@ -358,12 +360,15 @@ class FilterCache:
     tests with earlier ones (one more category ticked, the same search) only runs the new ones.
     """
 
-    def __init__(self, events: pd.DataFrame, maxsize: int = 64, today: pd.Timestamp | None = None):
+    def __init__(self, events: pd.DataFrame, maxsize: int = 64, today: pd.Timestamp | None = None,
+                 budget: int = ROWS_BYTES):
         self.today = today  # where open-ended periods end (None: they never do)
         self.events = date_order(events)  # sorted once: each filtered view keeps this order
         self.rows = view_rows(self.events)
-        self._apply = lru_cache(maxsize=maxsize)(self._compute)
-        self._full = lru_cache(maxsize=8)(self._compute_full)
+        # the filtered tables are bounded by their bytes (a state of a 100,000-event upload holds
+        # up to ~20 MB of columns); the tests' masks and counts by number (a mask: a byte an event)
+        self._apply = byte_lru(budget)(self._compute)
+        self._full = byte_lru(budget // 2)(self._compute_full)
         self._passes = lru_cache(maxsize=maxsize)(self._test)
         self._count = lru_cache(maxsize=maxsize)(self._size)
 

@@ -27,6 +27,7 @@ from app.figures.map import frame_live, live_map_spec, selection_lonlat
 from app.figures.timeline import DETAIL_LIMIT as TIMELINE_DETAIL_LIMIT
 from app.figures.timeline import selection_coordinates, timeline_spec
 from app.filters import FilterCache, FilterState, ViewState, describe
+from app.sized import MB, byte_lru
 from app.urlstate import Known
 
 #: Rows per block the table asks for; the first block of every view comes with the view itself.
@@ -37,6 +38,10 @@ TABLE_BLOCK_MAX = 1000  # the most rows one table request may ask for
 PRESENT_PLOT_PX = 520
 
 Sort = tuple[tuple[str, bool], ...]
+# what each loaded dataset's memoised results may hold (app.sized): figures per state, the table's
+# sort orders; the filtered tables are bounded in app.filters (FilterCache)
+VIEWS_BYTES = 16 * MB
+ORDERS_BYTES = 8 * MB
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,9 @@ class Loaded:
     @functools.cached_property
     def views(self) -> Any:
         """build_views memoised per (state, lanes, seats): the data never changes after loading,
-        so a state seen before (a toggle undone, a shared link) is answered without rebuilding."""
-        return functools.lru_cache(maxsize=128)(functools.partial(build_views, loaded=self))
+        so a state seen before (a toggle undone, a shared link) is answered without rebuilding.
+        Kept up to VIEWS_BYTES of figures (at the bundled data ~0.3 MB a state: about 50 states)."""
+        return byte_lru(VIEWS_BYTES)(functools.partial(build_views, loaded=self))
 
     @functools.cached_property
     def orders(self) -> Any:
@@ -75,7 +81,7 @@ class Loaded:
             if spec in ((), (("start", True),), (("date_label", True),)):
                 return np.arange(len(shown))  # the cache keeps every view in date order already
             return table_order(shown, self.ctx, spec)
-        return functools.lru_cache(maxsize=32)(order)
+        return byte_lru(ORDERS_BYTES)(order)
 
 
 @dataclass(frozen=True)
