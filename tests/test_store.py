@@ -24,9 +24,12 @@ TOKEN = "0123456789abcdef" * 2
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # each pytest-xdist worker keeps to its own database of the one server (gw0 -> 0, gw1 -> 1 …):
+    # the tests clear the store's keys, and two workers must not clear each other's
+    db = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0) % 16
     given = os.environ.get("GEOTIMELINE_TEST_REDIS_URL", "")
     if given:  # .ci/run started one
-        yield given
+        yield given.rsplit("/", 1)[0] + f"/{db}"
         return
     exe = shutil.which("redis-server")
     assert exe, "redis-server not found: run `bash .ci/run` (it installs Debian's redis-server)"
@@ -43,7 +46,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             break
         except redis.ConnectionError:
             time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
+    yield f"redis://127.0.0.1:{port}/{db}"
     proc.terminate()
     proc.wait(10)
 
