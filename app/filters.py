@@ -333,7 +333,7 @@ def date_order(events: pd.DataFrame) -> pd.DataFrame:
 
 # Long text the views never draw (the detail panel and the exports read it from the full rows)
 NOT_IN_VIEWS = (C.DESCRIPTION, C.NOTES, C.SEARCH_TEXT)
-ROWS_BYTES = 32 * MB  # the filtered tables one FilterCache keeps (the full-column ones: half of it)
+ROWS_BYTES = 16 * MB  # the filtered tables one FilterCache keeps (the full-column ones: half of it)
 
 
 def view_rows(events: pd.DataFrame) -> pd.DataFrame:
