@@ -7,6 +7,7 @@ Latin-1 file, day-first dates). XLSX workbooks are built in the test with openpy
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import zipfile
@@ -630,6 +631,30 @@ def test_gdelt_headerless_export() -> None:
     assert r.tables["sources"]["url"].tolist() == ["https://example.org/news/debaltseve",
                                                     "https://example.org/news/talks"]
     assert any("GDELT 2.0" in n for n in r.notes) and any('"NULL"' in n for n in r.notes)
+
+
+def test_gdelt_with_a_header_keeps_a_source_named_without_a_link(tmp_path: Path) -> None:
+    """GDELT tables as tools write them (a header row, gdeltPyR's extra CAMEOCodeDescription
+    column): a SOURCEURL that names a source but is no link (BBC Monitoring's) stays in the notes;
+    the description says which CAMEO class the verb names when the code is finer."""
+    base = (QUIRKS / "20150218230000.export.CSV").read_text(encoding="utf-8").splitlines()[0].split("\t")
+    from app.importers.gdelt import LAYOUTS
+
+    columns = LAYOUTS[61]
+    header = [*columns[:27], "CAMEOCodeDescription", *columns[27:]]
+    row = dict(zip(columns, base, strict=True))
+    row.update({"EventCode": "046", "EventBaseCode": "046", "EventRootCode": "04",
+                "SOURCEURL": "Shamshad TV, Kabul/BBC Monitoring/(c) BBC",
+                "CAMEOCodeDescription": "Engage in negotiation"})
+    f = tmp_path / "gdelt-with-header.csv"
+    with f.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerow([row[c] for c in header])
+    r = import_source(f, "gdelt")
+    assert len(r.events) == 1 and r.tables["sources"].empty
+    assert "Source as GDELT names it (no link): Shamshad TV, Kabul/BBC Monitoring/(c) BBC" in r.events["notes"].iloc[0]
+    assert r.events["description"].iloc[0].startswith("CAMEO event 046 (class 04: Consult)")
 
 
 def test_ids_are_linear_for_rows_sharing_date_and_title(tmp_path: Path) -> None:

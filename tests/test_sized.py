@@ -29,7 +29,7 @@ def test_a_byte_budget_keeps_the_most_recent_results_that_fit() -> None:
     for i in range(4):
         block(i)
     assert block.cache.currsize <= 10_000  # type: ignore[attr-defined]
-    block(3), block(2), block(1)  # noqa: B018  # the three latest: answered from the cache
+    block(3), block(2), block(1)  # the three latest: answered from the cache
     assert calls == [0, 1, 2, 3]
     block(0)  # evicted: computed again
     assert calls == [0, 1, 2, 3, 0]

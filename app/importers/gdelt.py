@@ -165,7 +165,10 @@ def _row(line: int, get: object, col: Collector) -> None:
                        if p)
     title += f" in {where}" if where else ""
     quad = QUAD.get(g("QuadClass"), "")
-    facts = [f"CAMEO event {g('EventCode') or root} ({verb})"]
+    code = g("EventCode") or root
+    # the verb names the root class (the first two digits): say so where the code is finer
+    facts = [f"CAMEO event {code} ({verb})" if code == root or not root else
+             f"CAMEO event {code} (class {root}: {verb})"]
     if a1 or a2:
         facts.append("between " + " and ".join(p for p in (a1, a2) if p))
     if place:
@@ -178,6 +181,11 @@ def _row(line: int, get: object, col: Collector) -> None:
     shown = ", ".join(f"{label} {value}" for label, value in stats if value)
     if shown or quad:
         notes.append("GDELT: " + ", ".join(p for p in (quad, shown) if p))
+    cited = plain_text(g("SOURCEURL"))
+    if cited and not is_http_url(cited):
+        # GDELT names some sources without a link (BBC Monitoring: "Shamshad TV, Kabul/BBC
+        # Monitoring/(c) BBC"): kept in the notes, where a reader can still trace it
+        notes.append(f"Source as GDELT names it (no link): {cited}")
     country = country_code(place.rsplit(",", 1)[-1].strip()) if place else ""
     draft = EventDraft(
         where=line, window=window, kind="point", title=title, description=description, notes=notes,
