@@ -30,6 +30,7 @@ from app.dataset.schema import BUNDLED_SCHEMA
 from app.errors import OutputError, SchemaError
 from app.export.write import as_user_file
 from app.importers.model import FORMAT_NAMES, OTHER_ACTOR_TYPE, ImportResult
+from app.importers.readers import ARROW_POOL
 from app.importers.text import slug
 
 LICENCE = {"name": "unknown", "title": "unknown — check the source"}
@@ -126,8 +127,8 @@ def _arrow_columns(frame: pd.DataFrame) -> list[tuple[pa.ChunkedArray, pa.Chunke
             return None
         if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)) or arr.null_count:
             return None
-        arr = arr.cast(pa.large_string())
-        needs = pc.match_substring_regex(arr, _QUOTED) if len(arr) else None
+        arr = pc.cast(arr, pa.large_string(), memory_pool=ARROW_POOL)
+        needs = pc.match_substring_regex(arr, _QUOTED, memory_pool=ARROW_POOL) if _may_need_quotes(arr) else None
         if needs is not None and not pc.any(needs).as_py():
             needs = None
         if needs is not None and pc.any(pc.match_substring(arr.filter(needs), "\r")).as_py():
@@ -136,12 +137,25 @@ def _arrow_columns(frame: pd.DataFrame) -> list[tuple[pa.ChunkedArray, pa.Chunke
     return out
 
 
+def _may_need_quotes(arr: pa.ChunkedArray) -> bool:
+    """Whether any of the column's bytes is one that makes a cell quoted, or a "\\r" (a memchr
+    over its buffers: most columns have none, and need no test cell by cell)."""
+    for chunk in arr.chunks:
+        data = chunk.buffers()[2]
+        if data is not None and len(chunk):
+            blob = data.to_pybytes()
+            if any(c in blob for c in (b",", b'"', b"\n", b"\r")):
+                return True
+    return False
+
+
 def _quoted(arr: pa.ChunkedArray, needs: pa.ChunkedArray | None) -> pa.ChunkedArray:
     if needs is None or not pc.any(needs).as_py():
         return arr
     quote, empty = pa.scalar('"', arr.type), pa.scalar("", arr.type)
-    return pc.if_else(needs, pc.binary_join_element_wise(quote, pc.replace_substring(arr, '"', '""'), quote, empty),
-                      arr)
+    doubled = pc.replace_substring(arr, '"', '""', memory_pool=ARROW_POOL)
+    quoted = pc.binary_join_element_wise(quote, doubled, quote, empty, memory_pool=ARROW_POOL)
+    return pc.if_else(needs, quoted, arr, memory_pool=ARROW_POOL)
 
 
 def csv_bytes(frame: pd.DataFrame, fh: BinaryIO) -> None:
@@ -160,13 +174,18 @@ def csv_bytes(frame: pd.DataFrame, fh: BinaryIO) -> None:
     for start in range(0, len(frame), _BLOCK):
         cells = [_quoted(arr.slice(start, _BLOCK), None if needs is None else needs.slice(start, _BLOCK))
                  for arr, needs in columns]
-        cells[-1] = pc.binary_join_element_wise(cells[-1], pa.scalar("\n", kind), pa.scalar("", kind))  # line ends
-        lines = pc.binary_join_element_wise(*cells, pa.scalar(",", kind))
+        cells[-1] = pc.binary_join_element_wise(cells[-1], pa.scalar("\n", kind), pa.scalar("", kind),
+                                                memory_pool=ARROW_POOL)  # each line ends with its last cell
+        lines = pc.binary_join_element_wise(*cells, pa.scalar(",", kind), memory_pool=ARROW_POOL)
         for chunk in lines.chunks:  # the lines' bytes are one buffer, end to end
             _, offsets, data = chunk.buffers()
             if len(chunk) and offsets is not None and data is not None:
                 at = np.frombuffer(offsets, dtype=np.int64)[chunk.offset:chunk.offset + len(chunk) + 1]
                 fh.write(memoryview(data)[int(at[0]):int(at[-1])])
+
+
+def _write_text(text: str, fh: BinaryIO) -> None:
+    fh.write(text.encode("utf-8"))
 
 
 def _write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
@@ -206,7 +225,7 @@ def write_package(
         for name, data in (("schema.json", schema), ("datapackage.json", package_metadata(result, today))):
             path = out_dir / name
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-            _write_atomic(path, lambda fh, text=text: fh.write(text.encode("utf-8")))
+            _write_atomic(path, functools.partial(_write_text, text))
             written.append(path)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the package ({exc.strerror or exc})") from exc
