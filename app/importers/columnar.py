@@ -329,9 +329,10 @@ def import_rows(table: Table, cols: dict[str, str], col: Any, readings: dict[str
         sub_category = plain_texts(get["sub_category"])
         place = plain_texts(get["place_name"])
 
+        flagged = [v for v in (date, country, geo, role, verification, latitude, longitude, sources) if SLOW in v]
         slow = [date[i] is SLOW or not title[i] or country[i] is SLOW or geo[i] is SLOW or role[i] is SLOW
                 or verification[i] is SLOW or latitude[i] is SLOW or longitude[i] is SLOW or sources[i] is SLOW
-                for i in range(n)]
+                for i in range(n)] if flagged or "" in title else [False] * n
         scratch = Collector(col.name, col.fmt, col.dataset_url, col.title)
         scratch.labels = col.labels
         # each event: (row index, None) on this path, (row index, draft) from the row path
@@ -347,7 +348,8 @@ def import_rows(table: Table, cols: dict[str, str], col: Any, readings: dict[str
                      zip((t if c else "" for t, c in zip(notes_text, get["notes"], strict=True)),
                          (note for _, note in (x if x is not SLOW else ((), "") for x in sources)), strict=True)]
         fast = {
-            "where": [r.line for r in rows], "date": date, "title": title, "description": description,
+            "where": list(rows.lines) if isinstance(rows, ColumnRows) else [r.line for r in rows],
+            "date": date, "title": title, "description": description,
             "notes": row_notes, "event_id": get["event_id"], "category": category, "sub_category": sub_category,
             "place_name": place, "country": country, "latitude": latitude, "longitude": longitude,
             "geo_precision": geo, "location_role": role, "verification": verification,
