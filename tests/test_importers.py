@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -475,6 +476,42 @@ def test_write_refuses_non_empty_directory(tmp_path: Path) -> None:
     write_package(r, out, force=True)
     assert (out / "events.csv").exists() and (out / "keep.txt").read_text() == "mine"
     assert load_package(out).errors == []
+
+
+@pytest.mark.parametrize("cells", [
+    ["plain", "a,b", 'say "hi"', "two\nlines", "", " spaced ", "é ü", "\u2028", '""', "tab\tx"],
+    ["x\ry", "b", "c", "d", "e", "f", "g", "h", "i", "j"],  # "\r": the csv writer writes it
+])
+def test_package_csv_is_what_to_csv_writes(cells: list[str]) -> None:
+    from app.importers.writer import csv_bytes
+
+    for frame in (pd.DataFrame({"a": cells, "b": cells[::-1]}, dtype="str"), pd.DataFrame({"a": cells}, dtype="str"),
+                  pd.DataFrame({"a": [], "b": []}, dtype="str"), pd.DataFrame({"a": cells, "b": [None] * len(cells)})):
+        buffer = io.BytesIO()
+        csv_bytes(frame, buffer)
+        assert buffer.getvalue() == frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("text", [
+    'id,title\n1,"a, b"\n2,"say ""hi"""\n3,ab"c\n4,"ab"c\n5, "x"\n6,NA\n',
+    'id;title\r\n1;a\r\n2;"b;c"\r\n',  # CRLF, another delimiter
+    'id,title\n1,a\n\n2,b\n',  # a blank line
+    'id,title\n1,"two\nlines"\n2,b\n',  # a quoted line break
+    'id,title\n1,a,\n2,b,x\n3\n',  # wider and narrower records
+    'id,title\n \t, \u3000\n1,a\n',  # a record of blank cells
+    'id,title\n1,a\r2,b\n',  # a lone "\r"
+    'id,title\n1,\x85x\n2,"\u2028"',  # no final line break
+])
+def test_csv_read_by_arrow_is_read_as_the_csv_reader_reads_it(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.importers import readers
+
+    def read() -> tuple[object, ...]:
+        t = readers.parse_csv_text(text, "x.csv")
+        return t.columns, [(r.line, r.record) for r in t.rows], t.notes, t.bad_rows, t.missing
+
+    fast = read()
+    monkeypatch.setattr(readers, "_arrow_cells", lambda *args: None)
+    assert fast == read()
 
 
 def test_ids_are_stable_across_imports() -> None:

@@ -21,6 +21,7 @@ import operator
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -32,7 +33,7 @@ import pyarrow.compute as pc
 from app.dataset import columns as C
 from app.importers.dates import PRECISIONS, DateProblem, Window, span
 from app.importers.places import PlaceProblem, coordinate, country_centre, country_code, country_name, format_coordinate
-from app.importers.readers import ColumnRows, Row, Table
+from app.importers.readers import ARROW_POOL, ColumnRows, Row, Table
 from app.importers.text import (
     DESCRIPTION_MAX,
     REPAIRS,
@@ -93,8 +94,8 @@ _SAFE_ID = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,78}[A-Za-z0-9])?\z"  # what text.sa
 
 def _matches(values: list[str], pattern: str, non_ascii: bool = False) -> Any:
     """Which values match ``pattern`` (or are not ASCII), tested column-wise: a bool array."""
-    arr = pa.array(values, pa.string())
-    hit = pc.match_substring_regex(arr, pattern)
+    arr = pa.array(values, pa.string(), memory_pool=ARROW_POOL)
+    hit = pc.match_substring_regex(arr, pattern, memory_pool=ARROW_POOL)
     if non_ascii:
         hit = pc.or_(hit, pc.invert(pc.string_is_ascii(arr)))
     return hit.to_numpy(zero_copy_only=False)
@@ -223,15 +224,18 @@ def import_rows(table: Table, cols: dict[str, str], col: Any, readings: dict[str
         # dates: one reading per distinct (start, end, year, month, day, kind, precision)
         date_fields = ("date_start", "date_end", "year", "month", "day", "kind", "date_precision")
         date_cols = [cols.get(f) for f in date_fields]
-        key_index = {c: i for i, c in enumerate(date_cols) if c}
-        date_keys = list(zip(*(column(table, c) for c in date_cols), strict=True)) if n else []
+        present = [c for c in date_cols if c]
+        key_index = {c: i for i, c in enumerate(present)}
+        # a row's date cells: the one cell itself when one column holds dates, else a tuple of them
+        date_keys: list[Any] = column(table, present[0]) if len(present) == 1 else \
+            list(zip(*(column(table, c) for c in present), strict=True)) if n else []
         dates: list[tuple[str, Window, bool]] = []
-        date_ids: dict[tuple[str, ...], Any] = {}
+        date_ids: dict[Any, Any] = {}
 
-        def read_date(key: tuple[str, ...]) -> Any:
+        def read_date(key: Any) -> Any:
             from app.importers.tabular import _start, _year_hint
 
-            row = Row(0, list(key), key_index)
+            row = Row(0, list(key) if isinstance(key, tuple) else [key], key_index)
             start_reading, end_reading = readings.get("date_start"), readings.get("date_end")
             try:
                 start = _start(row, cols, start_reading)
@@ -262,7 +266,7 @@ def import_rows(table: Table, cols: dict[str, str], col: Any, readings: dict[str
         for key in date_keys:
             if key not in date_ids:
                 date_ids[key] = read_date(key)
-        date = [date_ids[k] for k in date_keys]
+        date = list(map(date_ids.__getitem__, date_keys))
         del date_keys, date_ids
 
         # countries: the first column that gives a known code
@@ -325,9 +329,10 @@ def import_rows(table: Table, cols: dict[str, str], col: Any, readings: dict[str
         sub_category = plain_texts(get["sub_category"])
         place = plain_texts(get["place_name"])
 
+        flagged = [v for v in (date, country, geo, role, verification, latitude, longitude, sources) if SLOW in v]
         slow = [date[i] is SLOW or not title[i] or country[i] is SLOW or geo[i] is SLOW or role[i] is SLOW
                 or verification[i] is SLOW or latitude[i] is SLOW or longitude[i] is SLOW or sources[i] is SLOW
-                for i in range(n)]
+                for i in range(n)] if flagged or "" in title else [False] * n
         scratch = Collector(col.name, col.fmt, col.dataset_url, col.title)
         scratch.labels = col.labels
         # each event: (row index, None) on this path, (row index, draft) from the row path
@@ -343,7 +348,8 @@ def import_rows(table: Table, cols: dict[str, str], col: Any, readings: dict[str
                      zip((t if c else "" for t, c in zip(notes_text, get["notes"], strict=True)),
                          (note for _, note in (x if x is not SLOW else ((), "") for x in sources)), strict=True)]
         fast = {
-            "where": [r.line for r in rows], "date": date, "title": title, "description": description,
+            "where": list(rows.lines) if isinstance(rows, ColumnRows) else [r.line for r in rows],
+            "date": date, "title": title, "description": description,
             "notes": row_notes, "event_id": get["event_id"], "category": category, "sub_category": sub_category,
             "place_name": place, "country": country, "latitude": latitude, "longitude": longitude,
             "geo_precision": geo, "location_role": role, "verification": verification,
@@ -379,13 +385,45 @@ def import_rows(table: Table, cols: dict[str, str], col: Any, readings: dict[str
     return True
 
 
-def _frame(table: str, data: dict[str, list[str]], n: int) -> pd.DataFrame:
+def _text_array(values: Sequence[str] | pa.Array | pa.ChunkedArray) -> Any:
+    """A column of text as the frame's "str" array, made by Arrow from the values (a list of
+    strings, or an Arrow array already) rather than by pandas one value at a time."""
+    arr = values if isinstance(values, pa.Array | pa.ChunkedArray) else \
+        pa.array(values, pa.large_string(), memory_pool=ARROW_POOL)
+    if arr.null_count:
+        arr = pc.fill_null(arr, "", memory_pool=ARROW_POOL)
+    return pd.array(arr, dtype="str")
+
+
+def _frame(table: str, data: dict[str, Any], n: int) -> pd.DataFrame:
     from app.importers.model import bundled_schema
 
     columns = list(bundled_schema().tables[table].field_names)
     if not n:
         return pd.DataFrame(columns=columns, dtype="str").fillna("")
-    return pd.DataFrame({c: data.get(c, [""] * n) for c in columns}, columns=columns, dtype="str").fillna("")
+    empty = None
+    out = {}
+    for c in columns:
+        if c in data:
+            out[c] = _text_array(data[c])
+        else:
+            empty = empty if empty is not None else _text_array(pa.repeat(pa.scalar("", pa.large_string()), n,
+                                                                                memory_pool=ARROW_POOL))
+            out[c] = empty
+    return pd.DataFrame(out, columns=columns)
+
+
+def _shortened(texts: list[str], limit: int, shorten_one: Callable[[str], tuple[str, str]]
+               ) -> tuple[list[str], dict[int, str]]:
+    """The texts, each longer than ``limit`` shortened, and the note of each row shortened."""
+    out, notes = texts, {}
+    for i in [i for i, t in enumerate(texts) if len(t) > limit]:
+        if out is texts:
+            out = list(texts)
+        out[i], note = shorten_one(texts[i])
+        if note:
+            notes[i] = note
+    return out, notes
 
 
 def build_tables(col: Any, cd: ColumnDrafts) -> dict[str, Any]:
@@ -467,10 +505,11 @@ def build_tables(col: Any, cd: ColumnDrafts) -> dict[str, Any]:
             short = shorten(full, DESCRIPTION_MAX)
             return short, (f"Full text: {full}" if short != full else "")
 
-        titles = [(t, "") if len(t) <= TITLE_MAX else titled(t) for t in title_pt]
+        # the texts as they are, and at the few rows where one is too long: the short text and a note
+        title_col, title_note = _shortened(title_pt, TITLE_MAX, titled)
         desc_pt = plain_texts(cd.description)
-        descs = [(t, "") if len(t) <= DESCRIPTION_MAX else described(t)
-                 for t in (d or t for d, t in zip(desc_pt, title_pt, strict=True))]
+        desc_col, desc_note = _shortened([d or t for d, t in zip(desc_pt, title_pt, strict=True)], DESCRIPTION_MAX,
+                                         described)
         places = plain_texts(cd.place_name)
         geo_words, role_words, verification_words = vocab("geo_precision"), vocab("location_role"), \
             vocab("verification")
@@ -487,13 +526,14 @@ def build_tables(col: Any, cd: ColumnDrafts) -> dict[str, Any]:
                     cleaned = note_pt[text] = plain_text(text)
                 if cleaned:
                     row_notes.append(cleaned)
-            row_notes.extend(x for x in (titles[i][1], descs[i][1]) if x)
+            row_notes.extend(x for x in (title_note.get(i, ""), desc_note.get(i, "")) if x)
             return " · ".join(dict.fromkeys(row_notes))
 
-        ev: dict[str, list[str]] = {
-            C.EVENT_ID: event_ids,
-            C.TITLE: [t for t, _ in titles], C.DESCRIPTION: [t for t, _ in descs],
-            C.NOTES: [noted(i) if cd.notes[i] or titles[i][1] or descs[i][1] else "" for i in range(n)],
+        notes_col = [""] * n
+        for i in sorted({i for i, x in enumerate(cd.notes) if x}.union(title_note, desc_note)):
+            notes_col[i] = noted(i)
+        ev: dict[str, Any] = {
+            C.EVENT_ID: event_ids, C.TITLE: title_col, C.DESCRIPTION: desc_col, C.NOTES: notes_col,
             C.CATEGORY: cats, C.SUB_CATEGORY: sub_cats, C.COUNTRY: cd.country,
             C.VERIFICATION: [v if v in verification_words else "unverified" for v in cd.verification],
         }
@@ -501,16 +541,20 @@ def build_tables(col: Any, cd: ColumnDrafts) -> dict[str, Any]:
         ends = ["" if open_ended and kind == "period" else e
                 for (kind, _, open_ended), e in zip(cd.dates, end_iso, strict=True)]
         precisions = [w.precision for _, w, _ in cd.dates]
-        ev[C.KIND] = [kinds[d] for d in cd.date]
-        ev[C.DATE_START] = [start_iso[d] for d in cd.date]
-        ev[C.DATE_END] = [ends[d] for d in cd.date]
-        ev[C.DATE_PRECISION] = [precisions[d] for d in cd.date]
-        place_col, lat_col, lon_col, geo_col, role_col = [], [], [], [], []
-        for lat, lon, lat_text, lon_text, geo_in, role_in, place, country in zip(
-                cd.latitude, cd.longitude, fmt_lat, fmt_lon, cd.geo_precision, cd.location_role, places, cd.country,
-                strict=True):
-            geo = geo_in if geo_in in geo_words else ""
-            role = role_in if role_in in role_words else ""
+        date_index = pa.array(cd.date, pa.int64())  # each event's reading among ``cd.dates``
+        for name, values in ((C.KIND, kinds), (C.DATE_START, start_iso), (C.DATE_END, ends),
+                             (C.DATE_PRECISION, precisions)):
+            ev[name] = pc.take(pa.array(values, pa.large_string()), date_index, memory_pool=ARROW_POOL)
+        geo_given = per_value(lambda g: g if g in geo_words else "", cd.geo_precision)
+        role_given = per_value(lambda r: r if r in role_words else "", cd.location_role)
+        # a row with both coordinates and a geo_precision other than "none" keeps them as they are
+        place_col, lat_col, lon_col = list(places), list(fmt_lat), list(fmt_lon)
+        geo_col = per_value(lambda g: g if g and g != "none" else "near", geo_given)
+        role_col = per_value(lambda r: r if r and r != "none" else "site", role_given)
+        plain = [a is not None and b is not None and g != "none"
+                 for a, b, g in zip(cd.latitude, cd.longitude, geo_given, strict=True)]
+        for i in np.flatnonzero(~np.array(plain, dtype=bool)).tolist() if not all(plain) else ():
+            lat, lon, geo, role, country = cd.latitude[i], cd.longitude[i], geo_given[i], role_given[i], cd.country[i]
             if (lat is None) != (lon is None):
                 coords_bad += 1
                 lat = lon = None
@@ -520,21 +564,17 @@ def build_tables(col: Any, cd: ColumnDrafts) -> dict[str, Any]:
                 centre = country_centre(country)
                 if centre is not None:
                     lat, lon = centre
-                    lat_text, lon_text = format_coordinate(lat), format_coordinate(lon)
+                    lat_col[i], lon_col[i] = format_coordinate(lat), format_coordinate(lon)
                     geo = "country"
                     centre_n += 1
-                    place = place or country_name(country)
+                    place_col[i] = place_col[i] or country_name(country)
             if lat is None or lon is None:
-                geo, role = "none", "none"
-                lat_text = lon_text = ""
+                geo_col[i], role_col[i] = "none", "none"
+                lat_col[i] = lon_col[i] = ""
             else:
-                geo = geo if geo and geo != "none" else "near"
-                role = role if role and role != "none" else "site"
-            place_col.append(place)
-            lat_col.append(lat_text)
-            lon_col.append(lon_text)
-            geo_col.append(geo)
-            role_col.append(role)
+                geo_col[i] = geo if geo and geo != "none" else "near"
+                role_col[i] = role if role and role != "none" else "site"
+        del plain, geo_given, role_given
         ev[C.PLACE_NAME], ev[C.LATITUDE], ev[C.LONGITUDE] = place_col, lat_col, lon_col
         ev[C.GEO_PRECISION], ev[C.LOCATION_ROLE] = geo_col, role_col
         del place_col, lat_col, lon_col, geo_col, role_col
@@ -550,17 +590,16 @@ def build_tables(col: Any, cd: ColumnDrafts) -> dict[str, Any]:
         source_unique = Unique()
         sources: dict[str, dict[str, str]] = {}
         source_ids: dict[str, str] = {}
-        links: dict[str, list[str]] = {C.EVENT_ID: [], C.SOURCE_ID: [], C.ROLE: [], C.NOTE: []}
         no_url = unsourced = 0
-        for i in range(n):
-            drafted = [s for s in cd.sources[i] if is_http_url(s.url)]
-            no_url += len(cd.sources[i]) - len(drafted)
+
+        def linked(drafts: Sequence[Any]) -> tuple[list[tuple[str, str, str]], int]:
+            """A cell's sources as links (source id, role, note), and how many had no http(s) URL;
+            a source is made the first time its URL is met, as the row path makes it."""
+            drafted = [s for s in drafts if is_http_url(s.url)]
+            no_http = len(drafts) - len(drafted)
             if not drafted and dataset_source is not None:
                 drafted = [dataset_source]
-            if not drafted:
-                unsourced += 1
-                continue
-            eid = event_ids[i]
+            out: list[tuple[str, str, str]] = []
             seen: set[str] = set()
             for s in drafted:
                 url = s.url.strip()
@@ -572,10 +611,29 @@ def build_tables(col: Any, cd: ColumnDrafts) -> dict[str, Any]:
                 if sid in seen:
                     continue
                 seen.add(sid)
-                links[C.EVENT_ID].append(eid)
-                links[C.SOURCE_ID].append(sid)
-                links[C.ROLE].append(s.role if s.role in roles else "primary")
-                links[C.NOTE].append(plain_text(s.note))
+                out.append((sid, s.role if s.role in roles else "primary", plain_text(s.note)))
+            return out, no_http
+
+        # rows read from the same cells share one tuple of sources: each tuple is linked once
+        by_cell: dict[int, tuple[list[tuple[str, str, str]], int]] = {}
+        row_links: list[list[tuple[str, str, str]]] = []
+        for drafts in cd.sources:
+            got = by_cell.get(id(drafts))
+            if got is None:
+                got = by_cell[id(drafts)] = linked(drafts)
+            row_links.append(got[0])
+            no_url += got[1]
+        counts = np.fromiter(map(len, row_links), dtype=np.int64, count=n)
+        unsourced = int((counts == 0).sum())
+        triples = list(chain.from_iterable(row_links))
+        del row_links, by_cell
+        link_ids, link_roles, link_notes = (list(map(operator.itemgetter(k), triples)) for k in range(3))
+        del triples
+        links: dict[str, Any] = {
+            C.EVENT_ID: pc.take(pa.array(event_ids, pa.large_string(), memory_pool=ARROW_POOL),
+                                pa.array(np.repeat(np.arange(n), counts)), memory_pool=ARROW_POOL),
+            C.SOURCE_ID: link_ids, C.ROLE: link_roles, C.NOTE: link_notes,
+        }
         if sum(repairs.values()):
             raise NotColumnar("a text repair")
     if coords_bad:
@@ -594,7 +652,7 @@ def build_tables(col: Any, cd: ColumnDrafts) -> dict[str, Any]:
     tables = {
         C.EVENTS: _frame(C.EVENTS, ev, n),
         C.SOURCES: _frame(C.SOURCES, source_cols, len(source_rows)),
-        C.EVENT_SOURCES: _frame(C.EVENT_SOURCES, links, len(links[C.EVENT_ID])),
+        C.EVENT_SOURCES: _frame(C.EVENT_SOURCES, links, len(link_ids)),
         C.ACTORS: _frame(C.ACTORS, {}, 0),
         C.EVENT_ACTORS: _frame(C.EVENT_ACTORS, {}, 0),
         C.SYSTEMS: _frame(C.SYSTEMS, {}, 0),

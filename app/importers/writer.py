@@ -11,20 +11,26 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from app.dataset import columns as C
 from app.dataset.schema import BUNDLED_SCHEMA
 from app.errors import OutputError, SchemaError
 from app.export.write import as_user_file
 from app.importers.model import FORMAT_NAMES, OTHER_ACTOR_TYPE, ImportResult
+from app.importers.readers import ARROW_POOL
 from app.importers.text import slug
 
 LICENCE = {"name": "unknown", "title": "unknown — check the source"}
@@ -102,12 +108,92 @@ def csv_text(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
-def _write_atomic(path: Path, text: str) -> None:
+_QUOTED = '[,"\n\r]'  # what makes the csv writer (minimal quoting, "\n" ending lines) quote a cell, and "\r"
+_BLOCK = 65536  # rows joined at a time: the bytes of one block, never of the whole table
+
+
+def _arrow_columns(frame: pd.DataFrame) -> list[tuple[pa.ChunkedArray, pa.ChunkedArray | None]] | None:
+    """The frame's columns as Arrow strings, each with which of its cells need quotes (None: none
+    does), or None when ``csv_bytes`` cannot vouch for the csv writer's bytes: not all text, a
+    missing value, a "\\r" (which the csv writer of one Python quotes and of another does not),
+    or a single column (whose empty cells the csv writer quotes)."""
+    if len(frame.columns) < 2:
+        return None
+    out = []
+    for name in frame.columns:
+        try:
+            arr = pa.chunked_array(pa.array(frame[name].array))
+        except (pa.ArrowException, TypeError, ValueError):
+            return None
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)) or arr.null_count:
+            return None
+        arr = pc.cast(arr, pa.large_string(), memory_pool=ARROW_POOL)
+        needs = pc.match_substring_regex(arr, _QUOTED, memory_pool=ARROW_POOL) if _may_need_quotes(arr) else None
+        if needs is not None and not pc.any(needs).as_py():
+            needs = None
+        if needs is not None and pc.any(pc.match_substring(arr.filter(needs), "\r")).as_py():
+            return None
+        out.append((arr, needs))
+    return out
+
+
+def _may_need_quotes(arr: pa.ChunkedArray) -> bool:
+    """Whether any of the column's bytes is one that makes a cell quoted, or a "\\r" (a memchr
+    over its buffers: most columns have none, and need no test cell by cell)."""
+    for chunk in arr.chunks:
+        data = chunk.buffers()[2]
+        if data is not None and len(chunk):
+            blob = data.to_pybytes()
+            if any(c in blob for c in (b",", b'"', b"\n", b"\r")):
+                return True
+    return False
+
+
+def _quoted(arr: pa.ChunkedArray, needs: pa.ChunkedArray | None) -> pa.ChunkedArray:
+    if needs is None or not pc.any(needs).as_py():
+        return arr
+    quote, empty = pa.scalar('"', arr.type), pa.scalar("", arr.type)
+    doubled = pc.replace_substring(arr, '"', '""', memory_pool=ARROW_POOL)
+    quoted = pc.binary_join_element_wise(quote, doubled, quote, empty, memory_pool=ARROW_POOL)
+    return pc.if_else(needs, quoted, arr, memory_pool=ARROW_POOL)
+
+
+def csv_bytes(frame: pd.DataFrame, fh: BinaryIO) -> None:
+    """Write the table to ``fh`` as the UTF-8 bytes of ``csv_text(frame)``: each cell quoted as
+    the csv writer quotes it (a cell with a comma, a quote or a line break is quoted, its quotes
+    doubled), done on the Arrow columns a block of rows at a time (pyarrow's own CSV writer quotes
+    every string); the csv writer itself when ``_arrow_columns`` cannot vouch for the same bytes."""
+    columns = _arrow_columns(frame)
+    if columns is None:
+        fh.write(csv_text(frame).encode("utf-8"))
+        return
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow([str(c) for c in frame.columns])
+    fh.write(header.getvalue().encode("utf-8"))
+    kind = pa.large_string()
+    for start in range(0, len(frame), _BLOCK):
+        cells = [_quoted(arr.slice(start, _BLOCK), None if needs is None else needs.slice(start, _BLOCK))
+                 for arr, needs in columns]
+        cells[-1] = pc.binary_join_element_wise(cells[-1], pa.scalar("\n", kind), pa.scalar("", kind),
+                                                memory_pool=ARROW_POOL)  # each line ends with its last cell
+        lines = pc.binary_join_element_wise(*cells, pa.scalar(",", kind), memory_pool=ARROW_POOL)
+        for chunk in lines.chunks:  # the lines' bytes are one buffer, end to end
+            _, offsets, data = chunk.buffers()
+            if len(chunk) and offsets is not None and data is not None:
+                at = np.frombuffer(offsets, dtype=np.int64)[chunk.offset:chunk.offset + len(chunk) + 1]
+                fh.write(memoryview(data)[int(at[0]):int(at[-1])])
+
+
+def _write_text(text: str, fh: BinaryIO) -> None:
+    fh.write(text.encode("utf-8"))
+
+
+def _write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         as_user_file(fd)  # mkstemp makes 0600; the package gets the mode any file of the user gets
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -134,11 +220,12 @@ def write_package(
         written: list[Path] = []
         for name, frame in result.tables.items():
             path = out_dir / f"{name}.csv"
-            _write_atomic(path, csv_text(frame))
+            _write_atomic(path, functools.partial(csv_bytes, frame))
             written.append(path)
         for name, data in (("schema.json", schema), ("datapackage.json", package_metadata(result, today))):
             path = out_dir / name
-            _write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+            _write_atomic(path, functools.partial(_write_text, text))
             written.append(path)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the package ({exc.strerror or exc})") from exc
