@@ -101,13 +101,21 @@ class Memory:
     master: psutil.Process
     samples: list[tuple[float, dict[int, int]]] = field(default_factory=list)
     pids_seen: set[int] = field(default_factory=set)
+    cpu: dict[int, tuple[float, float]] = field(default_factory=dict)  # pid -> CPU s first and last seen
 
     def workers(self) -> dict[int, int]:
         rss = {}
         for proc in self.master.children():
             with contextlib.suppress(psutil.Error):
                 rss[proc.pid] = proc.memory_info().rss
+                times = proc.cpu_times()
+                used = times.user + times.system
+                self.cpu[proc.pid] = (self.cpu.get(proc.pid, (used, used))[0], used)
         return rss
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds the web workers used since each was first seen (a killed one: until its last sample)."""
+        return sum(last - first for first, last in self.cpu.values())
 
     def sample(self) -> dict[int, int]:
         rss = self.workers()
@@ -377,6 +385,10 @@ def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss:
             middle = during[len(during) // 2][1]
             print(f"  second half of the run alone: {middle / MB:.1f} → {b / MB:.1f} MB "
                   f"({100.0 * (b - middle) / middle:+.1f} %): caches filling level off, a leak keeps growing")
+        if n_requests:
+            used = memory.cpu_seconds()
+            print(f"web workers' CPU: {used:.1f} s for {n_requests} requests = {1000.0 * used / n_requests:.1f} ms "
+                  "per request (the steadier number to compare code by on a shared machine)")
         if new := sorted(memory.pids_seen - set(start_rss)):
             print(f"  note: gunicorn replaced workers during the run (new pids {new})")
     if locust_cpu[1] > 0:
@@ -437,6 +449,7 @@ def main() -> int:
             print(f"starting gunicorn -w {WORKERS} on {host} (GEOTIMELINE_TODAY={TODAY}) …", flush=True)
             run.start_server(port)
             memory = wait_ready(run, host + "/")
+            memory.cpu.clear()  # CPU counted from the start of the load
             start_rss = memory.sample()
             print(f"ready: workers {sorted(start_rss)}, {sum(start_rss.values()) / MB:.1f} MB RSS; "
                   f"locust: {args.users} users (+{args.spawn_rate:g}/s), {args.duration} s; "

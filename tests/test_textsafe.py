@@ -131,3 +131,31 @@ def test_only_sources_dropped_is_said_truthfully(make_package, capsys) -> None:
     main(["describe", str(pkg)])
     out = capsys.readouterr().out
     assert "0 events not shown" not in out and "1 row of sources.csv not loaded" in out
+
+
+def test_list_literal_survives_the_ast_thread_race(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CPython 3.11's ast state is shared by threads (gh-106905): a parse racing another thread's
+    raises SystemError. A source cell's Python list literal is still read (the parse is tried
+    again), and a parse that keeps failing leaves the cell as written instead of failing the import."""
+    import ast
+
+    from app.importers import text
+
+    real = ast.literal_eval
+    calls: list[str] = []
+
+    def flaky(source: str) -> object:
+        calls.append(source)
+        if len(calls) == 1:
+            raise SystemError("AST constructor recursion depth mismatch (before=144, after=193)")
+        return real(source)
+
+    monkeypatch.setattr(text.ast, "literal_eval", flaky)
+    assert text.list_text("['sources66', 'sources67']") == "sources66; sources67"
+    assert len(calls) == 2
+
+    def broken(source: str) -> object:
+        raise SystemError("AST constructor recursion depth mismatch")
+
+    monkeypatch.setattr(text.ast, "literal_eval", broken)
+    assert text.list_text("['sources66']") == "['sources66']"

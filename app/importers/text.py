@@ -17,6 +17,7 @@ import hashlib
 import html
 import json
 import re
+import threading
 import unicodedata
 from collections import Counter
 from contextvars import ContextVar
@@ -84,16 +85,31 @@ def repair_notes(counter: Counter[str]) -> list[str]:
     return [f"{words[k]}: {n:,} cell(s)" for k, n in counter.items() if n]
 
 
+# CPython 3.11's ast module keeps its recursion depth in state every thread shares (gh-106905):
+# two threads parsing at once can fail with "SystemError: AST constructor recursion depth
+# mismatch". The importers' own parses take turns; a parse that still meets the error (another
+# library parsing in another thread) is tried once more.
+_AST_LOCK = threading.Lock()
+
+
+def _python_literal(text: str) -> object:
+    with _AST_LOCK:
+        try:
+            return ast.literal_eval(text)
+        except SystemError:
+            return ast.literal_eval(text)
+
+
 def list_text(value: str) -> str:
     """A cell holding a list literal (Python ``['a', 'b']`` or JSON ``["a","b"]``) as "a; b";
     other text as it is."""
     text = value.strip()
     if len(text) < 2 or text[0] != "[" or text[-1] != "]" or _MD_LINK.fullmatch(text):
         return value
-    for loader in (json.loads, ast.literal_eval):
+    for loader in (json.loads, _python_literal):
         try:
             items = loader(text)
-        except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+        except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError, SystemError):
             continue
         if isinstance(items, list):
             return "; ".join(str(i).strip() for i in items if str(i).strip())
