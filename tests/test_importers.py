@@ -481,10 +481,16 @@ def test_write_refuses_non_empty_directory(tmp_path: Path) -> None:
 @pytest.mark.parametrize("cells", [
     ["plain", "a,b", 'say "hi"', "two\nlines", "", " spaced ", "é ü", "\u2028", '""', "tab\tx"],
     ["x\ry", "b", "c", "d", "e", "f", "g", "h", "i", "j"],  # "\r": the csv writer writes it
+    ["a,b", "c,d", "e,", ",f", "g,h", "i,j", "k,l"],  # every cell quoted, no quote to double
+    ['a,"b"', '"c"', "d\ne", 'f""', "g,h", '"', ","],  # every cell quoted, quotes doubled
+    ["plain", "no", "quotes", "here", "at", "all", "x"],  # none quoted
 ])
-def test_package_csv_is_what_to_csv_writes(cells: list[str]) -> None:
+@pytest.mark.parametrize("block", [65536, 3])  # a block of rows at a time: blocks of 3 cut the columns
+def test_package_csv_is_what_to_csv_writes(cells: list[str], block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.importers import writer
     from app.importers.writer import csv_bytes
 
+    monkeypatch.setattr(writer, "_BLOCK", block)
     for frame in (pd.DataFrame({"a": cells, "b": cells[::-1]}, dtype="str"), pd.DataFrame({"a": cells}, dtype="str"),
                   pd.DataFrame({"a": [], "b": []}, dtype="str"), pd.DataFrame({"a": cells, "b": [None] * len(cells)})):
         buffer = io.BytesIO()
