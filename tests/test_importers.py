@@ -520,6 +520,58 @@ def test_csv_read_by_arrow_is_read_as_the_csv_reader_reads_it(text: str, monkeyp
     assert fast == read()
 
 
+
+@pytest.mark.parametrize("data", [
+    b'id,title\n1,"a, b"\n2,"say ""hi"""\n3,ab"c\n4,"ab"c\n5, "x"\n6,NA\n',
+    b'\xef\xbb\xbfid;title\r\n1;a\r\n2;"b;c"\r\n',  # a BOM, CRLF, another delimiter
+    b'"id","title"\n"1","a"\n',  # a quoted header
+    b'"id","ti\ntle"\n1,a\n2,b\n',  # a header whose quotes run on to the next line
+    b'"id","ti\ntle\n1,a\n2,b\n',  # ... and never close
+    b'"id","ti\nx,y"\n1,a\n',  # ... where the rest of the header looks like a record
+    b'id,title,title\n1,a,b\n',  # a repeated column name
+    b'id,title\n',  # a header alone
+    b'id,title',  # without its line break
+    b'id\n1\n',  # one column
+    b' , \n1,a\n',  # a blank header
+    b'id,title\n1,caf\xc3\xa9\n2,\xef\xbf\xbe\n',  # UTF-8 (U+FFFE is a character)
+    b'id,title\n1,Pick n Pay\x92s\n',  # Windows-1252
+    b'id,t\xe9\n1,a\n',  # Windows-1252 in the header
+    b'id,title\n1,\xed\xa0\x80\n',  # an encoded surrogate: not UTF-8
+    b'id,title\n1,a\x00b\n',  # a NUL
+    b'id,title\n1,a\r2,b\n',  # a lone "\r"
+    b'id,title\n1,a\n\n2,b\n',  # a blank line
+    b'id,title\n1,NULL\n2,NA\n3,x\n',  # missing-value markers
+    b'id\tcountry\n1\tNA\n2\tUS\n',  # "NA" among two-letter codes
+])
+def test_csv_read_from_bytes_is_read_as_the_decoded_text_is(data: bytes, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CSV read straight from its bytes (pyarrow, no decoded copy of the whole text) gives the
+    table, notes and errors the csv reader gives for the decoded text."""
+    from app.importers import readers
+    from app.importers.source import Source
+
+    path = tmp_path / "x.csv"
+    path.write_bytes(data)
+
+    def read() -> tuple[object, ...]:
+        try:
+            t = readers.read_csv(Source.from_path(path))
+        except ImportError_ as exc:
+            return ("error", str(exc))
+        return t.columns, [(r.line, r.record) for r in t.rows], t.notes, t.bad_rows, t.missing
+
+    calls: list[object] = []
+    real = readers._read_csv_bytes
+    monkeypatch.setattr(readers, "_read_csv_bytes", lambda box, label: calls.append(real(box, label)) or calls[-1])
+    fast = read()
+    monkeypatch.setattr(readers, "_read_csv_bytes", lambda box, label: None)
+    monkeypatch.setattr(readers, "_arrow_cells", lambda *args: None)
+    assert fast == read()
+    if data.startswith((b"id,title\n1,\"a", b"\xef", b'"id","title"', b"id,title,title", b"id,title\n1,caf",
+                        b"id,title\n1,NULL")):
+        assert calls[0] is not None  # read from the bytes, not decoded first
+
+
 def test_ids_are_stable_across_imports() -> None:
     a = import_source(FIX / "timelinejs.json", "timelinejs")
     b = import_source(FIX / "timelinejs.json", "timelinejs")

@@ -289,33 +289,42 @@ _NOT_SPACE = r"[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{202
 
 def _arrow_cells(text: str, delimiter: str, width: int) -> list[list[str]] | None:
     """The cells of the records after the header, column by column, read by pyarrow's CSV parser
-    (in C++) when the csv reader would read the same: no NUL, no "\\r" but in "\\r\\n", every line
-    after the header one record of exactly the header's width (no blank line, no quoted line
-    break, no record wider or narrower), no cell past the csv reader's size limit, and no record
-    of blank cells; a header on one line. None otherwise (the csv reader then reads the file)."""
+    (in C++) when the csv reader would read the same (``_arrow_columns``); a header on one line.
+    None otherwise (the csv reader then reads the file)."""
     start = text.find("\n") + 1
     if not start or "\x00" in text or width < 2 or ("\r" in text and text.count("\r") != text.count("\r\n")):
         return None
     body = text[start:].encode("utf-8")
     lines = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
+    columns = _arrow_columns(body, lines, delimiter, width)
+    del body
+    return None if columns is None else _python_cells(columns)
+
+
+def _arrow_columns(body: Any, lines: int, delimiter: str, width: int) -> list[Any] | None:
+    """The text after the header (UTF-8 bytes, or a buffer of them) as one Arrow string column per
+    field, when the csv reader would read the same: no NUL, no "\\r" but in "\\r\\n" (the caller
+    checks both), ``lines`` records of exactly the header's width (no blank line, no quoted line
+    break, no record wider or narrower), no cell past the csv reader's size limit, no record of
+    blank cells, and valid UTF-8 throughout. None otherwise."""
     if not lines:
         return None
     names = [f"c{i}" for i in range(width)]
     try:
         read = pa_csv.read_csv(
-            pa.py_buffer(body), memory_pool=ARROW_POOL,
+            body if isinstance(body, pa.Buffer) else pa.py_buffer(body), memory_pool=ARROW_POOL,
             read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24, use_threads=False),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    del body
     if read.num_rows != lines:
         return None
     limit = csv.field_size_limit()
     blank = None
     columns = [read.column(i) for i in range(width)]
+    del read
     for arr in columns:
         if arr.null_count or (len(arr) and pc.max(pc.binary_length(arr)).as_py() > limit):
             return None
@@ -326,13 +335,19 @@ def _arrow_cells(text: str, delimiter: str, width: int) -> list[list[str]] | Non
             break
     else:
         return None
-    del read
+    return columns
+
+
+def _python_cells(columns: list[Any]) -> list[list[str]]:
+    """Arrow string columns as lists of str; a column that repeats its values shares one string
+    per value. The list is emptied as it goes: each column's Arrow memory goes once its strings
+    are made."""
     out: list[list[str]] = []
     for i, arr in enumerate(columns):
-        columns[i] = arr.slice(0, 0)  # each column's Arrow memory goes once its strings are made
+        columns[i] = arr.slice(0, 0)
         first = arr.slice(0, 20000).to_pylist()
         values: list[str] = []
-        if len(set(first)) * 2 < len(first):  # a column that repeats its values shares one string per value
+        if len(set(first)) * 2 < len(first):
             seen: dict[str, str] = {}
             for chunk in arr.chunks:
                 part = chunk.to_pylist()
@@ -343,6 +358,51 @@ def _arrow_cells(text: str, delimiter: str, width: int) -> list[list[str]] | Non
         del arr
         out.append(values)
     return out
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _read_csv_bytes(box: list[bytes], label: str) -> Table | None:
+    """A CSV read column-wise straight from its bytes, without decoding the whole text first: the
+    table ``parse_csv_text`` would make of the decoded text when pyarrow can read it
+    (``_arrow_columns``), valid UTF-8 throughout and the header on its first line. ``box`` holds the
+    bytes; it is emptied before the cells are made, so the file's memory goes first. None (and
+    ``box`` untouched) when the file must be decoded and read by the csv reader."""
+    data = box[0]
+    skip = len(_BOM) if data.startswith(_BOM) else 0
+    newline = data.find(b"\n", skip)
+    if newline < 0 or b"\x00" in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+        return None
+    second = data.find(b"\n", newline + 1)
+    try:  # the header and the line after it: a header whose quotes run on past its line is not read here
+        head = data[skip: second + 1 if second >= 0 else len(data)].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    delimiter = _delimiter(head.split("\n", 1)[0])
+    reader = csv.reader(_lines(head, 0), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return None
+    if reader.line_num != 1 or not any(h.strip() for h in header) or len(header) < 2:
+        return None
+    start = newline + 1
+    lines = data.count(b"\n", start) + (1 if len(data) > start and not data.endswith(b"\n") else 0)
+    columns = _arrow_columns(pa.py_buffer(data).slice(start), lines, delimiter, len(header))
+    if columns is None:
+        return None
+    box.clear()
+    del data, head
+    notes: list[str] = []
+    if delimiter != ",":
+        notes.append(f"{label}: columns are separated by {delimiter!r}")
+    names = _unique_columns(header, label, notes)
+    cells = _python_cells(columns)
+    rows = ColumnRows(cells, list(range(2, 2 + len(cells[0]))), {c: i for i, c in enumerate(names)})
+    table = Table(label, names, rows, notes)
+    _blank_cells(table, rows)
+    return table
 
 
 def _fit(table: Table, record: list[str], width: int, line: int) -> bool:
@@ -403,8 +463,12 @@ def _take(table: Table, chunk: list[list[str]], ends: list[int], last: int, widt
 
 
 def read_csv(path: Source) -> Table:
+    box = [read_bytes(path)]
+    table = _read_csv_bytes(box, path.name)
+    if table is not None:
+        return table
     notes: list[str] = []
-    text = decode_text(read_bytes(path), path.name, notes)
+    text = decode_text(box.pop(), path.name, notes)
     return parse_csv_text(text, path.name, notes)
 
 
