@@ -13,6 +13,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from app.web import jobs
 from tests.test_faults import (
     DATA,
     REPO,
@@ -265,3 +268,64 @@ def test_every_job_has_a_key_of_its_own(tmp_path: Path) -> None:
     args = {"clicks": {"present-pptx-button": 1}, "view_data": {"narrative": "x"}}
     keys = {manager.build_cache_key(brief_job, args, [], None) for _ in range(3)}
     assert len(keys) == 3
+
+
+class _Flaky(Exception):
+    """A store error that passes (Redis restarting)."""
+
+
+class _Manager:
+    """A background-callback manager whose store fails ``fails`` times, then answers."""
+
+    UNDEFINED = object()
+
+    def __init__(self, fails: int) -> None:
+        self.fails, self.calls = fails, 0
+
+    def _store(self, value: object) -> object:
+        self.calls += 1
+        if self.fails:
+            self.fails -= 1
+            raise _Flaky("Connection closed by server.")
+        return value
+
+    def call_job_fn(self, key: str, job_fn: object, args: object, context: object) -> object:
+        return self._store("task-1")
+
+    def get_progress(self, key: str) -> object:
+        return self._store(["50"])
+
+    def get_result(self, key: str, job: str) -> object:
+        return self._store({"done": key})
+
+    def job_running(self, job: str) -> object:
+        return self._store(False)
+
+    def get_updated_props(self, key: str) -> object:
+        return self._store({"a": 1})
+
+
+def test_a_job_poll_rides_out_a_store_restart(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "STORE_WAIT_SECONDS", 5.0)
+    manager = jobs.patient(_Manager, (_Flaky,))(fails=2)
+    assert manager.get_result("k", "j") == {"done": "k"}  # tried again until the store answered
+    assert manager.calls == 3
+
+
+def test_a_poll_the_store_cannot_answer_is_not_finished_yet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "STORE_WAIT_SECONDS", 0.3)
+    manager = jobs.patient(_Manager, (_Flaky,))(fails=10_000)
+    # what Dash reads as "still running, nothing new": the browser polls again
+    assert manager.get_progress("k") is None
+    assert manager.get_result("k", "j") is _Manager.UNDEFINED
+    assert manager.job_running("j") is True
+    assert manager.get_updated_props("k") == {}
+    with pytest.raises(_Flaky):  # a job that cannot be started is not pretended started
+        manager.call_job_fn("k", None, (), {})
+
+
+def test_other_errors_are_not_waited_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    manager = jobs.patient(_Manager, (KeyError,))(fails=1)
+    with pytest.raises(_Flaky):
+        manager.get_result("k", "j")
+    assert manager.calls == 1

@@ -202,12 +202,71 @@ def per_request(manager_class: type) -> type:
     return PerRequest
 
 
+#: how long a job's start or poll waits for Redis to come back (a restart takes well under a second)
+STORE_WAIT_SECONDS = 5.0
+_RAISE = object()
+
+
+def patient(manager_class: type, transient: tuple[type[BaseException], ...]) -> type:
+    """``manager_class`` riding out a moment without its store (Redis restarting): every read and
+    write is tried again for up to STORE_WAIT_SECONDS on a ``transient`` error. A poll that still
+    cannot reach the store answers "not finished yet" (no progress, no result, the job still
+    running), so the browser polls again and gets the result once the store is back; before this,
+    Dash's manager raised and the poll was answered 500. Starting a job that cannot reach the
+    store still fails after the wait (the click's error notice says so)."""
+
+    class Patient(manager_class):  # type: ignore[valid-type,misc]
+        def _patiently(self, call: Callable[..., Any], *args: Any, fallback: Any = _RAISE) -> Any:
+            deadline = time.monotonic() + STORE_WAIT_SECONDS
+            while True:
+                try:
+                    return call(*args)
+                except transient:
+                    if time.monotonic() >= deadline:
+                        if fallback is _RAISE:
+                            raise
+                        log.warning("the job store could not be reached for %.0f s; the poll is answered "
+                                    "'not finished yet'", STORE_WAIT_SECONDS)
+                        return fallback
+                    time.sleep(0.2)
+
+        def call_job_fn(self, key: Any, job_fn: Any, args: Any, context: Any) -> Any:
+            return self._patiently(super().call_job_fn, key, job_fn, args, context)
+
+        def get_progress(self, key: Any) -> Any:
+            return self._patiently(super().get_progress, key, fallback=None)
+
+        def result_ready(self, key: Any) -> Any:
+            return self._patiently(super().result_ready, key, fallback=False)
+
+        def get_result(self, key: Any, job: Any) -> Any:
+            return self._patiently(super().get_result, key, job, fallback=self.UNDEFINED)
+
+        def job_running(self, job: Any) -> Any:
+            return self._patiently(super().job_running, job, fallback=True)
+
+        def terminate_job(self, job: Any) -> Any:
+            return self._patiently(super().terminate_job, job, fallback=None)
+
+        def get_updated_props(self, key: Any) -> Any:
+            return self._patiently(super().get_updated_props, key, fallback={})
+
+    Patient.__name__ = Patient.__qualname__ = f"Patient{manager_class.__name__}"
+    return Patient
+
+
 def job_manager(settings: Settings) -> Any:
     """The background-callback manager: Celery over Redis when configured, else a disk cache."""
     if settings.redis_url:
+        from celery.exceptions import BackendError
         from dash import CeleryManager
+        from kombu.exceptions import OperationalError
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
 
-        return per_request(CeleryManager)(celery_app(settings.redis_url), expire=3600)
+        transient = (RedisConnectionError, RedisTimeoutError, OperationalError, BackendError)
+        manager = patient(per_request(CeleryManager), transient)
+        return manager(celery_app(settings.redis_url), expire=3600)
     import diskcache
     from dash import DiskcacheManager
 
