@@ -22,7 +22,7 @@ import pandas as pd
 
 from app.dataset import columns as C
 from app.dates import LAST_DAY, ends_or_today
-from app.sized import MB, byte_lru
+from app.sized import VIEWS, SharedBytes
 
 LANE_MODES = ("category", "actor", "country")
 
@@ -333,7 +333,6 @@ def date_order(events: pd.DataFrame) -> pd.DataFrame:
 
 # Long text the views never draw (the detail panel and the exports read it from the full rows)
 NOT_IN_VIEWS = (C.DESCRIPTION, C.NOTES, C.SEARCH_TEXT)
-ROWS_BYTES = 16 * MB  # the filtered tables one FilterCache keeps (the full-column ones: half of it)
 
 
 def view_rows(events: pd.DataFrame) -> pd.DataFrame:
@@ -361,14 +360,15 @@ class FilterCache:
     """
 
     def __init__(self, events: pd.DataFrame, maxsize: int = 64, today: pd.Timestamp | None = None,
-                 budget: int = ROWS_BYTES):
+                 budget: SharedBytes = VIEWS):
         self.today = today  # where open-ended periods end (None: they never do)
         self.events = date_order(events)  # sorted once: each filtered view keeps this order
         self.rows = view_rows(self.events)
-        # the filtered tables are bounded by their bytes (a state of a 100,000-event upload holds
-        # up to ~20 MB of columns); the tests' masks and counts by number (a mask: a byte an event)
-        self._apply = byte_lru(budget)(self._compute)
-        self._full = byte_lru(budget // 2)(self._compute_full)
+        # the filtered tables are kept in the process's view budget (a state of a 100,000-event
+        # upload holds up to ~20 MB of columns); the tests' masks and counts by number (a mask: a
+        # byte an event)
+        self._apply = budget.memoise(self._compute)
+        self._full = budget.memoise(self._compute_full)
         self._passes = lru_cache(maxsize=maxsize)(self._test)
         self._count = lru_cache(maxsize=maxsize)(self._size)
 

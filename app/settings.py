@@ -53,6 +53,12 @@ class Settings:
         metadata={"help": "Redis for uploads and background jobs shared by every worker and host "
                           "(redis://host:6379/0); empty = a disk store and disk-cache jobs on this host."},
     )
+    view_cache_mb: int = field(
+        default=16,
+        metadata={"help": "MB of memoised views (figures, filtered tables, sort orders) each server process keeps "
+                          "for all its datasets together; less memory per worker, more CPU per filter change "
+                          "(0 = none; README \"Where that memory went\")."},
+    )
     upload_dir: str = field(
         default="",
         metadata={"help": "Folder of the disk upload store (no Redis); empty = a private folder in the "

@@ -10,6 +10,8 @@ runs outside it).
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import sys
 import threading
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 from cachetools import LRUCache, cached
+from cachetools.keys import hashkey
 
 F = TypeVar("F", bound=Callable[..., Any])
 MB = 1024 * 1024
@@ -61,3 +64,58 @@ def byte_lru(budget: int, size: Callable[[Any], int] = nbytes) -> Callable[[F], 
     def decorate(fn: F) -> F:
         return cached(LRUCache(maxsize=budget, getsizeof=size), lock=threading.RLock())(fn)  # type: ignore[return-value]
     return decorate
+
+
+class SharedBytes:
+    """One byte budget shared by many memoised functions: every view cache of a process — the
+    figures, filtered tables and sort orders of the bundled dataset and of each upload the process
+    holds — so what they keep together stays under one bound however many datasets it serves. The
+    least recently used result goes first, whichever function made it. Thread-safe (one lock; the
+    functions themselves run outside it)."""
+
+    def __init__(self, budget: int, size: Callable[[Any], int] = nbytes) -> None:
+        self._size = size
+        self._lock = threading.RLock()
+        self._names = itertools.count()
+        self.cache: LRUCache[Any, Any] = LRUCache(maxsize=max(budget, 0), getsizeof=size)
+
+    @property
+    def budget(self) -> int:
+        return int(self.cache.maxsize)
+
+    def resize(self, budget: int) -> None:
+        """A new budget (a server's setting, at its start): what was kept is let go."""
+        with self._lock:
+            self.cache = LRUCache(maxsize=max(budget, 0), getsizeof=self._size)
+
+    def memoise(self, fn: F) -> F:
+        """``fn`` memoised on its (hashable) arguments in the shared budget; a result larger than
+        the whole budget is returned and not kept."""
+        name = next(self._names)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            key = (name, hashkey(*args, **kwargs))
+            with self._lock:
+                cache = self.cache
+                try:
+                    return cache[key]
+                except KeyError:
+                    pass
+            value = fn(*args, **kwargs)
+            with self._lock, contextlib.suppress(ValueError):  # ValueError: larger than the whole budget
+                cache[key] = value
+            return value
+
+        wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
+        wrapper.name = name  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    def held(self, fn: Any) -> list[Any]:
+        """The results ``fn`` (a function this budget memoises) keeps now (tests, benchmarks)."""
+        with self._lock:
+            return [v for k, v in self.cache.items() if k[0] == fn.name]
+
+
+#: the process's one budget for its view caches (app.view, app.filters), 16 MB: ``create_app`` sizes
+#: it from the ``view_cache_mb`` setting
+VIEWS = SharedBytes(16 * MB)

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
+from plotly.io.json import to_json_plotly
 
 from app.dataset import columns as C
 from app.dataset.package import Dataset
@@ -27,7 +29,7 @@ from app.figures.map import frame_live, live_map_spec, selection_lonlat
 from app.figures.timeline import DETAIL_LIMIT as TIMELINE_DETAIL_LIMIT
 from app.figures.timeline import selection_coordinates, timeline_spec
 from app.filters import FilterCache, FilterState, ViewState, describe
-from app.sized import MB, byte_lru
+from app.sized import VIEWS
 from app.urlstate import Known
 
 #: Rows per block the table asks for; the first block of every view comes with the view itself.
@@ -38,10 +40,8 @@ TABLE_BLOCK_MAX = 1000  # the most rows one table request may ask for
 PRESENT_PLOT_PX = 520
 
 Sort = tuple[tuple[str, bool], ...]
-# what each loaded dataset's memoised results may hold (app.sized): figures per state, the table's
-# sort orders; the filtered tables are bounded in app.filters (FilterCache)
-VIEWS_BYTES = 16 * MB
-ORDERS_BYTES = 8 * MB
+# every loaded dataset's memoised figures per state and the table's sort orders are kept in the
+# process's one byte budget (app.sized.VIEWS), with the filtered tables (app.filters.FilterCache)
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,19 @@ class Loaded:
         """narrative id -> the event id of each step."""
         return {nid: [str(s.event["event_id"]) for s in story.steps] for nid, story in self.stories.items()}
 
+    def views(self, state: FilterState, lanes: str, seats: bool) -> Figures:
+        """The figures of (state, lanes, seats), each call its own copy to change at will. The data
+        never changes after loading, so a state seen before (a toggle undone, a shared link) is
+        answered without rebuilding: from ``packed``, parsed again."""
+        return self.packed(state, lanes, seats).unpacked()
+
     @functools.cached_property
-    def views(self) -> Any:
-        """build_views memoised per (state, lanes, seats): the data never changes after loading,
-        so a state seen before (a toggle undone, a shared link) is answered without rebuilding.
-        Kept up to VIEWS_BYTES of figures (at the bundled data ~0.3 MB a state: about 50 states)."""
-        return byte_lru(VIEWS_BYTES)(functools.partial(build_views, loaded=self))
+    def packed(self) -> Any:
+        """build_views memoised per (state, lanes, seats), each figure kept as the JSON the page is
+        sent (``Packed``): a quarter of the memory of its Python objects (at the bundled data 0.24
+        against ~1 MB a state), so the process's view budget (app.sized.VIEWS) holds four times the
+        states, and a parse is cheaper than the deep copy a shared spec needed."""
+        return VIEWS.memoise(functools.partial(_packed_views, loaded=self))
 
     @functools.cached_property
     def orders(self) -> Any:
@@ -81,18 +88,68 @@ class Loaded:
             if spec in ((), (("start", True),), (("date_label", True),)):
                 return np.arange(len(shown))  # the cache keeps every view in date order already
             return table_order(shown, self.ctx, spec)
-        return byte_lru(ORDERS_BYTES)(order)
+        return VIEWS.memoise(order)
 
 
 @dataclass(frozen=True)
 class Figures:
-    """The two figures of a state (no highlight), its count and sentence: what ``Loaded.views`` caches.
-    The specs are shared by every request that asks for this state: never changed in place."""
+    """The two figures of a state (no highlight), its count and sentence: what ``Loaded.views``
+    gives, each call its own (the cache keeps them packed, ``Packed``)."""
 
     timeline: dict[str, Any]
     map: dict[str, Any]
     count: int
     summary: str
+
+
+@dataclass(frozen=True)
+class Packed:
+    """``Figures`` as the view cache keeps them: each spec as its JSON (what Dash would send)."""
+
+    timeline: bytes
+    map: bytes
+    count: int
+    summary: str
+
+    @classmethod
+    def of(cls, figures: Figures) -> Packed:
+        return cls(timeline=_json(figures.timeline), map=_json(figures.map), count=figures.count,
+                   summary=figures.summary)
+
+    def unpacked(self) -> Figures:
+        return Figures(timeline=orjson.loads(self.timeline), map=orjson.loads(self.map), count=self.count,
+                       summary=self.summary)
+
+
+_JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+
+
+def _text_array(value: Any) -> Any:
+    """orjson's fallback for what it cannot write itself: an array of text (a trace's customdata)
+    as the list plotly's encoder makes of it; anything else is left to plotly's encoder."""
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        items = value.tolist()
+        flat = items if value.ndim == 1 else [x for row in items for x in row]
+        if all(type(x) is str for x in flat):
+            return items
+    raise TypeError
+
+
+def _json(spec: dict[str, Any]) -> bytes:
+    """A figure spec as JSON that, parsed again, Dash sends as the same bytes as the spec itself
+    (plotly's encoder, ``to_json_plotly``: arrays as lists, NaN as null; it also escapes "<", ">"
+    and "/", which the parse undoes and Dash's own encoding does again). orjson writes it in one
+    pass where plotly's encoder, meeting the text arrays, walks every value in Python (~25 ms for
+    the bundled data's two figures against ~1); a spec with anything else goes to plotly's encoder.
+    Parsed, a spec is plain JSON values only, so Dash's encoding of it takes orjson's one pass too."""
+    try:
+        return orjson.dumps(spec, default=_text_array, option=_JSON_OPTIONS)
+    except TypeError:
+        return str(to_json_plotly(spec)).encode()
+
+
+def _packed_views(state: FilterState, lanes: str, seats: bool, *, loaded: Loaded) -> Packed:
+    return Packed.of(build_views(state, lanes, seats, loaded=loaded))
 
 
 @dataclass(frozen=True)
@@ -120,9 +177,9 @@ def compose_view(loaded: Loaded, state: FilterState, view: ViewState) -> View:
     """filter state + view -> the figures, the table's first block, the count and the sentence."""
     figures = loaded.views(state, view.lanes, view.seats)
     mark = highlight(loaded, state, view, figures)
-    # the cached figures have no highlight; put the current one in a copy (the cache is shared by
-    # every request: what a caller does to its View never reaches it)
-    timeline, geo = copy_spec(figures.timeline), copy_spec(figures.map)
+    # the figures have no highlight; put the current one in (they are this call's own: what a
+    # caller does to its View never reaches the cache)
+    timeline, geo = figures.timeline, figures.map
     timeline["data"][mark.timeline_trace].update(zip(("x", "y"), mark.timeline_xy, strict=True))
     geo["data"][mark.map_trace].update(zip(("lon", "lat"), mark.map_lonlat, strict=True))
     story = loaded.stories.get(view.narrative)
@@ -152,19 +209,6 @@ def highlight(loaded: Loaded, state: FilterState, view: ViewState, figures: Figu
     )
 
 
-def copy_spec(value: Any) -> Any:
-    """A deep copy of a cached figure spec, as cheap as it can be: every dict and list is new; the
-    arrays (read-only, see ``_frozen``) and the scalars are shared. The lists of a figure spec are
-    homogeneous: one whose ends are scalars (a trace's x values, its colours) is copied in one step."""
-    if isinstance(value, dict):
-        return {k: copy_spec(v) for k, v in value.items()}
-    if isinstance(value, list):
-        if not value or not (isinstance(value[0], dict | list) or isinstance(value[-1], dict | list)):
-            return value.copy()
-        return [copy_spec(v) for v in value]
-    return value
-
-
 def frame_step(timeline: dict[str, Any], geo: dict[str, Any], story: Narrative, index: int) -> tuple[
         dict[str, Any], dict[str, Any]]:
     """A presentation step frames its window on the timeline and its region on the map (copies)."""
@@ -184,21 +228,7 @@ def build_views(state: FilterState, lanes: str, seats: bool, *, loaded: Loaded) 
     window = (state.start, state.end) if state.start or state.end else None  # else: the story (framing rules)
     timeline = timeline_spec(views.timeline, loaded.ctx, lanes=lanes, legend=False, window=window)
     geo = live_map_spec(views.shown, loaded.ctx, seats=seats)
-    return Figures(timeline=_frozen(timeline), map=_frozen(geo), count=len(views.shown), summary=text)
-
-
-def _frozen(value: Any) -> Any:
-    """A cached spec made safe to share: its arrays read-only (lists and dicts are only ever
-    replaced by the copies above, never changed in place)."""
-    if isinstance(value, dict):
-        for item in value.values():
-            _frozen(item)
-    elif isinstance(value, list):
-        for item in value:
-            _frozen(item)
-    elif isinstance(value, np.ndarray):
-        value.flags.writeable = False
-    return value
+    return Figures(timeline=timeline, map=geo, count=len(views.shown), summary=text)
 
 
 @dataclass(frozen=True)

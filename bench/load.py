@@ -400,7 +400,12 @@ def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss:
     log = run.server_log.read_text(errors="replace") if run.server_log.exists() else ""
     timeouts, tracebacks = log.count("WORKER TIMEOUT"), log.count("Traceback (most recent call last)")
     if timeouts or tracebacks:
-        print(f"server log: {timeouts} worker timeouts, {tracebacks} tracebacks ({run.server_log})")
+        print(f"server log: {timeouts} worker timeouts, {tracebacks} tracebacks (the log goes with the run's "
+              "folder; the first traceback:)")
+        at = log.find("Traceback (most recent call last)")
+        if at >= 0:  # the traceback and the lines before it that say which request it was
+            before = log.rfind("\n", 0, max(log.rfind("\n", 0, at) - 1, 0))
+            print("  " + log[max(before, 0):at + 4000].strip().replace("\n", "\n  "))
 
 
 def main() -> int:

@@ -43,8 +43,17 @@ def test_a_view_is_a_copy_the_cache_never_sees_changed(loaded) -> None:
     again = compose_view(loaded, state, view)
     after = json.dumps([again.timeline, again.map], default=lambda a: np.asarray(a).tolist(), sort_keys=True)
     assert after == before
-    arrays = [v for t in again.timeline["data"] for v in t.values() if isinstance(v, np.ndarray)]
-    assert arrays and all(not a.flags.writeable for a in arrays)  # shared arrays cannot be written
+
+    def containers(value: object, found: set[int]) -> set[int]:
+        if isinstance(value, dict | list | np.ndarray):
+            found.add(id(value))
+            for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+                containers(item, found)
+        return found
+
+    third = compose_view(loaded, state, view)  # each view its own: no dict, list or array in common
+    mine = containers(again.map, containers(again.timeline, set()))
+    assert not mine & containers(third.map, containers(third.timeline, set()))
 
 
 def test_open_periods_end_today_in_the_view(loaded) -> None:
@@ -73,3 +82,25 @@ def test_figure_builders_share_no_dict_between_figures(loaded) -> None:
                   lambda: live_map_spec(events, loaded.ctx)):
         a, b = build(), build()
         assert containers(a, set()) & containers(b, set()) == set()
+
+
+@pytest.mark.parametrize("lanes", ["category", "actor", "country", "system"])
+def test_packed_figures_are_sent_as_the_figures_themselves(loaded, lanes: str) -> None:
+    """The view cache keeps each figure as JSON (``Packed``) and parses it for every request: what
+    Dash sends of the parsed figure (plotly's encoder) is byte for byte what it sends of the figure
+    as built, and the parsed one holds plain JSON values only (orjson writes it in one pass)."""
+    import orjson
+    from plotly.io.json import to_json_plotly
+
+    from app.view import Packed, build_views
+
+    cats = sorted(set(loaded.ds.events["category"]))
+    for state in [FilterState(), FilterState(categories=tuple(cats[:1])), FilterState(categories=tuple(cats[1:3])),
+                  FilterState(start=dt.date(2022, 1, 1), end=dt.date(2023, 12, 31))]:
+        for seats in (True, False):
+            built = build_views(state, lanes, seats, loaded=loaded)
+            parsed = Packed.of(built).unpacked()
+            for mine, theirs in ((parsed.timeline, built.timeline), (parsed.map, built.map)):
+                assert to_json_plotly(mine) == to_json_plotly(theirs)
+                assert orjson.dumps(mine)  # no value orjson cannot write itself
+            assert (parsed.count, parsed.summary) == (built.count, built.summary)

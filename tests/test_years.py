@@ -290,7 +290,7 @@ def test_view_model_url_window_and_story_steps(ds: Dataset, ctx: FigureContext) 
     assert shown.timeline["layout"]["xaxis"]["range"] == ["0600-01-01", "0700-12-31"]
     _bounds_ok(shown.timeline["layout"]["xaxis"])
     meta = compose_view(loaded, FilterState(), ViewState()).timeline["layout"]["meta"]["frame"]
-    assert meta["bounds"] == [FIRST, LAST] and meta["quick"]["all"] == (FIRST, LAST)
+    assert meta["bounds"] == [FIRST, LAST] and meta["quick"]["all"] == [FIRST, LAST]  # as the page gets it (JSON)
     story = load_narrative(ds, "ages", ctx.today)
     windows = [tuple(str(d.date()) for d in step.window) for step in story.steps]
     assert windows[0][0] == FIRST and windows[1] == ("0600-01-01", "0700-12-31") and windows[3][1] == LAST

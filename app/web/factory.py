@@ -19,6 +19,7 @@ from app.figures.context import FigureContext
 from app.filters import FilterState, ViewState
 from app.importers.inmemory import MAX_UPLOAD_BYTES
 from app.settings import Settings
+from app.sized import MB, VIEWS
 from app.vendor import PLOTLY_BUNDLE, REGENERATOR_RUNTIME
 from app.view import Loaded, compose_view, present_step
 from app.web import boundary, callbacks, ids, jobs, upload
@@ -37,6 +38,8 @@ INDEX_STRING = dash_module._default_index.replace("<html>", '<html lang="en">', 
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
     """Build the dashboard for ``dataset`` (or the package in ``settings.data_dir``)."""
     settings = settings or Settings.from_env()
+    if VIEWS.budget != settings.view_cache_mb * MB:
+        VIEWS.resize(settings.view_cache_mb * MB)
     ds = dataset if dataset is not None else load_package(settings.data_dir)
     ctx = FigureContext.from_dataset(ds, today=settings.today)
     app = Dash(
