@@ -110,11 +110,13 @@ class Packed:
     map: bytes
     count: int
     summary: str
+    selection: tuple[int, int]  # the selection ring's trace in each figure (a selection parses neither)
 
     @classmethod
     def of(cls, figures: Figures) -> Packed:
         return cls(timeline=_json(figures.timeline), map=_json(figures.map), count=figures.count,
-                   summary=figures.summary)
+                   summary=figures.summary, selection=(trace_index(figures.timeline, SELECTION_UID),
+                                                       trace_index(figures.map, SELECTION_UID)))
 
     def unpacked(self) -> Figures:
         return Figures(timeline=orjson.loads(self.timeline), map=orjson.loads(self.map), count=self.count,
@@ -199,13 +201,15 @@ def compose_view(loaded: Loaded, state: FilterState, view: ViewState) -> View:
 
 def highlight(loaded: Loaded, state: FilterState, view: ViewState, figures: Figures | None = None) -> Highlight:
     """The selection ring of ``view.selected`` on the figures of ``state``."""
-    figures = figures if figures is not None else loaded.views(state, view.lanes, view.seats)
+    if figures is not None:
+        traces = trace_index(figures.timeline, SELECTION_UID), trace_index(figures.map, SELECTION_UID)
+    else:
+        traces = loaded.packed(state, view.lanes, view.seats).selection
     views = visible_events(loaded.cache, state)
     return Highlight(
         timeline_xy=selection_coordinates(views.timeline, loaded.ctx, view.lanes, view.selected),
         map_lonlat=selection_lonlat(views.shown, view.selected),
-        timeline_trace=trace_index(figures.timeline, SELECTION_UID),
-        map_trace=trace_index(figures.map, SELECTION_UID),
+        timeline_trace=traces[0], map_trace=traces[1],
     )
 
 

@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         return plain
 
     app.layout = layout
+    _serve_layout_once(app, (with_view, plain))
     registry = Registry(deps, lambda other: make_deps(other, FigureContext.from_dataset(other, today=settings.today)),
                         store=make_store(settings.redis_url, settings.upload_dir))
     callbacks.register(app, registry)
@@ -214,3 +215,26 @@ def _harden(app: Dash, settings: Settings) -> None:
         if settings.frame_ancestors.strip() == "'self'":
             resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return resp
+
+
+def _serve_layout_once(app: Dash, layouts: tuple[Any, ...]) -> None:
+    """``/_dash-layout`` answers each of the app's fixed layouts with JSON written once: the page
+    with the default view drawn in is ~450 kB that Dash's encoder (plotly's, which walks every value
+    of a component tree in Python) took ~25 ms of CPU to write for every page load. Any other layout
+    value (a layout hook's) is written per request, as Dash does."""
+    import dash._utils as dash_utils
+
+    written: dict[int, str] = {}
+
+    def serve_layout() -> Any:
+        value = app.get_layout()
+        fixed = any(value is layout for layout in layouts)
+        body = written.get(id(value)) if fixed else None
+        if body is None:
+            body = dash_utils.to_json(value)
+            if fixed:
+                written[id(value)] = body
+        return app.backend.make_response(body, mimetype="application/json")
+
+    endpoint = app.config.routes_pathname_prefix + "_dash-layout"
+    app.server.view_functions[endpoint] = serve_layout
