@@ -129,3 +129,28 @@ def test_the_server_sizes_the_budget_from_its_setting(budget: SharedBytes) -> No
 
     create_app(Settings.from_env({"GEOTIMELINE_VIEW_CACHE_MB": "5", "GEOTIMELINE_TODAY": "2026-11-23"}))
     assert VIEWS.budget == 5 * MB
+
+
+def test_a_small_filtered_table_is_counted_with_pandas_own_objects() -> None:
+    """A filtered table of a few dozen rows is mostly pandas' own objects (its arrays, blocks and
+    index), not its data: counted by its data alone, a budget of them held ~4× its bytes."""
+    import gc
+    import tracemalloc
+
+    from app.filters import FilterCache
+
+    ds = load_package(REPO / "data")
+    cache = FilterCache(ds.events)
+    cats = sorted(set(ds.events["category"]))
+    gc.collect()
+    tracemalloc.start()
+    try:
+        frames = [cache._compute(FilterState(categories=(c,))) for c in cats]
+        traced = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert all(len(f) < 100 for f in frames)
+    estimate = sum(nbytes(f) for f in frames)
+    data_only = sum(int(f.memory_usage(index=True, deep=False).sum()) for f in frames)
+    assert data_only < 0.5 * traced  # the data alone: well under what the tables hold
+    assert 0.7 * traced <= estimate <= 2.0 * traced, (estimate, traced)
