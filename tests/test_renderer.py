@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from typing import Any
 
 import pytest
@@ -27,9 +28,12 @@ class FakeKaleido:
 
 
 def calc(k: FakeKaleido) -> bytes:
+    """The renderer's drawing of one figure, on a loop of its own in a thread of its own (as the
+    renderer runs it; the test process may already run a loop: Playwright's sync API)."""
     renderer = images.Renderer()
     renderer._started.set_result(k)
-    return asyncio.run(renderer._calc({"data": []}, {"format": "png"}))
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, renderer._calc({"data": []}, {"format": "png"})).result()
 
 
 def test_a_figure_drawn_in_an_unready_tab_is_drawn_again() -> None:
