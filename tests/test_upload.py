@@ -434,3 +434,27 @@ def test_a_pending_file_that_is_unusable_leaves_the_tabs_uploads_alone(tmp_path:
 
     with pytest.raises(PreventUpdate):  # a job handle not of ours does nothing
         read_pending({"pending": "../x", "token": 3}, None, tab, registry=registry, progress=print)
+
+
+def test_registry_holds_uploads_by_count_and_by_their_memory(app, tmp_path) -> None:
+    """A process keeps up to 32 built uploads (4 kept every worker importing again under many tabs),
+    but only as many as fit UPLOAD_MEMORY_BYTES of tables; the latest one is always kept."""
+    from app.web import datasets
+    from app.web.store import DiskStore
+
+    registry = registry_of(app)
+    bundled = registry.bundled
+    size = datasets.held_bytes(bundled)
+    assert size > 100_000  # the bundled tables and the events' sorted and view copies
+
+    def fill(memory: int) -> Registry:
+        held = Registry(bundled, lambda ds: bundled, store=DiskStore(tmp_path / str(memory)),
+                        load=lambda n, d: bundled.ds, memory=memory)
+        for i in range(6):
+            held.add(bundled.ds, bytes([i]), f"f{i}.csv", f"{i}" * 22)
+        return held
+
+    assert len(fill(100 * size)._held) == 6  # small uploads: all six kept (the old count kept four)
+    assert len(fill(int(2.5 * size))._held) == 2  # by their memory: two fit
+    assert len(fill(size // 2)._held) == 1  # one larger than the budget: the latest is still kept
+    assert datasets.UPLOADS_PER_PROCESS == 32

@@ -32,7 +32,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-UPLOADS_PER_PROCESS = 4
+#: the uploads a process keeps built (least recently used dropped first): at most this many, and at
+#: most UPLOAD_MEMORY_BYTES of their tables (the most recent one is always kept). Each one dropped
+#: is imported again from the store when its tab next asks this process: ~0.1 s of CPU for a small
+#: file, so with many tabs a count of 4 kept every worker importing
+UPLOADS_PER_PROCESS = 32
+UPLOAD_MEMORY_BYTES = 256 * 1024 * 1024
 REVALIDATE_SECONDS = 5.0
 UNAVAILABLE_WAIT_SECONDS = 8.0  # how long a request waits for the store to come back
 
@@ -55,7 +60,8 @@ def upload_token(name: str, content: bytes) -> str:
 
 class Registry:
     def __init__(self, bundled: Deps, make: Callable[[Dataset], Deps], store: UploadStore | None = None,
-                 load: Callable[[str, bytes], Dataset] | None = None, capacity: int = UPLOADS_PER_PROCESS):
+                 load: Callable[[str, bytes], Dataset] | None = None, capacity: int = UPLOADS_PER_PROCESS,
+                 memory: int = UPLOAD_MEMORY_BYTES):
         from app.web.store import DiskStore, default_root
 
         self.bundled = bundled
@@ -63,7 +69,9 @@ class Registry:
         self.store: UploadStore = store if store is not None else DiskStore(default_root())
         self._load = load or _load_upload
         self._capacity = capacity
+        self._memory = memory
         self._held: OrderedDict[tuple[str, str], tuple[Deps, float]] = OrderedDict()
+        self._bytes: dict[tuple[str, str], int] = {}  # what each held upload's tables take
         self._lock = threading.Lock()
 
     def add(self, ds: Dataset, content: bytes, name: str, tab: str | None = None,
@@ -83,8 +91,12 @@ class Registry:
         with self._lock:
             self._held[key] = (deps, time.monotonic())
             self._held.move_to_end(key)
-            while len(self._held) > self._capacity:
-                self._held.popitem(last=False)
+            if key not in self._bytes:
+                self._bytes[key] = held_bytes(deps)
+            while len(self._held) > 1 and (len(self._held) > self._capacity
+                                           or sum(self._bytes.get(k, 0) for k in self._held) > self._memory):
+                gone, _ = self._held.popitem(last=False)
+                self._bytes.pop(gone, None)
 
     def get(self, data: Any) -> Deps:
         """The dataset store's value -> its Deps; UploadGone (saying why) when it is not held."""
@@ -139,6 +151,17 @@ class Registry:
             return self.get(data)
         except UploadGone:
             return self.bundled
+
+
+def held_bytes(deps: Any) -> int:
+    """About what a built upload holds: its tables, and the sorted and view copies of its events."""
+    from app.sized import nbytes
+
+    ds = getattr(deps, "ds", None)
+    frames = [getattr(ds, name, None) for name in ("events", "sources", "event_sources", "actors", "event_actors")]
+    cache = getattr(deps, "cache", None)
+    frames += [getattr(cache, "events", None), getattr(cache, "rows", None)]
+    return sum(nbytes(f) for f in frames if f is not None)
 
 
 def _from_built(built: bytes) -> Dataset:
