@@ -5,7 +5,7 @@ otherwise) under the tab's id and the file's token, so every worker — and a ba
 open it. The tab keeps only {tab, token, name} in a memory store: closing or reloading the tab
 returns to the bundled data.
 
-Each process keeps the datasets it built from recent uploads (a few, least recently used
+Each process keeps the datasets it built from recent uploads (up to 32 within 256 MB, least recently used
 dropped first): a filter change on an upload this worker already opened costs no import. It asks
 the store at most every REVALIDATE_SECONDS whether the upload is still held (the TTL and the
 budgets are the store's, shared by all workers), and when the store cannot be reached (Redis
