@@ -397,6 +397,10 @@ def report(args: argparse.Namespace, run: Run, memory: Memory | None, start_rss:
               f"{os.getloadavg()[0]:.2f} (anything else running skews the latencies)")
     if "CPU usage above" in locust_log or "CPU usage was too high" in locust_log:
         print("note: locust (on this same machine) ran out of CPU: latencies include its own delays")
+    celery_log = run.workdir / "celery.log"
+    if failures and any(f.get("Name") in ("download-csv", "job-poll") for f in failures) and celery_log.exists():
+        tail = celery_log.read_text(errors="replace").strip().splitlines()[-40:]  # the log goes with the run
+        print("jobs failed; the Celery worker's log ends:" + "".join(f"\n  {line}" for line in tail))
     log = run.server_log.read_text(errors="replace") if run.server_log.exists() else ""
     timeouts, tracebacks = log.count("WORKER TIMEOUT"), log.count("Traceback (most recent call last)")
     if timeouts or tracebacks:
