@@ -2,8 +2,8 @@
 
 The view caches kept a number of results each (128 figure pairs, 64 filtered tables): at the
 bundled 331 events that is 40 MB that fills as users try filters, and at an uploaded 100,000 it
-is gigabytes. ``byte_lru(budget)`` keeps the most recently used results whose estimated sizes add
-up to at most ``budget`` bytes (cachetools' LRU cache with a size function); a result larger than
+is gigabytes. ``SharedBytes(budget).memoise`` keeps the most recently used results whose estimated
+sizes add up to at most ``budget`` bytes (cachetools' LRU cache with a size function); a result larger than
 the whole budget is returned and not kept. Thread-safe: one lock per cache (the function itself
 runs outside it).
 """
@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-from cachetools import LRUCache, cached
+from cachetools import LRUCache
 from cachetools.keys import hashkey
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,14 +60,6 @@ def nbytes(value: Any) -> int:
     if is_dataclass(value) and not isinstance(value, type):
         return sum(nbytes(getattr(value, f.name)) for f in fields(value)) + 56
     return sys.getsizeof(value)
-
-
-def byte_lru(budget: int, size: Callable[[Any], int] = nbytes) -> Callable[[F], F]:
-    """A decorator: ``fn`` memoised on its (hashable) arguments, keeping at most ``budget`` bytes
-    of results. The cache is ``wrapped.cache`` (its ``currsize`` is the bytes held)."""
-    def decorate(fn: F) -> F:
-        return cached(LRUCache(maxsize=budget, getsizeof=size), lock=threading.RLock())(fn)  # type: ignore[return-value]
-    return decorate
 
 
 class SharedBytes:

@@ -15,7 +15,7 @@ import pytest
 from app.dataset import load_package
 from app.figures.context import FigureContext
 from app.filters import FilterState
-from app.sized import MB, VIEWS, SharedBytes, byte_lru, nbytes
+from app.sized import MB, VIEWS, SharedBytes, nbytes
 from app.view import Loaded, table_block
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,15 +23,16 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_a_byte_budget_keeps_the_most_recent_results_that_fit() -> None:
     calls: list[int] = []
+    shared = SharedBytes(10_000)
 
-    @byte_lru(10_000)
+    @shared.memoise
     def block(i: int) -> np.ndarray:
         calls.append(i)
         return np.zeros(3_000, dtype=np.uint8)  # 3,000 bytes: three fit, a fourth evicts the oldest
 
     for i in range(4):
         block(i)
-    assert block.cache.currsize <= 10_000  # type: ignore[attr-defined]
+    assert shared.cache.currsize <= 10_000
     block(3), block(2), block(1)  # the three latest: answered from the cache
     assert calls == [0, 1, 2, 3]
     block(0)  # evicted: computed again
@@ -39,12 +40,14 @@ def test_a_byte_budget_keeps_the_most_recent_results_that_fit() -> None:
 
 
 def test_a_result_larger_than_the_budget_is_returned_and_not_kept() -> None:
-    @byte_lru(1_000)
+    shared = SharedBytes(1_000)
+
+    @shared.memoise
     def big(n: int) -> np.ndarray:
         return np.ones(n, dtype=np.uint8)
 
     assert big(5_000).sum() == 5_000
-    assert big.cache.currsize == 0  # type: ignore[attr-defined]
+    assert shared.cache.currsize == 0
 
 
 def test_sizes_are_estimated_from_what_a_value_holds() -> None:

@@ -123,6 +123,7 @@ class Registry:
         except Gone as gone:
             with self._lock:
                 self._held.pop(key, None)
+                self._bytes.pop(key, None)
             raise UploadGone(gone.message) from None
         except StoreUnavailable:
             if held is not None:  # keep answering from what this worker holds
